@@ -1,0 +1,244 @@
+"""Command-line interface (click only: parsing options, wiring the pieces, exit codes).
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it or an internal
+error in a check; 2 usage error or unusable input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import click
+from pydantic import create_model
+
+from bhi_audit import RULEBOOK_VERSION, __version__
+from bhi_audit.engine import AuditSettings, Engine, Progress
+from bhi_audit.errors import BhiAuditError, InputErrors
+from bhi_audit.gate import EXIT_USAGE, FAIL_ON_CHOICES, exit_code
+from bhi_audit.loaders import load_paths
+from bhi_audit.models import RECORD_KINDS
+from bhi_audit.registry import CheckSpec, Registry, load_registry
+from bhi_audit.reporters import REPORTERS
+
+
+class UserError(click.ClickException):
+    """A BhiAuditError shown to the user: one line per problem, exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Print ``bhi-audit: error: ...`` lines on standard error."""
+        stream = file or sys.stderr
+        for line in self.message.splitlines():
+            click.echo(f"bhi-audit: error: {line}", file=stream)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Convert every BhiAuditError raised inside into a UserError (the one place we do)."""
+    try:
+        yield
+    except InputErrors as exc:
+        raise UserError("\n".join(str(e) for e in exc.errors)) from None
+    except BhiAuditError as exc:
+        raise UserError(str(exc)) from None
+
+
+def split_ids(values: tuple[str, ...]) -> list[str]:
+    """``--select A,B --select C`` -> ``[A, B, C]``."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def make_registry(checks_dirs: tuple[Path, ...], plugins: bool = True) -> Registry:
+    """The registry with built-ins, entry points and ``--checks-dir`` modules."""
+    return load_registry(checks_dirs, plugins=plugins)
+
+
+checks_dir_option = click.option(
+    "--checks-dir",
+    "checks_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Load outside check modules (*.py) from DIR. Repeatable.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    __version__, prog_name="bhi-audit", message=f"%(prog)s %(version)s ({RULEBOOK_VERSION})"
+)
+def main() -> None:
+    """Audit Medicare Behavioral Health Integration claims before they are submitted."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(REPORTERS)),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--select", multiple=True, help="Run only these check ids/names/prefixes (comma-separated)."
+)
+@click.option(
+    "--ignore", multiple=True, help="Skip these check ids/names/prefixes (comma-separated)."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES),
+    default="error",
+    show_default=True,
+    help="Exit 1 when a finding reaches this severity.",
+)
+@checks_dir_option
+def check(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str,
+    checks_dirs: tuple[Path, ...],
+) -> None:
+    """Audit the claims and documentation in PATHS (bundle directories or JSON/YAML files)."""
+    with user_errors():
+        registry = make_registry(checks_dirs)
+        specs = registry.select(split_ids(select), split_ids(ignore))
+        bundle = load_paths(paths)
+        settings = AuditSettings(
+            config={
+                "select": split_ids(select),
+                "ignore": split_ids(ignore),
+                "fail_on": fail_on,
+                "checks_dirs": [str(d) for d in checks_dirs],
+            }
+        )
+        engine = Engine(specs, settings)
+        with progress_bar() as progress:
+            result = engine.audit(bundle, progress)
+    renderer = REPORTERS[fmt]
+    if output is None:
+        renderer(result, click.get_text_stream("stdout"))
+    else:
+        with user_errors(), open_output(output) as stream:
+            renderer(result, stream)
+    sys.exit(exit_code(result, fail_on))  # type: ignore[arg-type]
+
+
+@contextmanager
+def open_output(path: Path) -> Iterator[IO[str]]:
+    """Open a report file for writing, as a user error if that is impossible."""
+    try:
+        stream = path.open("w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write report ({exc.strerror})") from None
+    with stream:
+        yield stream
+
+
+@contextmanager
+def progress_bar() -> Iterator[Progress | None]:
+    """A progress bar on standard error, only when standard error is a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bar = click.progressbar(length=1, label="auditing patients", file=sys.stderr)
+    seen = [0]
+
+    def advance(done: int, total: int) -> None:
+        bar.length = total
+        bar.update(done - seen[0])
+        seen[0] = done
+
+    with bar:
+        yield advance
+
+
+def check_record(spec: CheckSpec) -> dict[str, Any]:
+    """What ``checks --format json`` says of one check."""
+    return {
+        "id": spec.id,
+        "name": spec.name,
+        "severity": spec.default_severity.value,
+        "severities": {k: v.value for k, v in sorted(spec.severities.items())},
+        "scope": spec.scope,
+        "origin": spec.origin,
+        "summary": spec.summary,
+        "source": spec.source,
+        "aliases": list(spec.aliases),
+        "codes": sorted(spec.codes) if spec.codes is not None else None,
+    }
+
+
+@main.command("checks")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@checks_dir_option
+def list_checks(fmt: str, checks_dirs: tuple[Path, ...]) -> None:
+    """List every available check: id, name, severity, scope, origin and source."""
+    with user_errors():
+        registry = make_registry(checks_dirs)
+    if fmt == "json":
+        click.echo(json.dumps([check_record(s) for s in registry.specs], indent=2, sort_keys=True))
+        return
+    for spec in registry.specs:
+        click.echo(f"{spec.id:<14} {spec.default_severity.value:<8} {spec.scope:<14} {spec.name}")
+        click.echo(f"{'':<14} {spec.summary}")
+        click.echo(f"{'':<14} source: {spec.source}")
+        if spec.origin != "built-in":
+            click.echo(f"{'':<14} origin: {spec.origin}")
+
+
+@main.command()
+@click.argument("check_id")
+@checks_dir_option
+def explain(check_id: str, checks_dirs: tuple[Path, ...]) -> None:
+    """Print the full documentation of one check (by id, name or alias)."""
+    with user_errors():
+        spec = make_registry(checks_dirs).get(check_id)
+    click.echo(
+        f"{spec.id} ({spec.name}) — default severity {spec.default_severity.value}, "
+        f"scope {spec.scope}, {spec.origin}"
+    )
+    for variant, severity in sorted(spec.severities.items()):
+        click.echo(f"  variant {variant}: {severity.value}")
+    click.echo("")
+    click.echo(spec.doc)
+    if spec.options_model is not None:
+        click.echo("\nOptions:")
+        for name, info in spec.options_model.model_fields.items():
+            click.echo(f"  {name} (default {info.default!r}): {info.description or ''}")
+
+
+def bundle_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a bundle document (the JSON/YAML form of the CSV bundle)."""
+    fields: dict[str, Any] = {kind.KIND: (list[kind] | None, None) for kind in RECORD_KINDS}  # type: ignore[valid-type]
+    document = create_model("BundleDocument", **fields)
+    document.model_config["extra"] = "forbid"
+    document.model_rebuild(force=True)
+    schema = document.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "bhi-audit bundle document"
+    return schema
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the bundle document (JSON/YAML input)."""
+    click.echo(json.dumps(bundle_json_schema(), indent=2, sort_keys=True))

@@ -1,0 +1,340 @@
+"""What a check is fed: read-only views of the batch, a patient, a patient-month or a line.
+
+Why: checks must be pure and simple. The engine indexes the input once by patient and
+calendar month (the service period, rulebook §5.4a) and hands each check exactly the unit it
+declares in ``SCOPE``, with everything it may need already gathered — the month's lines and
+time entries, the patient's consents and history, the roster and what the input covers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from bhi_audit.loaders import Bundle
+from bhi_audit.models import (
+    Assessment,
+    CarePlan,
+    CaseloadReview,
+    Claim,
+    ClaimLine,
+    Consent,
+    Episode,
+    Patient,
+    Program,
+    RegistryEnrollment,
+    Role,
+    Staff,
+    TimeEntry,
+    Visit,
+)
+from bhi_audit.months import Month
+
+
+@dataclass(frozen=True)
+class BilledLine:
+    """A claim line with its claim header (None when the header is missing)."""
+
+    line: ClaimLine
+    claim: Claim | None
+
+    @property
+    def code(self) -> str:
+        """The HCPCS/CPT code billed."""
+        return self.line.code
+
+    @property
+    def date_of_service(self) -> date:
+        """The line's date of service."""
+        return self.line.date_of_service
+
+    @property
+    def billing_practitioner(self) -> str | None:
+        """Staff id of the billing practitioner, from the claim header."""
+        return self.claim.billing_practitioner if self.claim else None
+
+    @property
+    def patient_id(self) -> str | None:
+        """The patient of the claim."""
+        return self.claim.patient_id if self.claim else None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The span of dates the input's records cover, stated or inferred."""
+
+    start: date
+    end: date
+    stated: bool
+
+    def covers(self, start: date, end: date) -> bool:
+        """Whether the whole span ``start..end`` lies inside what the records cover."""
+        return self.start <= start and end <= self.end
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Whole-input facts: the roster, reviews, coverage and what kinds were provided."""
+
+    bundle: Bundle
+    staff: dict[str, Staff]
+    patients: dict[str, Patient]
+    claims: dict[str, Claim]
+    reviews_by_month: dict[Month, tuple[CaseloadReview, ...]]
+    coverage: Coverage
+
+    def provided(self, kind: str) -> bool:
+        """Whether the input supplied this kind of record at all."""
+        return kind in self.bundle.provided
+
+    def staff_member(self, staff_id: str | None) -> Staff | None:
+        """The roster entry of ``staff_id``, if known."""
+        return self.staff.get(staff_id) if staff_id else None
+
+    def has_role(self, staff_id: str | None, role: Role) -> bool:
+        """Whether the roster gives ``staff_id`` this role."""
+        member = self.staff_member(staff_id)
+        return member is not None and member.has_role(role)
+
+    def reviews_in(self, month: Month) -> tuple[CaseloadReview, ...]:
+        """Caseload reviews held in ``month`` (any patient)."""
+        return self.reviews_by_month.get(month, ())
+
+
+@dataclass(frozen=True)
+class PatientRecords:
+    """Everything the input holds about one patient, sorted by date."""
+
+    patient_id: str
+    patient: Patient | None
+    lines: tuple[BilledLine, ...]
+    time_entries: tuple[TimeEntry, ...]
+    consents: tuple[Consent, ...]
+    assessments: tuple[Assessment, ...]
+    care_plans: tuple[CarePlan, ...]
+    visits: tuple[Visit, ...]
+    enrollments: tuple[RegistryEnrollment, ...]
+    episodes: tuple[Episode, ...]
+    batch: Batch = field(repr=False)
+
+    @cached_property
+    def lines_by_month(self) -> dict[Month, tuple[BilledLine, ...]]:
+        """Billed lines grouped by the calendar month of their date of service."""
+        grouped: dict[Month, list[BilledLine]] = defaultdict(list)
+        for billed in self.lines:
+            grouped[Month.of(billed.date_of_service)].append(billed)
+        return {month: tuple(lines) for month, lines in grouped.items()}
+
+    @cached_property
+    def entries_by_month(self) -> dict[Month, tuple[TimeEntry, ...]]:
+        """Dated time entries grouped by calendar month."""
+        grouped: dict[Month, list[TimeEntry]] = defaultdict(list)
+        for entry in self.time_entries:
+            if entry.date is not None:
+                grouped[Month.of(entry.date)].append(entry)
+        return {month: tuple(entries) for month, entries in grouped.items()}
+
+    @cached_property
+    def months(self) -> tuple[Month, ...]:
+        """Every month with a billed line or a dated time entry, ascending."""
+        return tuple(sorted(set(self.lines_by_month) | set(self.entries_by_month)))
+
+    def billed_months(self, codes: Iterable[str]) -> tuple[Month, ...]:
+        """Months in which any of ``codes`` was billed, ascending."""
+        wanted = frozenset(codes)
+        return tuple(
+            sorted(m for m, ls in self.lines_by_month.items() if any(b.code in wanted for b in ls))
+        )
+
+    def month(self, month: Month) -> PatientMonth:
+        """The patient-month view of ``month``."""
+        return PatientMonth(records=self, month=month)
+
+
+@dataclass(frozen=True)
+class PatientMonth:
+    """One patient in one calendar month: the unit most checks look at."""
+
+    records: PatientRecords
+    month: Month
+
+    @property
+    def patient_id(self) -> str:
+        """The patient's id."""
+        return self.records.patient_id
+
+    @property
+    def batch(self) -> Batch:
+        """The whole-input facts."""
+        return self.records.batch
+
+    @property
+    def label(self) -> str:
+        """``P1 2026-03`` — how messages name a patient-month."""
+        return f"{self.patient_id} {self.month}"
+
+    @property
+    def lines(self) -> tuple[BilledLine, ...]:
+        """Lines billed with a date of service in this month."""
+        return self.records.lines_by_month.get(self.month, ())
+
+    @property
+    def time_entries(self) -> tuple[TimeEntry, ...]:
+        """Time entries dated in this month."""
+        return self.records.entries_by_month.get(self.month, ())
+
+    @cached_property
+    def codes(self) -> frozenset[str]:
+        """Every code billed this month."""
+        return frozenset(b.code for b in self.lines)
+
+    def lines_with(self, codes: Iterable[str]) -> tuple[BilledLine, ...]:
+        """This month's lines whose code is in ``codes``."""
+        wanted = frozenset(codes)
+        return tuple(b for b in self.lines if b.code in wanted)
+
+    def entries_for(self, program: Program) -> tuple[TimeEntry, ...]:
+        """This month's time entries attributed to ``program``."""
+        return tuple(e for e in self.time_entries if program in e.program)
+
+    def reviews_of_patient(self) -> tuple[CaseloadReview, ...]:
+        """Caseload reviews this month that list this patient."""
+        return tuple(
+            r for r in self.batch.reviews_in(self.month) if self.patient_id in r.patients_reviewed
+        )
+
+    def consents_for(self, program: Program) -> tuple[Consent, ...]:
+        """The patient's consents that cover ``program`` (any date)."""
+        return tuple(c for c in self.records.consents if program in c.programs)
+
+
+@dataclass(frozen=True)
+class LineUnit:
+    """A claim line, with the patient-month it belongs to."""
+
+    billed: BilledLine
+    month: PatientMonth
+
+    @property
+    def line(self) -> ClaimLine:
+        """The claim line."""
+        return self.billed.line
+
+    @property
+    def claim(self) -> Claim | None:
+        """Its claim header."""
+        return self.billed.claim
+
+
+def _by_patient(records: Iterable[object], attr: str = "patient_id") -> dict[str, list[object]]:
+    grouped: dict[str, list[object]] = defaultdict(list)
+    for record in records:
+        grouped[getattr(record, attr)].append(record)
+    return grouped
+
+
+def infer_coverage(bundle: Bundle) -> Coverage:
+    """Use the stated period, else the whole months spanned by every dated record."""
+    if bundle.period is not None:
+        return Coverage(bundle.period.records_from, bundle.period.records_to, stated=True)
+    days: list[date] = [line.date_of_service for line in bundle.of(ClaimLine)]
+    for kind, attr in (
+        (TimeEntry, "date"),
+        (Consent, "date_obtained"),
+        (Assessment, "date"),
+        (Visit, "date"),
+        (CaseloadReview, "date"),
+        (CarePlan, "created"),
+        (RegistryEnrollment, "enrolled_on"),
+        (Episode, "start"),
+    ):
+        days.extend(d for d in (getattr(r, attr) for r in bundle.of(kind)) if d is not None)
+    if not days:
+        today = date(1970, 1, 1)
+        return Coverage(today, today, stated=False)
+    return Coverage(Month.of(min(days)).first_day, Month.of(max(days)).last_day, stated=False)
+
+
+def build_batch(bundle: Bundle) -> Batch:
+    """Index the roster, claims and reviews of a bundle."""
+    reviews: dict[Month, list[CaseloadReview]] = defaultdict(list)
+    for review in sorted(bundle.of(CaseloadReview), key=lambda r: (r.date, r.review_id)):
+        reviews[Month.of(review.date)].append(review)
+    return Batch(
+        bundle=bundle,
+        staff={s.staff_id: s for s in bundle.of(Staff)},
+        patients={p.patient_id: p for p in bundle.of(Patient)},
+        claims={c.claim_id: c for c in bundle.of(Claim)},
+        reviews_by_month={m: tuple(rs) for m, rs in reviews.items()},
+        coverage=infer_coverage(bundle),
+    )
+
+
+class PatientIndex:
+    """Every record grouped by patient, built once; yields :class:`PatientRecords` in id order."""
+
+    def __init__(self, batch: Batch) -> None:
+        self.batch = batch
+        bundle = batch.bundle
+        self._lines: dict[str, list[BilledLine]] = defaultdict(list)
+        for line in bundle.of(ClaimLine):
+            claim = batch.claims.get(line.claim_id)
+            if claim is not None:  # NOTE: orphan lines are BHI-DATA-001 findings
+                self._lines[claim.patient_id].append(BilledLine(line=line, claim=claim))
+        self._kinds = {
+            "time_entries": _by_patient(bundle.of(TimeEntry)),
+            "consents": _by_patient(bundle.of(Consent)),
+            "assessments": _by_patient(bundle.of(Assessment)),
+            "care_plans": _by_patient(bundle.of(CarePlan)),
+            "visits": _by_patient(bundle.of(Visit)),
+            "enrollments": _by_patient(bundle.of(RegistryEnrollment)),
+            "episodes": _by_patient(bundle.of(Episode)),
+        }
+        ids = set(self._lines) | set(batch.patients)
+        for grouped in self._kinds.values():
+            ids |= set(grouped)
+        self.ids: list[str] = sorted(ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[PatientRecords]:
+        for patient_id in self.ids:
+            yield self.records(patient_id)
+
+    def records(self, patient_id: str) -> PatientRecords:
+        """Everything about one patient."""
+        kinds = self._kinds
+        return PatientRecords(
+            patient_id=patient_id,
+            patient=self.batch.patients.get(patient_id),
+            lines=tuple(
+                sorted(
+                    self._lines.get(patient_id, ()),
+                    key=lambda b: (b.date_of_service, b.line.claim_id, b.line.line_number),
+                )
+            ),
+            time_entries=_sorted(kinds["time_entries"], patient_id, "date", "entry_id"),
+            consents=_sorted(kinds["consents"], patient_id, "date_obtained", "consent_id"),
+            assessments=_sorted(kinds["assessments"], patient_id, "date", "assessment_id"),
+            care_plans=_sorted(kinds["care_plans"], patient_id, "created", "care_plan_id"),
+            visits=_sorted(kinds["visits"], patient_id, "date", "visit_id"),
+            enrollments=_sorted(kinds["enrollments"], patient_id, "enrolled_on", "enrollment_id"),
+            episodes=_sorted(kinds["episodes"], patient_id, "start", "episode_id"),
+            batch=self.batch,
+        )
+
+
+def _sorted(
+    grouped: dict[str, list[object]], patient_id: str, date_attr: str, id_attr: str
+) -> tuple:  # type: ignore[type-arg]
+    """A patient's records of one kind, by date (undated first) then id."""
+    return tuple(
+        sorted(
+            grouped.get(patient_id, []),
+            key=lambda r: (getattr(r, date_attr) or date.min, getattr(r, id_attr)),
+        )
+    )

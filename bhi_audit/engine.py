@@ -1,0 +1,392 @@
+"""The engine: feed each check its units, stamp what it yields, contain crashes, summarise.
+
+Why here: checks only read and yield problems. Identity (check id, name), severity (config
+override, else the variant's or the check's default), the source citation and money are
+stamped here, so a check cannot mislabel itself; a check that raises becomes a visible
+internal-error finding naming the check and the unit, and the run fails — never a silent pass.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from bhi_audit import RULEBOOK_VERSION, __version__
+from bhi_audit.checkapi import Problem, Severity
+from bhi_audit.context import Batch, LineUnit, PatientIndex, PatientRecords, build_batch
+from bhi_audit.evidence import summarize
+from bhi_audit.findings import Finding, Outcome
+from bhi_audit.loaders import Bundle
+from bhi_audit.models import Claim, ClaimLine, Location, Record
+from bhi_audit.policy import line_price, policy_for_year
+from bhi_audit.registry import CheckSpec
+from bhi_audit.result import (
+    AuditResult,
+    CheckInfo,
+    CheckSummary,
+    ClaimSummary,
+    Evaluation,
+    InputFileSummary,
+    RecordCount,
+    RejectedRecord,
+    Totals,
+)
+
+log = logging.getLogger(__name__)
+ZERO = Decimal("0.00")
+#: Called with (patients done, patients in all) as the audit goes.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    """What the engine needs to know beyond the checks themselves."""
+
+    severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
+    options: Mapping[str, BaseModel] = field(default_factory=dict)
+    config: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One thing a check was applied to, with what a finding on it needs."""
+
+    key: str
+    patient_id: str | None
+    month: str | None
+    default_record: Record | None
+
+
+@dataclass
+class _Collector:
+    findings: list[Finding] = field(default_factory=list)
+    evaluations: list[Evaluation] = field(default_factory=list)
+
+
+def _fact(value: object) -> str | int | bool | None:
+    if value is None or isinstance(value, bool | int | str):
+        return value  # type: ignore[return-value]
+    return str(value)
+
+
+class Engine:
+    """Runs a fixed list of checks over a bundle."""
+
+    def __init__(self, specs: Iterable[CheckSpec], settings: AuditSettings | None = None) -> None:
+        self.specs = list(specs)
+        self.settings = settings or AuditSettings()
+        self._options = {
+            s.id: self.settings.options.get(s.id)
+            or (s.options_model() if s.options_model else None)
+            for s in self.specs
+        }
+        self._by_scope: dict[str, list[CheckSpec]] = defaultdict(list)
+        for spec in self.specs:
+            self._by_scope[spec.scope].append(spec)
+
+    # ------------------------------------------------------------------ running
+
+    def audit(self, bundle: Bundle, progress: Progress | None = None) -> AuditResult:
+        """Audit a bundle and return the finished result."""
+        batch = build_batch(bundle)
+        out = _Collector()
+        for spec in self._by_scope["batch"]:
+            self._apply(spec, batch, Unit("batch", None, None, None), out)
+        patient_months = 0
+        index = PatientIndex(batch)
+        for done, records in enumerate(index, start=1):
+            patient_months += self._audit_patient(records, out)
+            if progress is not None:
+                progress(done, len(index))
+        return self._finish(bundle, batch, out, patient_months)
+
+    def _audit_patient(self, records: PatientRecords, out: _Collector) -> int:
+        pid = records.patient_id
+        first = records.lines[0].line if records.lines else None
+        for spec in self._by_scope["patient"]:
+            if self._applies(spec, (b.code for b in records.lines)):
+                self._apply(spec, records, Unit(pid, pid, None, first or records.patient), out)
+        for month in records.months:
+            unit = records.month(month)
+            month_default: Record | None = (
+                unit.lines[0].line if unit.lines else (unit.time_entries or (None,))[0]
+            )
+            for spec in self._by_scope["patient_month"]:
+                if self._applies(spec, unit.codes):
+                    key = f"{pid} {month}"
+                    self._apply(spec, unit, Unit(key, pid, str(month), month_default), out)
+            for billed in unit.lines:
+                for spec in self._by_scope["line"]:
+                    if self._applies(spec, (billed.code,)):
+                        key = billed.line.line_key
+                        self._apply(
+                            spec,
+                            LineUnit(billed=billed, month=unit),
+                            Unit(key, pid, str(month), billed.line),
+                            out,
+                        )
+        return len(records.months)
+
+    @staticmethod
+    def _applies(spec: CheckSpec, codes: Iterable[str]) -> bool:
+        return spec.codes is None or any(code in spec.codes for code in codes)
+
+    def _apply(self, spec: CheckSpec, payload: Any, unit: Unit, out: _Collector) -> None:
+        try:
+            problems = list(spec.run(payload, self._options[spec.id]))
+        except Exception as exc:  # NOTE: containment (STYLE §10): a crash must not look clean
+            log.debug("check %s crashed on %s\n%s", spec.id, unit.key, traceback.format_exc())
+            out.findings.append(self._internal_error(spec, unit, exc))
+            out.evaluations.append(
+                Evaluation(check_id=spec.id, unit=unit.key, status="internal-error")
+            )
+            return
+        for problem in problems:
+            out.findings.append(self._stamp(spec, unit, problem))
+        status = "passed"
+        if any(not p.unverifiable for p in problems):
+            status = "failed"
+        elif problems:
+            status = "unverifiable"
+        out.evaluations.append(Evaluation(check_id=spec.id, unit=unit.key, status=status))
+
+    # ------------------------------------------------------------------ stamping
+
+    def _severity(self, spec: CheckSpec, variant: str | None) -> Severity:
+        overrides = self.settings.severity_overrides
+        if variant is not None and f"{spec.id}:{variant}" in overrides:
+            return overrides[f"{spec.id}:{variant}"]
+        if spec.id in overrides:
+            return overrides[spec.id]
+        return spec.severity_for(variant)
+
+    def _stamp(self, spec: CheckSpec, unit: Unit, problem: Problem) -> Finding:
+        record = problem.record or unit.default_record
+        location = record.location if record is not None else Location(file="<input>")
+        outcome = Outcome.UNVERIFIABLE if problem.unverifiable else Outcome.VIOLATION
+        severity = Severity.INFO if problem.unverifiable else self._severity(spec, problem.variant)
+        claim_id, line_number, code = _claim_fields(record)
+        patient_id = unit.patient_id or getattr(record, "patient_id", None)
+        at_risk = None
+        if (
+            outcome is Outcome.VIOLATION
+            and severity is not Severity.INFO
+            and isinstance(problem.record, ClaimLine)
+        ):
+            line = problem.record
+            at_risk = line_price(line.code, line.date_of_service, line.units)
+        return Finding(
+            check_id=spec.id,
+            check_name=spec.name,
+            severity=severity,
+            outcome=outcome,
+            message=problem.message,
+            source=spec.source,
+            location=str(location),
+            file=location.file,
+            line=location.line,
+            field=problem.field,
+            patient_id=patient_id,
+            month=unit.month,
+            claim_id=claim_id,
+            line_number=line_number,
+            code=code,
+            unit=unit.key,
+            variant=problem.variant,
+            evidence=tuple(summarize(r) for r in problem.evidence),
+            facts={str(k): _fact(v) for k, v in sorted(problem.facts.items())},
+            at_risk=at_risk,
+            opportunity=problem.opportunity,
+        )
+
+    def _internal_error(self, spec: CheckSpec, unit: Unit, exc: Exception) -> Finding:
+        record = unit.default_record
+        location = record.location if record is not None else Location(file="<input>")
+        claim_id, line_number, code = _claim_fields(record)
+        where = f"claim {claim_id}" if claim_id else unit.key
+        return Finding(
+            check_id=spec.id,
+            check_name=spec.name,
+            severity=Severity.ERROR,
+            outcome=Outcome.INTERNAL_ERROR,
+            message=(
+                f"internal error in check {spec.id} on {where}: {type(exc).__name__}: {exc} "
+                "(the check did not run; please report this)"
+            ),
+            source=spec.source,
+            location=str(location),
+            file=location.file,
+            line=location.line,
+            patient_id=unit.patient_id,
+            month=unit.month,
+            claim_id=claim_id,
+            line_number=line_number,
+            code=code,
+            unit=unit.key,
+        )
+
+    # ------------------------------------------------------------------ summarising
+
+    def _finish(
+        self, bundle: Bundle, batch: Batch, out: _Collector, patient_months: int
+    ) -> AuditResult:
+        findings = tuple(sorted(out.findings, key=lambda f: f.sort_key))
+        evaluations = tuple(sorted(out.evaluations, key=lambda e: (e.check_id, e.unit)))
+        rejected = tuple(
+            RejectedRecord(
+                kind=r.kind,
+                location=str(r.location),
+                file=r.location.file,
+                line=r.location.line,
+                message=r.message,
+                reasons=r.reasons,
+            )
+            for r in sorted(
+                bundle.rejected,
+                key=lambda r: (r.location.file, r.location.line or 0, r.location.pointer or ""),
+            )
+        )
+        records = {}
+        for kind in sorted(set(bundle.read) | set(bundle.provided)):
+            read = bundle.read.get(kind, 0)
+            bad = sum(1 for r in bundle.rejected if r.kind == kind)
+            records[kind] = RecordCount(read=read, audited=read - bad, rejected=bad)
+        per_claim = self._per_claim(batch, findings)
+        return AuditResult(
+            tool="bhi-audit",
+            tool_version=__version__,
+            rulebook_version=RULEBOOK_VERSION,
+            inputs=tuple(
+                InputFileSummary(path=f.path, sha256=f.sha256, format=f.format)
+                for f in bundle.files
+            ),
+            coverage={
+                "from": batch.coverage.start.isoformat(),
+                "to": batch.coverage.end.isoformat(),
+                "stated": batch.coverage.stated,
+            },
+            config=dict(self.settings.config),
+            checks=tuple(
+                CheckInfo(
+                    id=s.id,
+                    name=s.name,
+                    scope=s.scope,
+                    severity=s.default_severity.value,
+                    origin=s.origin,
+                    summary=s.summary,
+                    source=s.source,
+                )
+                for s in self.specs
+            ),
+            records=records,
+            rejected=rejected,
+            findings=findings,
+            per_check=self._per_check(findings, evaluations),
+            per_claim=per_claim,
+            evaluations=evaluations,
+            notes=_policy_notes(bundle),
+            totals=_totals(findings, per_claim, patient_months),
+        )
+
+    def _per_check(
+        self, findings: tuple[Finding, ...], evaluations: tuple[Evaluation, ...]
+    ) -> dict[str, CheckSummary]:
+        status_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for evaluation in evaluations:
+            status_counts[evaluation.check_id][evaluation.status] += 1
+        by_check: dict[str, list[Finding]] = defaultdict(list)
+        for finding in findings:
+            by_check[finding.check_id].append(finding)
+        summary = {}
+        for spec in self.specs:
+            counts = status_counts[spec.id]
+            mine = by_check[spec.id]
+            summary[spec.id] = CheckSummary(
+                applicable=sum(counts.values()),
+                passed=counts["passed"],
+                failed=counts["failed"],
+                unverifiable=counts["unverifiable"],
+                internal_errors=counts["internal-error"],
+                findings=len(mine),
+                at_risk=sum((f.at_risk for f in mine if f.at_risk), ZERO),
+                opportunity=sum((f.opportunity for f in mine if f.opportunity), ZERO),
+            )
+        return summary
+
+    @staticmethod
+    def _per_claim(batch: Batch, findings: tuple[Finding, ...]) -> dict[str, ClaimSummary]:
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        risk: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        for finding in findings:
+            if finding.claim_id is None or finding.outcome is Outcome.UNVERIFIABLE:
+                continue
+            counts[finding.claim_id][finding.severity.value] += 1
+        for (claim_id, _), amount in _lines_at_risk(findings).items():
+            risk[claim_id] += amount
+        claim_ids = sorted(set(batch.claims) | set(counts))
+        result = {}
+        for claim_id in claim_ids:
+            c = counts.get(claim_id, {})
+            flagged = c.get("error", 0) + c.get("warning", 0) > 0
+            result[claim_id] = ClaimSummary(
+                status="flagged" if flagged else "clean",
+                errors=c.get("error", 0),
+                warnings=c.get("warning", 0),
+                infos=c.get("info", 0),
+                at_risk=risk.get(claim_id, ZERO),
+            )
+        return result
+
+
+def _claim_fields(record: Record | None) -> tuple[str | None, int | None, str | None]:
+    if isinstance(record, ClaimLine):
+        return record.claim_id, record.line_number, record.code
+    if isinstance(record, Claim):
+        return record.claim_id, None, None
+    return None, None, None
+
+
+def _lines_at_risk(findings: Iterable[Finding]) -> dict[tuple[str, int], Decimal]:
+    """Money at risk per claim line, counted once however many findings flag the line."""
+    lines: dict[tuple[str, int], Decimal] = {}
+    for finding in findings:
+        if finding.at_risk and finding.claim_id and finding.line_number:
+            lines[(finding.claim_id, finding.line_number)] = finding.at_risk
+    return lines
+
+
+def _policy_notes(bundle: Bundle) -> tuple[str, ...]:
+    years = sorted({line.date_of_service.year for line in bundle.of(ClaimLine)})
+    notes = []
+    for year in years:
+        note = policy_for_year(year).note
+        if note:
+            notes.append(note)
+    return tuple(notes)
+
+
+def _totals(
+    findings: tuple[Finding, ...], per_claim: dict[str, ClaimSummary], patient_months: int
+) -> Totals:
+    violations = [f for f in findings if f.outcome is not Outcome.UNVERIFIABLE]
+    return Totals(
+        findings=len(findings),
+        errors=sum(1 for f in violations if f.severity is Severity.ERROR),
+        warnings=sum(1 for f in violations if f.severity is Severity.WARNING),
+        infos=sum(1 for f in violations if f.severity is Severity.INFO),
+        unverifiable=sum(1 for f in findings if f.outcome is Outcome.UNVERIFIABLE),
+        internal_errors=sum(1 for f in findings if f.outcome is Outcome.INTERNAL_ERROR),
+        claims=len(per_claim),
+        claims_clean=sum(1 for c in per_claim.values() if c.status == "clean"),
+        claims_flagged=sum(1 for c in per_claim.values() if c.status == "flagged"),
+        patient_months=patient_months,
+        at_risk=sum(_lines_at_risk(findings).values(), ZERO),
+        opportunity=sum((f.opportunity for f in findings if f.opportunity), ZERO),
+    )

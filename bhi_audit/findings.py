@@ -1,0 +1,72 @@
+"""Findings: the engine's stamped, frozen, totally ordered form of a check's Problem."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from bhi_audit.checkapi import Severity
+
+
+class Outcome(StrEnum):
+    """What kind of finding this is."""
+
+    VIOLATION = "violation"  # the rule is broken
+    UNVERIFIABLE = "unverifiable"  # the records given cannot prove or disprove the rule
+    INTERNAL_ERROR = "internal-error"  # the check itself crashed: never a silent pass
+
+
+class Evidence(BaseModel):
+    """A record that supports a finding, summarised for people and machines."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    id: str
+    location: str
+    summary: str
+
+
+class Finding(BaseModel):
+    """One finding, as every reporter receives it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    check_id: str
+    check_name: str
+    severity: Severity
+    outcome: Outcome
+    message: str
+    source: str
+    location: str
+    file: str
+    line: int | None = None
+    field: str | None = None
+    patient_id: str | None = None
+    month: str | None = None
+    claim_id: str | None = None
+    line_number: int | None = None
+    code: str | None = None
+    unit: str
+    variant: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    facts: dict[str, str | int | bool | None] = {}
+    at_risk: Decimal | None = None
+    opportunity: Decimal | None = None
+
+    @property
+    def sort_key(self) -> tuple[object, ...]:
+        """A total order: patient, month, claim, line, check, then the rest."""
+        return (
+            self.patient_id or "",
+            self.month or "",
+            self.claim_id or "",
+            self.line_number or 0,
+            self.check_id,
+            self.outcome.value,
+            self.location,
+            self.field or "",
+            self.message,
+        )

@@ -1,0 +1,63 @@
+"""Loaders: turn input paths into a validated :class:`Bundle`.
+
+One module per input format; this module only dispatches on what a path is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from bhi_audit.errors import InputError, InputErrors
+from bhi_audit.loaders.bundle import Bundle, BundleBuilder, InputFile, Rejection
+from bhi_audit.loaders.csv_bundle import load_csv_directory, load_csv_file
+from bhi_audit.loaders.document import load_document
+from bhi_audit.models import KIND_BY_NAME, REQUIRED_KINDS
+
+__all__ = ["Bundle", "InputFile", "Rejection", "load_paths"]
+
+DOCUMENT_SUFFIXES = {".json", ".yaml", ".yml"}
+
+
+def load_path(path: Path, builder: BundleBuilder) -> None:
+    """Load one input path (bundle directory, single CSV, JSON or YAML document)."""
+    display = str(path)
+    if path.is_dir():
+        load_csv_directory(path, display, builder)
+    elif not path.exists():
+        raise InputError(display, "no such file or directory")
+    elif path.suffix.lower() in DOCUMENT_SUFFIXES:
+        load_document(path, display, builder)
+    elif path.suffix.lower() == ".csv" and path.stem in KIND_BY_NAME:
+        load_csv_file(path, display, path.stem, builder)
+    else:
+        raise InputError(
+            display,
+            "unrecognised input: give a bundle directory of CSV files, a <kind>.csv file, "
+            "or a .json/.yaml bundle document",
+        )
+
+
+def load_paths(paths: Iterable[Path]) -> Bundle:
+    """Load and combine every input path; raise InputErrors for unusable input."""
+    paths = list(paths)
+    builder = BundleBuilder()
+    errors: list[InputError] = []
+    for path in paths:
+        try:
+            load_path(path, builder)
+        except InputError as exc:
+            errors.append(exc)
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+    if not errors:
+        for kind in sorted(REQUIRED_KINDS - builder.provided):
+            errors.append(
+                InputError(
+                    " ".join(str(p) for p in paths),
+                    f"required record file {kind}.csv (or key {kind!r}) is missing",
+                )
+            )
+    if errors:
+        raise InputErrors(errors)
+    return builder.build()

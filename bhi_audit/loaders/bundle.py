@@ -1,0 +1,151 @@
+"""The loaded input: records by kind, rejected records, and the files they came from.
+
+Why a builder: several inputs (a CSV directory, a JSON document, later X12 and FHIR) can be
+combined in one audit. The builder validates every raw row the same way, rejects duplicates
+across sources, and counts what was read so the summary can prove ``read = audited + rejected``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from bhi_audit.models import KIND_BY_NAME, ClaimLine, Location, Period, Record
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One record that could not be used, with every reason found in it."""
+
+    kind: str
+    location: Location
+    reasons: tuple[tuple[str, str], ...]  # (field path, message)
+
+    @property
+    def message(self) -> str:
+        """All reasons as one line: ``field: message; field: message``."""
+        return "; ".join(f"{fld}: {msg}" if fld else msg for fld, msg in self.reasons)
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file that was read, with its digest so an auditor can prove what was audited."""
+
+    path: str
+    sha256: str
+    format: str
+
+
+@dataclass
+class Bundle:
+    """Everything read from the inputs. Built once by a :class:`BundleBuilder`, then read-only."""
+
+    records: dict[str, list[Record]]
+    rejected: list[Rejection]
+    read: dict[str, int]
+    provided: frozenset[str]
+    files: list[InputFile]
+
+    def of(self, kind: type[Record]) -> list[Any]:
+        """The records of one kind (an empty list if that kind was not provided)."""
+        return self.records.get(kind.KIND, [])
+
+    @property
+    def period(self) -> Period | None:
+        """The period the input says its records cover, if it says so."""
+        periods = self.records.get(Period.KIND, [])
+        return periods[0] if periods else None  # type: ignore[return-value]
+
+
+def describe_error(error: Mapping[str, Any]) -> tuple[str, str]:
+    """Turn one pydantic error into ``(field path, message)`` in our wording."""
+    loc = ".".join(str(part) for part in error.get("loc", ()))
+    message = str(error.get("msg", "invalid value"))
+    message = message.removeprefix("Value error, ")
+    if error.get("type") == "extra_forbidden":
+        message = "unknown field"
+    elif error.get("type") == "missing":
+        message = "required field is missing"
+    return loc, message
+
+
+def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class BundleBuilder:
+    """Collects validated records from any number of sources."""
+
+    records: dict[str, list[Record]] = field(default_factory=dict)
+    rejected: list[Rejection] = field(default_factory=list)
+    read: dict[str, int] = field(default_factory=dict)
+    provided: set[str] = field(default_factory=set)
+    files: list[InputFile] = field(default_factory=list)
+    _seen: dict[tuple[str, str], Location] = field(default_factory=dict)
+
+    def mark_provided(self, kind: str) -> None:
+        """Note that the input supplied this kind (possibly with zero rows)."""
+        self.provided.add(kind)
+        self.records.setdefault(kind, [])
+
+    def add_file(self, path: Path, display: str, fmt: str) -> None:
+        """Record an input file and its digest."""
+        self.files.append(InputFile(path=display, sha256=sha256_of(path), format=fmt))
+
+    def reject(self, kind: str, location: Location, reasons: list[tuple[str, str]]) -> None:
+        """Count a record of ``kind`` as read and rejected."""
+        self.read[kind] = self.read.get(kind, 0) + 1
+        self.rejected.append(Rejection(kind=kind, location=location, reasons=tuple(reasons)))
+
+    def add_row(self, kind: str, data: Any, location: Location) -> Record | None:
+        """Validate one raw row (a mapping) and keep it, or reject it with reasons."""
+        model = KIND_BY_NAME[kind]
+        if not isinstance(data, Mapping):
+            self.reject(kind, location, [("", f"expected an object, got {type(data).__name__}")])
+            return None
+        try:
+            record = model.model_validate(data)
+        except ValidationError as exc:
+            self.reject(kind, location, [describe_error(err) for err in exc.errors()])
+            return None
+        key = self._identity(record)
+        if key is not None:
+            first = self._seen.get(key)
+            if first is not None:
+                self.reject(kind, location, [(key[1].split("=")[0], f"duplicate of {first}")])
+                return None
+            self._seen[key] = location
+        self.read[kind] = self.read.get(kind, 0) + 1
+        self.records.setdefault(kind, []).append(record.at(location))
+        return record
+
+    @staticmethod
+    def _identity(record: Record) -> tuple[str, str] | None:
+        if isinstance(record, ClaimLine):
+            return (record.KIND, f"line_number={record.claim_id}#{record.line_number}")
+        if isinstance(record, Period):
+            return (record.KIND, "period=")
+        if record.ID_FIELD:
+            return (record.KIND, f"{record.ID_FIELD}={record.record_id}")
+        return None
+
+    def build(self) -> Bundle:
+        """Freeze what was collected."""
+        return Bundle(
+            records=self.records,
+            rejected=self.rejected,
+            read=self.read,
+            provided=frozenset(self.provided),
+            files=self.files,
+        )

@@ -1,0 +1,127 @@
+"""Read an audit bundle directory: one CSV file per kind of record.
+
+CSV as users really export it: UTF-8 with or without a BOM, quoted fields (with embedded
+commas and line breaks), blank lines anywhere, any column order. Anything that makes a whole
+file unusable (not UTF-8, binary, missing or unknown columns) is an :class:`InputError`;
+anything wrong inside one row rejects that row only.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from pathlib import Path
+
+from bhi_audit.errors import InputError, InputErrors
+from bhi_audit.loaders.bundle import BundleBuilder
+from bhi_audit.models import KIND_BY_NAME, Location, Record
+
+
+def suggest(name: str, choices: list[str]) -> str:
+    """`` (did you mean X?)`` when a close match exists, else an empty string."""
+    close = difflib.get_close_matches(name, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def required_columns(model: type[Record]) -> list[str]:
+    """Columns a CSV file of this kind must have."""
+    return [name for name, info in model.model_fields.items() if info.is_required()]
+
+
+def read_text(path: Path, display: str) -> str:
+    """Read a file as UTF-8 (BOM allowed) or raise an InputError saying why not."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(display, f"cannot read file ({exc.strerror})") from None
+    if b"\x00" in raw:
+        raise InputError(display, "binary file, not CSV/JSON text (contains NUL bytes)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            display,
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); export the file as UTF-8",
+            row=line,
+        ) from None
+
+
+def load_csv_file(path: Path, display: str, kind: str, builder: BundleBuilder) -> None:
+    """Validate every row of one CSV file into the builder."""
+    model = KIND_BY_NAME[kind]
+    text = read_text(path, display)
+    builder.add_file(path, display, "csv")
+    builder.mark_provided(kind)
+    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    try:
+        header: list[str] | None = None
+        start = 1
+        for cells in reader:
+            line_start, start = start, reader.line_num + 1
+            if not any(cell.strip() for cell in cells):
+                continue
+            if header is None:
+                header = check_header(cells, model, display, line_start)
+                continue
+            if len(cells) > len(header):
+                builder.reject(
+                    kind,
+                    Location(file=display, row=line_start),
+                    [("", f"row has {len(cells)} cells but the header has {len(header)}")],
+                )
+                continue
+            row = {
+                column: cell
+                for column, cell in zip(header, cells, strict=False)
+                if cell.strip() != ""
+            }
+            builder.add_row(kind, row, Location(file=display, row=line_start))
+    except csv.Error as exc:
+        raise InputError(display, f"not valid CSV ({exc})", row=reader.line_num) from None
+    if header is None:
+        raise InputError(display, "empty file: no header row")
+
+
+def check_header(cells: list[str], model: type[Record], display: str, row: int) -> list[str]:
+    """Validate a header row: no blank, duplicate, unknown or missing columns."""
+    header = [cell.strip() for cell in cells]
+    known = list(model.model_fields)
+    errors: list[InputError] = []
+    seen: set[str] = set()
+    for column in header:
+        if not column:
+            errors.append(InputError(display, "blank column name in header", row=row))
+        elif column in seen:
+            errors.append(InputError(display, "column appears twice", row=row, field=column))
+        elif column not in known:
+            errors.append(
+                InputError(
+                    display, f"unknown column{suggest(column, known)}", row=row, field=column
+                )
+            )
+        seen.add(column)
+    for column in required_columns(model):
+        if column not in seen:
+            errors.append(InputError(display, "required column is missing", row=row, field=column))
+    if errors:
+        raise InputErrors(errors)
+    return header
+
+
+def load_csv_directory(directory: Path, display: str, builder: BundleBuilder) -> None:
+    """Load every ``<kind>.csv`` in ``directory``; an unknown ``.csv`` name is an error."""
+    files = sorted(p for p in directory.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+    known = sorted(f"{kind}.csv" for kind in KIND_BY_NAME)
+    for path in files:
+        name = path.name
+        if name not in known:
+            raise InputError(
+                f"{display.rstrip('/')}/{name}",
+                f"not a bhi-audit record file{suggest(name, known)}; "
+                f"expected one of: {', '.join(known)}",
+            )
+    if not files:
+        raise InputError(display, "no bundle CSV files in this directory (claims.csv, ...)")
+    for path in files:
+        load_csv_file(path, f"{display.rstrip('/')}/{path.name}", path.stem, builder)

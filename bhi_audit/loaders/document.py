@@ -1,0 +1,70 @@
+"""Read an audit bundle as one JSON or YAML document.
+
+The document mirrors the CSV bundle exactly: each top-level key is a record kind (``claims``,
+``claim_lines``, ``time_entries``, ...) holding a list of objects whose keys are the CSV
+columns. Lists may be real arrays or ``;``-separated strings. ``period`` may be one object.
+Each record's location is its JSON pointer (``/claims/3``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bhi_audit.errors import InputError
+from bhi_audit.loaders.bundle import BundleBuilder
+from bhi_audit.loaders.csv_bundle import read_text, suggest
+from bhi_audit.models import KIND_BY_NAME, Location, Period
+
+
+def parse_document(path: Path, display: str) -> Any:
+    """Parse JSON or YAML text, turning syntax errors into an InputError with the line."""
+    text = read_text(path, display)
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                display, f"not valid JSON ({exc.msg}, column {exc.colno})", row=exc.lineno
+            ) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise InputError(display, f"not valid YAML ({problem})", row=row) from None
+
+
+def load_document(path: Path, display: str, builder: BundleBuilder) -> None:
+    """Validate every record of a JSON/YAML bundle document into the builder."""
+    document = parse_document(path, display)
+    if not isinstance(document, dict):
+        raise InputError(
+            display,
+            "expected an object whose keys are record kinds (claims, claim_lines, ...), "
+            f"got {type(document).__name__}",
+        )
+    builder.add_file(path, display, path.suffix.lower().lstrip("."))
+    known = sorted(KIND_BY_NAME)
+    for kind in document:
+        if kind not in KIND_BY_NAME:
+            raise InputError(
+                display, f"unknown record kind{suggest(str(kind), known)}", field=str(kind)
+            )
+    for kind in sorted(document, key=known.index):
+        rows = document[kind]
+        if kind == Period.KIND and isinstance(rows, dict):
+            rows = [rows]
+        if rows is None:
+            rows = []
+        if not isinstance(rows, list):
+            raise InputError(
+                display, f"expected a list of records, got {type(rows).__name__}", field=f"/{kind}"
+            )
+        builder.mark_provided(kind)
+        for index, row in enumerate(rows):
+            builder.add_row(kind, row, Location(file=display, pointer=f"/{kind}/{index}"))

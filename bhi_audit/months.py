@@ -1,0 +1,52 @@
+"""Calendar months: the service period of every monthly care-management code (rulebook §5.4a)."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from typing import NamedTuple
+
+
+class Month(NamedTuple):
+    """A calendar month, ordered and hashable; ``str()`` gives ``YYYY-MM``."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        """The month that contains ``day``."""
+        return cls(day.year, day.month)
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """Parse ``YYYY-MM``."""
+        year, month = text.split("-")
+        return cls(int(year), int(month))
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def first_day(self) -> date:
+        """The first day of the month."""
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        """The last day of the month."""
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @property
+    def index(self) -> int:
+        """Months since year 0, so that differences count months."""
+        return self.year * 12 + self.month - 1
+
+    def plus(self, months: int) -> Month:
+        """The month ``months`` later (or earlier, when negative)."""
+        index = self.index + months
+        return Month(index // 12, index % 12 + 1)
+
+    def contains(self, day: date | None) -> bool:
+        """Whether ``day`` falls in this month."""
+        return day is not None and day.year == self.year and day.month == self.month

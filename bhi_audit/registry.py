@@ -1,0 +1,241 @@
+"""Find, validate and describe check modules: built-in, entry points and ``--checks-dir``.
+
+Why explicit: built-in checks are listed once in ``checks/__init__.py`` (``BUILTIN``), never
+found by globbing or import side effects. Outside checks (a payer's or a practice's own rules)
+come in deliberately — through the ``bhi_audit.checks`` entry-point group or a directory named
+on the command line — and must follow the same module contract, which is validated here so
+that a broken plugin is a clear usage error, not a crash in the middle of an audit.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from pydantic import BaseModel
+
+from bhi_audit.checkapi import SCOPES, Problem, Scope, Severity
+from bhi_audit.errors import ConfigError
+
+ENTRY_POINT_GROUP = "bhi_audit.checks"
+ID_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
+NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+BUILTIN_PREFIX = "BHI-"
+SECTIONS = ("Why", "Source", "Passes", "Fails")
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """A validated check module and what the registry knows about it."""
+
+    id: str
+    name: str
+    scope: Scope
+    default_severity: Severity
+    severities: dict[str, Severity]
+    codes: frozenset[str] | None
+    aliases: tuple[str, ...]
+    options_model: type[BaseModel] | None
+    run: Callable[[Any, Any], Iterator[Problem]]
+    summary: str
+    sections: dict[str, str]
+    doc: str
+    origin: str
+
+    @property
+    def source(self) -> str:
+        """The citation from the docstring's ``Source:`` section."""
+        return self.sections.get("Source", "")
+
+    def severity_for(self, variant: str | None) -> Severity:
+        """The default severity of a variant of this check."""
+        if variant is not None and variant in self.severities:
+            return self.severities[variant]
+        return self.default_severity
+
+
+def parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
+    """Split a check docstring into its first line and its named sections."""
+    lines = doc.strip().splitlines()
+    summary = lines[0].strip() if lines else ""
+    sections: dict[str, list[str]] = {}
+    current: str | None = None
+    for raw in lines[1:]:
+        match = re.match(r"^\s*(Why|Source|Passes|Fails):\s*(.*)$", raw)
+        if match:
+            current = match.group(1)
+            sections[current] = [match.group(2).strip()]
+        elif current is not None:
+            sections[current].append(raw.strip())
+    return summary, {k: " ".join(p for p in v if p).strip() for k, v in sections.items()}
+
+
+def spec_from_module(module: ModuleType, origin: str) -> CheckSpec:
+    """Validate a module against the check contract and describe it."""
+    where = f"check module {module.__name__} ({origin})"
+
+    def need(attr: str) -> Any:
+        if not hasattr(module, attr):
+            raise ConfigError(f"{where}: missing {attr}")
+        return getattr(module, attr)
+
+    check_id = need("ID")
+    if not isinstance(check_id, str) or not ID_RE.match(check_id):
+        raise ConfigError(f"{where}: ID {check_id!r} must look like PREFIX-NAME-001")
+    name = need("NAME")
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        raise ConfigError(f"{where}: NAME {name!r} must be kebab-case")
+    scope = need("SCOPE")
+    if scope not in SCOPES:
+        raise ConfigError(f"{where}: SCOPE {scope!r} must be one of {', '.join(SCOPES)}")
+    try:
+        severity = Severity(need("DEFAULT_SEVERITY"))
+        severities = {k: Severity(v) for k, v in getattr(module, "SEVERITIES", {}).items()}
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+    run = need("check")
+    if not callable(run):
+        raise ConfigError(f"{where}: check must be a function")
+    codes = getattr(module, "CODES", None)
+    options_model = getattr(module, "Options", None)
+    if options_model is not None and not (
+        isinstance(options_model, type) and issubclass(options_model, BaseModel)
+    ):
+        raise ConfigError(f"{where}: Options must be a pydantic model")
+    summary, sections = parse_docstring(module.__doc__ or "")
+    missing = [s for s in SECTIONS if not sections.get(s)]
+    if not summary or missing:
+        raise ConfigError(f"{where}: docstring lacks {', '.join(missing) or 'a first line'}")
+    return CheckSpec(
+        id=check_id,
+        name=name,
+        scope=scope,
+        default_severity=severity,
+        severities=severities,
+        codes=frozenset(codes) if codes is not None else None,
+        aliases=tuple(getattr(module, "ALIASES", ())),
+        options_model=options_model,
+        run=run,
+        summary=summary,
+        sections=sections,
+        doc=(module.__doc__ or "").strip(),
+        origin=origin,
+    )
+
+
+def builtin_modules() -> list[ModuleType]:
+    """The built-in check modules, in registry order (kept inside this loader: see STYLE §25)."""
+    package = importlib.import_module("checks")
+    return [importlib.import_module(f"checks.{name}") for name in package.BUILTIN]
+
+
+def entry_point_modules() -> Iterator[tuple[ModuleType, str]]:
+    """Modules registered under the ``bhi_audit.checks`` entry-point group."""
+    for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: p.name):
+        try:
+            loaded = point.load()
+        except Exception as exc:  # NOTE: a broken third-party plugin is a user-facing error
+            raise ConfigError(
+                f"entry point {point.name} ({point.value}) failed to load: {exc}"
+            ) from None
+        if not isinstance(loaded, ModuleType):
+            raise ConfigError(f"entry point {point.name} must name a module, not {loaded!r}")
+        yield loaded, f"entry point {point.name} ({point.value})"
+
+
+def directory_modules(directory: Path) -> Iterator[tuple[ModuleType, str]]:
+    """Every ``*.py`` module (not starting with ``_``) in a checks directory."""
+    if not directory.is_dir():
+        raise ConfigError(f"--checks-dir {directory}: not a directory")
+    for path in sorted(directory.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        module_name = f"bhi_audit_plugin_{path.stem}"
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        if spec is None or spec.loader is None:
+            raise ConfigError(f"{path}: cannot be imported")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        try:
+            spec.loader.exec_module(module)
+        except Exception as exc:  # NOTE: a broken plugin file is a user-facing error
+            raise ConfigError(f"{path}: failed to import: {type(exc).__name__}: {exc}") from None
+        yield module, f"checks-dir {path}"
+
+
+class Registry:
+    """The ordered set of available checks, with id and alias lookup."""
+
+    def __init__(self, specs: Iterable[CheckSpec]) -> None:
+        self.specs: list[CheckSpec] = []
+        self._by_key: dict[str, CheckSpec] = {}
+        for spec in specs:
+            self._add(spec)
+
+    def _add(self, spec: CheckSpec) -> None:
+        for key in (spec.id, spec.name, *spec.aliases):
+            other = self._by_key.get(key)
+            if other is not None:
+                raise ConfigError(
+                    f"check id or name {key!r} of {spec.origin} is already used by {other.origin}"
+                )
+        for key in (spec.id, spec.name, *spec.aliases):
+            self._by_key[key] = spec
+        self.specs.append(spec)
+
+    def get(self, key: str) -> CheckSpec:
+        """Look a check up by id, name or alias; an unknown one is a ConfigError."""
+        try:
+            return self._by_key[key]
+        except KeyError:
+            raise ConfigError(f"no such check: {key}") from None
+
+    def select(self, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[CheckSpec]:
+        """Checks to run: all (or ``select``), minus ``ignore``, in registry order.
+
+        A selector may be an id, name, alias, or an id prefix ending in ``-`` or ``*``
+        (``BHI-TIME-`` selects every time check).
+        """
+        chosen = {s.id for s in self._match(select)} if select else {s.id for s in self.specs}
+        dropped = {s.id for s in self._match(ignore)}
+        return [s for s in self.specs if s.id in chosen and s.id not in dropped]
+
+    def _match(self, keys: Iterable[str]) -> list[CheckSpec]:
+        found: list[CheckSpec] = []
+        for key in keys:
+            prefix = key.rstrip("*")
+            if key.endswith(("-", "*")):
+                matched = [s for s in self.specs if s.id.startswith(prefix)]
+                if not matched:
+                    raise ConfigError(f"no check matches: {key}")
+                found.extend(matched)
+            else:
+                found.append(self.get(key))
+        return found
+
+
+def load_registry(checks_dirs: Iterable[Path] = (), *, plugins: bool = True) -> Registry:
+    """Built-in checks, then entry-point plugins, then ``--checks-dir`` modules."""
+    specs = [spec_from_module(m, "built-in") for m in builtin_modules()]
+    outside: list[tuple[ModuleType, str]] = []
+    if plugins:
+        outside.extend(entry_point_modules())
+    for directory in checks_dirs:
+        outside.extend(directory_modules(directory))
+    for module, origin in outside:
+        spec = spec_from_module(module, origin)
+        if spec.id.startswith(BUILTIN_PREFIX):
+            raise ConfigError(
+                f"{origin}: ID {spec.id} uses the built-in prefix {BUILTIN_PREFIX}; "
+                "give outside checks their own prefix"
+            )
+        specs.append(spec)
+    return Registry(specs)

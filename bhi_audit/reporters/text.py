@@ -1,0 +1,67 @@
+"""Plain-text report: one line per finding, readable at a glance, then a summary."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TextIO
+
+from bhi_audit.findings import Finding, Outcome
+from bhi_audit.result import AuditResult
+
+
+def _money(amount: Decimal) -> str:
+    return f"${amount:,.2f}"
+
+
+def format_finding(finding: Finding) -> str:
+    """``file:row: P1 2026-03 C1#1 BHI-TIME-002 error: message [$160.32 at risk]``."""
+    subject = " ".join(
+        part
+        for part in (
+            finding.patient_id,
+            finding.month,
+            f"{finding.claim_id}#{finding.line_number}"
+            if finding.line_number
+            else finding.claim_id,
+        )
+        if part
+    )
+    label = "not verifiable" if finding.outcome is Outcome.UNVERIFIABLE else finding.severity.value
+    if finding.outcome is Outcome.INTERNAL_ERROR:
+        label = "internal error"
+    text = f"{finding.location}: {subject + ' ' if subject else ''}{finding.check_id} {label}: "
+    text += finding.message
+    if finding.at_risk:
+        text += f" [{_money(finding.at_risk)} at risk]"
+    if finding.opportunity:
+        text += f" [{_money(finding.opportunity)} opportunity]"
+    return text
+
+
+def render(result: AuditResult, out: TextIO) -> None:
+    """Write findings, rejected records and the summary."""
+    for finding in result.findings:
+        out.write(format_finding(finding) + "\n")
+    for rejected in result.rejected:
+        out.write(f"{rejected.location}: rejected {rejected.kind} record: {rejected.message}\n")
+    for note in result.notes:
+        out.write(f"note: {note}\n")
+    totals = result.totals
+    out.write("\n")
+    out.write(
+        f"{totals.errors} error(s), {totals.warnings} warning(s), {totals.infos} info, "
+        f"{totals.unverifiable} not verifiable"
+        + (f", {totals.internal_errors} internal error(s)" if totals.internal_errors else "")
+        + "\n"
+    )
+    out.write(
+        f"claims: {totals.claims} ({totals.claims_clean} clean, {totals.claims_flagged} flagged); "
+        f"patient-months: {totals.patient_months}; at risk {_money(totals.at_risk)}; "
+        f"opportunity {_money(totals.opportunity)}\n"
+    )
+    counts = ", ".join(
+        f"{kind} {c.read} read = {c.audited} audited + {c.rejected} rejected"
+        for kind, c in sorted(result.records.items())
+    )
+    out.write(f"records: {counts}\n")
+    out.write(f"{result.tool} {result.tool_version}, {result.rulebook_version}\n")

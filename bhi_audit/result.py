@@ -1,0 +1,126 @@
+"""The finished, immutable result of an audit, which every reporter renders.
+
+Why one object: reporters decide nothing. Everything they show — findings, rejected records,
+per-check and per-claim summaries, money, the configuration used — is computed once here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+from bhi_audit.findings import Finding
+
+
+class FrozenModel(BaseModel):
+    """Base for result parts: immutable, no unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class InputFileSummary(FrozenModel):
+    """A file that was read."""
+
+    path: str
+    sha256: str
+    format: str
+
+
+class RejectedRecord(FrozenModel):
+    """A record that was read but could not be audited."""
+
+    kind: str
+    location: str
+    file: str
+    line: int | None
+    message: str
+    reasons: tuple[tuple[str, str], ...]
+
+
+class RecordCount(FrozenModel):
+    """Records of one kind: read = audited + rejected."""
+
+    read: int
+    audited: int
+    rejected: int
+
+
+class CheckInfo(FrozenModel):
+    """A check that ran."""
+
+    id: str
+    name: str
+    scope: str
+    severity: str
+    origin: str
+    summary: str
+    source: str
+
+
+class CheckSummary(FrozenModel):
+    """How one check fared over the units it applied to."""
+
+    applicable: int
+    passed: int
+    failed: int
+    unverifiable: int
+    internal_errors: int
+    findings: int
+    at_risk: Decimal
+    opportunity: Decimal
+
+
+class ClaimSummary(FrozenModel):
+    """How one claim fared."""
+
+    status: str  # "clean" | "flagged"
+    errors: int
+    warnings: int
+    infos: int
+    at_risk: Decimal
+
+
+class Evaluation(FrozenModel):
+    """One check applied to one unit (claim line, patient-month, patient or the batch)."""
+
+    check_id: str
+    unit: str
+    status: str  # "passed" | "failed" | "unverifiable" | "internal-error"
+
+
+class Totals(FrozenModel):
+    """Counts by severity and outcome, and money."""
+
+    findings: int
+    errors: int
+    warnings: int
+    infos: int
+    unverifiable: int
+    internal_errors: int
+    claims: int
+    claims_clean: int
+    claims_flagged: int
+    patient_months: int
+    at_risk: Decimal
+    opportunity: Decimal
+
+
+class AuditResult(FrozenModel):
+    """Everything an audit produced."""
+
+    tool: str
+    tool_version: str
+    rulebook_version: str
+    inputs: tuple[InputFileSummary, ...]
+    coverage: dict[str, str | bool]
+    config: dict[str, object]
+    checks: tuple[CheckInfo, ...]
+    records: dict[str, RecordCount]
+    rejected: tuple[RejectedRecord, ...]
+    findings: tuple[Finding, ...]
+    per_check: dict[str, CheckSummary]
+    per_claim: dict[str, ClaimSummary]
+    evaluations: tuple[Evaluation, ...]
+    notes: tuple[str, ...]
+    totals: Totals

@@ -1,0 +1,222 @@
+"""Countable minutes: which logged time may count toward a BHI or CoCM code in a month.
+
+Why one module: every time rule (thresholds, 99494 units, date of service, under-billing,
+double counting) must agree on the same arithmetic. The rules, from the rulebook:
+
+- only entries of the right program, dated in the calendar month (§5.4a, BHI-TIME-006);
+- an entry logged to several programs counts toward none: a minute cannot count twice (§2.9);
+- time that belongs to a separately billed service does not count (§2.7b-c);
+- psychiatric-consultant time does not count toward the care-manager thresholds (§2.7d);
+- CoCM counts the care manager's and the treating practitioner's time (§2.7a-b); general BHI
+  counts clinical staff and the billing practitioner (§2.8); G0323 only the billing
+  CP/CSW/MHC/MFT's own time (§2.2);
+- an entry with no staff member or no duration proves nothing and does not count;
+- where entries carry clock times, minutes that overlap another entry of the same staff
+  member on the same day count once, and never when the other entry is another program's.
+
+The result does not depend on the order of the time log (entries are sorted first).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from bhi_audit.codes import GENERAL_BHI
+from bhi_audit.context import Batch, BilledLine, PatientMonth
+from bhi_audit.models import Program, Role, TimeEntry
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """Minutes of one entry that do not count, and why."""
+
+    entry: TimeEntry
+    minutes: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The countable minutes of one program in one patient-month."""
+
+    program: Program
+    counted: tuple[tuple[TimeEntry, int], ...]
+    excluded: tuple[Exclusion, ...]
+
+    @property
+    def minutes(self) -> int:
+        """Countable minutes."""
+        return sum(minutes for _, minutes in self.counted)
+
+    @property
+    def logged(self) -> int:
+        """All minutes logged to the program this month, countable or not."""
+        return self.minutes + sum(x.minutes for x in self.excluded)
+
+    @property
+    def entries(self) -> tuple[TimeEntry, ...]:
+        """Every entry considered, counted or not (the evidence behind the tally)."""
+        return (*(e for e, _ in self.counted), *(x.entry for x in self.excluded))
+
+    def reached_on(self, threshold: int) -> date | None:
+        """The day the cumulative countable minutes first reached ``threshold``."""
+        total = 0
+        for entry, minutes in self.counted:
+            total += minutes
+            if total >= threshold and minutes > 0:
+                return entry.date
+        return None
+
+    def describe(self) -> str:
+        """``45 logged; excluded: T5 14 min (psychiatric consultant time)``."""
+        text = f"{self.logged} min logged"
+        if self.excluded:
+            parts = [f"{x.entry.entry_id} {x.minutes} min ({x.reason})" for x in self.excluded]
+            text += "; not counted: " + ", ".join(parts)
+        return text
+
+
+def _clock(entry: TimeEntry) -> tuple[int, int] | None:
+    if entry.start_time is None or entry.end_time is None:
+        return None
+    start = entry.start_time.hour * 60 + entry.start_time.minute
+    end = entry.end_time.hour * 60 + entry.end_time.minute
+    return start, end
+
+
+def _sort_key(entry: TimeEntry) -> tuple[date, int, str]:
+    clock = _clock(entry)
+    return (entry.date or date.min, clock[0] if clock else -1, entry.entry_id)
+
+
+def _role_reason(
+    entry: TimeEntry, program: Program, batch: Batch, practitioner: str | None, own_only: bool
+) -> str | None:
+    """Why this staff member's time does not count, or None if it does."""
+    staff_id = entry.staff_id
+    if own_only:
+        return None if staff_id == practitioner else "not the billing practitioner's own time"
+    if staff_id == practitioner:
+        return None
+    if not batch.provided("staff"):
+        return None  # the roster was not given: role cannot be disproved
+    member = batch.staff_member(staff_id)
+    if member is None:
+        return f"staff {staff_id} is not on the roster"
+    if member.has_role(Role.PSYCHIATRIC_CONSULTANT) and not member.has_role(Role.BHCM):
+        return "psychiatric consultant time"
+    if program is Program.COCM:
+        if member.has_role(Role.BHCM):
+            return None
+        return "not the care manager or treating practitioner"
+    if member.has_role(Role.CLINICAL_STAFF) or member.has_role(Role.BHCM):
+        return None
+    return "not clinical staff or the billing practitioner"
+
+
+def tally_minutes(
+    entries: Iterable[TimeEntry],
+    program: Program,
+    batch: Batch,
+    *,
+    practitioner: str | None,
+    own_time_only: bool = False,
+) -> Tally:
+    """Tally the countable minutes of ``program`` among one patient-month's ``entries``."""
+    ordered = sorted(entries, key=_sort_key)
+    other_busy: dict[tuple[str, date], list[tuple[int, int]]] = defaultdict(list)
+    for entry in ordered:
+        clock = _clock(entry)
+        if clock and entry.staff_id and entry.date and program not in entry.program:
+            other_busy[(entry.staff_id, entry.date)].append(clock)
+    own_busy: dict[tuple[str, date], list[tuple[int, int]]] = defaultdict(list)
+    counted: list[tuple[TimeEntry, int]] = []
+    excluded: list[Exclusion] = []
+    for entry in ordered:
+        if program not in entry.program:
+            continue
+        logged = entry.duration or 0
+        reason = _entry_reason(entry, program, batch, practitioner, own_time_only)
+        if reason:
+            excluded.append(Exclusion(entry, logged, reason))
+            continue
+        clock = _clock(entry)
+        minutes = logged
+        if clock and entry.staff_id and entry.date:
+            key = (entry.staff_id, entry.date)
+            free = _uncovered(clock, other_busy[key])
+            fresh = _uncovered_spans(free, own_busy[key])
+            minutes = min(logged, sum(end - start for start, end in fresh))
+            own_busy[key].append(clock)
+            lost_other = _length([clock]) - _length(free)
+            if lost_other:
+                excluded.append(
+                    Exclusion(entry, min(lost_other, logged), "overlaps another program's time")
+                )
+            lost_own = logged - minutes - min(lost_other, logged)
+            if lost_own > 0:
+                excluded.append(Exclusion(entry, lost_own, "overlaps a time entry already counted"))
+        counted.append((entry, minutes))
+    return Tally(program=program, counted=tuple(counted), excluded=tuple(excluded))
+
+
+def _entry_reason(
+    entry: TimeEntry, program: Program, batch: Batch, practitioner: str | None, own: bool
+) -> str | None:
+    if len(entry.program) > 1:
+        names = ", ".join(sorted(p.value for p in entry.program))
+        return f"logged to several programs ({names})"
+    if entry.duration is None:
+        return "no duration"
+    if not entry.staff_id:
+        return "no staff member recorded"
+    if entry.billed_service:
+        return f"belongs to separately billed {entry.billed_service}"
+    return _role_reason(entry, program, batch, practitioner, own)
+
+
+def _length(spans: Iterable[tuple[int, int]]) -> int:
+    return sum(end - start for start, end in spans)
+
+
+def _uncovered(span: tuple[int, int], busy: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Parts of ``span`` not covered by any interval in ``busy``."""
+    return _uncovered_spans([span], busy)
+
+
+def _uncovered_spans(
+    spans: list[tuple[int, int]], busy: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    pieces = list(spans)
+    for b_start, b_end in busy:
+        next_pieces: list[tuple[int, int]] = []
+        for start, end in pieces:
+            if b_end <= start or b_start >= end:
+                next_pieces.append((start, end))
+                continue
+            if start < b_start:
+                next_pieces.append((start, b_start))
+            if b_end < end:
+                next_pieces.append((b_end, end))
+        pieces = next_pieces
+    return pieces
+
+
+def tally_for(month: PatientMonth, billed: BilledLine) -> Tally:
+    """The countable minutes behind one billed BHI/CoCM line in its patient-month.
+
+    G0323 counts only the billing CP/CSW/MHC/MFT's own time (§2.2); other general-BHI codes
+    count the BHI program, CoCM codes the COCM program.
+    """
+    code = billed.code
+    program = Program.BHI if code in GENERAL_BHI else Program.COCM
+    return tally_minutes(
+        month.time_entries,
+        program,
+        month.batch,
+        practitioner=billed.billing_practitioner,
+        own_time_only=code == "G0323",
+    )

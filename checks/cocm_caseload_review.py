@@ -1,0 +1,107 @@
+"""CoCM months have a psychiatric consultant caseload review that covers the patient.
+
+Why: CoCM requires the care manager's participation in weekly caseload consultation with the
+psychiatric consultant. The rule does not say every patient is reviewed every week; the
+audit-defensible pattern is a review held in the billed month that lists the patient (or, with
+the ``review_window_days`` option, one within that many days before the month ends). A patient
+never reviewed during the episode is an error; a review missing in one month is audit risk.
+Source: rulebook §1.2-1.3, §3.4, §3.8 and §9 BHI-COCM-003; [S-BCBSND] quoting the CPT
+descriptors; [S-NGS-COCM].
+Passes: P8 2026-03, 99493 billed; caseload review on 2026-03-11 lists P8.
+Fails: P8 2026-03, 99493 billed and no review in the episode lists P8 (error); P8 reviewed in
+2026-02 but not in 2026-03 (warning).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bhi_audit.checkapi import Problem
+from bhi_audit.codes import COCM
+from bhi_audit.context import PatientMonth
+from bhi_audit.episodes import episode_of
+from bhi_audit.models import CaseloadReview
+
+ID = "BHI-COCM-003"
+NAME = "cocm-caseload-review"
+SCOPE = "patient_month"
+DEFAULT_SEVERITY = "warning"
+SEVERITIES = {"never-reviewed": "error", "not-reviewed-in-window": "warning"}
+CODES = COCM | {"G0568", "G0569"}
+
+
+class Options(BaseModel):
+    """How recent a review of the patient must be."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    review_window_days: int | None = Field(
+        default=None,
+        ge=7,
+        le=92,
+        description="accept a review of the patient this many days before month end "
+        "(default: the calendar month)",
+    )
+
+
+def check(month: PatientMonth, options: Options) -> Iterator[Problem]:
+    """At most one problem per CoCM patient-month."""
+    line = month.lines_with(CODES)[0].line
+    if not month.batch.provided("caseload_reviews"):
+        yield Problem(
+            message="caseload review not verifiable: no caseload reviews in the input",
+            record=line,
+            field="caseload_review",
+            unverifiable=True,
+        )
+        return
+    start = month.month.first_day
+    if options.review_window_days is not None:
+        start = min(start, month.month.last_day - timedelta(days=options.review_window_days))
+    end = month.month.last_day
+    all_reviews: list[CaseloadReview] = list(month.batch.bundle.of(CaseloadReview))
+    mine = sorted(
+        (r for r in all_reviews if month.patient_id in r.patients_reviewed),
+        key=lambda r: (r.date, r.review_id),
+    )
+    if any(start <= r.date <= end for r in mine):
+        return
+    episode = episode_of(month.records, month.month)
+    in_episode = [r for r in mine if episode.start.first_day <= r.date <= end]
+    window = (
+        "in " + str(month.month)
+        if options.review_window_days is None
+        else (f"within {options.review_window_days} days of {end}")
+    )
+    if in_episode or not episode.history_complete:
+        last = (
+            f"last review {in_episode[-1].date}"
+            if in_episode
+            else "earlier months of the episode are outside the records given"
+        )
+        yield Problem(
+            message=f"patient not reviewed by the psychiatric consultant {window} ({last})",
+            record=line,
+            field="caseload_review",
+            evidence=(line, *in_episode[-1:]),
+            variant="not-reviewed-in-window",
+        )
+        return
+    held = month.batch.reviews_in(month.month)
+    detail = (
+        f"{len(held)} caseload review(s) held in {month.month}, none lists the patient"
+        if held
+        else f"no caseload review held in {month.month}"
+    )
+    yield Problem(
+        message=f"CoCM billed but the patient was never reviewed in the episode (from "
+        f"{episode.start}): {detail}",
+        record=line,
+        field="caseload_review",
+        evidence=(line, *held),
+        variant="never-reviewed",
+        facts={"episode_start": str(episode.start), "reviews_held_in_month": len(held)},
+    )

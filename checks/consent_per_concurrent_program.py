@@ -1,0 +1,53 @@
+"""Each care-management program billed beside BHI/CoCM in a month has its own consent.
+
+Why: BHI or CoCM may be billed in the same month as CCM, PCM or APCM only when consent was
+obtained for each service independently; the companion service's line is recouped otherwise.
+(BHI/CoCM consent itself is BHI-CONS-001's concern.)
+Source: rulebook §3.2c, §4.5 and §9 BHI-CONS-004; [S-FAQ] CMS BHI FAQ; [S-AAFP].
+Passes: P2 2026-03, 99484 and 99490 billed; BHI consent and CCM consent both on file.
+Fails: P2 2026-03, 99484 and 99490 billed; only a BHI consent on file (the 99490 line is flagged).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bhi_audit.checkapi import Problem
+from bhi_audit.codes import COCM_ALL, GENERAL_BHI, program_of
+from bhi_audit.context import PatientMonth
+from bhi_audit.models import Program
+
+ID = "BHI-CONS-004"
+NAME = "consent-per-concurrent-program"
+SCOPE = "patient_month"
+DEFAULT_SEVERITY = "error"
+CODES = GENERAL_BHI | COCM_ALL
+
+#: Companion programs whose own consent CMS requires (TCM has no consent requirement).
+CONSENTED = (Program.CCM, Program.PCM, Program.APCM, Program.RPM, Program.RTM)
+
+
+def check(month: PatientMonth, options: None) -> Iterator[Problem]:
+    """One problem per companion program billed this month without a consent of its own."""
+    if not month.batch.provided("consents"):
+        return  # BHI-CONS-001 reports consent as not verifiable
+    behavioral = sorted({program_of(b.code).value for b in month.lines_with(CODES)})  # type: ignore[union-attr]
+    for program in CONSENTED:
+        lines = [b for b in month.lines if program_of(b.code) is program]
+        if not lines:
+            continue
+        last_day = max(b.date_of_service for b in lines)
+        consents = month.consents_for(program)
+        if any(c.in_force_on(last_day) for c in consents):
+            continue
+        yield Problem(
+            message=(
+                f"{program.value} {lines[0].code} billed beside {'+'.join(behavioral)} in "
+                f"{month.month} with no {program.value} consent in force (each concurrent "
+                "service needs its own consent)"
+            ),
+            record=lines[0].line,
+            field="consent",
+            evidence=(lines[0].line, *month.records.consents),
+            facts={"program": program.value, "concurrent_with": "+".join(behavioral)},
+        )

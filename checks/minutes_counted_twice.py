@@ -1,0 +1,101 @@
+"""No minute is counted toward both BHI/CoCM and another care-management service billed that month.
+
+Why: BHI or CoCM may be billed beside CCM, PCM, TCM, RPM or DMHT only if the time and effort
+used for one is not counted toward the other; double-counted minutes are recouped. Three
+patterns show it in a time log: one entry attributed to both programs; clock times of a BHI/CoCM
+entry overlapping another program's entry by the same staff member; and (warning) two entries
+by the same person on the same day with the same minutes and the same description, one per
+program.
+Source: rulebook §2.9, §4.5-4.7 and §9 BHI-TIME-007; [S-FAQ]; [S-AAFP]; [S-OIG19] and
+[S-OIG21] (overlapping care management as a top CCM overpayment).
+Passes: P7 2026-03, 99484 and 99490 billed; BHI entries 09:00-09:25 and CCM entries 10:00-10:20.
+Fails: P7 2026-03, one 20-minute entry logged as BHI;CCM; or BHI 09:00-09:30 and CCM
+09:15-09:45 by the same nurse (15 minutes counted twice).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import combinations
+
+from bhi_audit.checkapi import Problem
+from bhi_audit.codes import BEHAVIORAL_PROGRAMS, COCM_ALL, GENERAL_BHI, program_of
+from bhi_audit.context import PatientMonth
+from bhi_audit.models import TimeEntry
+
+ID = "BHI-TIME-007"
+NAME = "minutes-counted-twice"
+SCOPE = "patient_month"
+DEFAULT_SEVERITY = "error"
+SEVERITIES = {"probable-duplicate": "warning"}
+CODES = GENERAL_BHI | COCM_ALL
+
+
+def _span(entry: TimeEntry) -> tuple[int, int] | None:
+    if entry.start_time is None or entry.end_time is None:
+        return None
+    return (
+        entry.start_time.hour * 60 + entry.start_time.minute,
+        entry.end_time.hour * 60 + entry.end_time.minute,
+    )
+
+
+def check(month: PatientMonth, options: None) -> Iterator[Problem]:
+    """One problem per entry or pair of entries whose minutes count toward two billed programs."""
+    billed = {program_of(b.code) for b in month.lines} - {None}
+    behavioral = billed & BEHAVIORAL_PROGRAMS
+    others = billed - BEHAVIORAL_PROGRAMS
+    if not behavioral or not others:
+        return
+    entries = sorted(month.time_entries, key=lambda e: e.entry_id)
+    for entry in entries:
+        programs = set(entry.program)
+        if programs & behavioral and programs & others:
+            names = "+".join(sorted(p.value for p in programs & billed))
+            yield Problem(
+                message=(
+                    f"time entry {entry.entry_id}: {entry.duration or 0} min counted toward {names}"
+                ),
+                record=entry,
+                field="program",
+                evidence=(entry,),
+                facts={"minutes": entry.duration, "programs": names},
+            )
+    for first, second in combinations(entries, 2):
+        if first.staff_id is None or first.staff_id != second.staff_id or first.date != second.date:
+            continue
+        a, b = set(first.program), set(second.program)
+        if not ((a & behavioral and b & others) or (b & behavioral and a & others)):
+            continue
+        span_a, span_b = _span(first), _span(second)
+        names = f"{'+'.join(sorted(p.value for p in a))} and {'+'.join(sorted(p.value for p in b))}"
+        if span_a and span_b:
+            overlap = min(span_a[1], span_b[1]) - max(span_a[0], span_b[0])
+            if overlap > 0:
+                yield Problem(
+                    message=(
+                        f"time entries {first.entry_id} and {second.entry_id} ({names}) by "
+                        f"{first.staff_id} overlap by {overlap} min on {first.date}"
+                    ),
+                    record=second,
+                    field="start_time",
+                    evidence=(first, second),
+                    facts={"overlap_minutes": overlap},
+                )
+        elif (
+            first.duration == second.duration
+            and (first.note or first.activity)
+            and (first.note, first.activity) == (second.note, second.activity)
+        ):
+            yield Problem(
+                message=(
+                    f"time entries {first.entry_id} and {second.entry_id} ({names}) by "
+                    f"{first.staff_id} on {first.date}: same {first.duration} min and description, "
+                    "probably the same minutes logged twice"
+                ),
+                record=second,
+                field="program",
+                evidence=(first, second),
+                variant="probable-duplicate",
+                facts={"minutes": first.duration},
+            )

@@ -1,0 +1,116 @@
+"""Every reference in the input resolves: claims to patients and practitioners, lines to claims.
+
+Why: a claim whose patient or billing practitioner is not in the records, a line whose claim
+header is missing, or a claim with no lines cannot be audited against the rules — and would
+otherwise be silently skipped. Documentation that names an unknown patient or staff member
+proves nothing for the claims it was meant to support. Only kinds the input provides are
+checked (an auditor's sample without a roster is not an error).
+Source: rulebook §9 (data objects: Claim, TimeLog, Consent, Staff); STYLE §10 (no record
+silently dropped).
+Passes: every claim's patient is in patients.csv and its practitioners in staff.csv; every line
+has its claim; every time entry names a known patient and staff member.
+Fails: claim C9 for patient P99 not in patients.csv; line C10#1 with no claim C10; claim C11
+with no lines (errors); time entry T9 by unknown staff S99 (warning).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bhi_audit.checkapi import Problem
+from bhi_audit.context import Batch
+from bhi_audit.models import (
+    Assessment,
+    CarePlan,
+    CaseloadReview,
+    Claim,
+    ClaimLine,
+    Consent,
+    Episode,
+    Record,
+    RegistryEnrollment,
+    TimeEntry,
+    Visit,
+)
+
+ID = "BHI-DATA-001"
+NAME = "unresolved-reference"
+SCOPE = "batch"
+DEFAULT_SEVERITY = "error"
+SEVERITIES = {"claim": "error", "documentation": "warning"}
+
+
+def _unknown(batch: Batch, kind: str, value: str | None, known: dict[str, object]) -> bool:
+    return value is not None and batch.provided(kind) and value not in known
+
+
+def check(batch: Batch, options: None) -> Iterator[Problem]:
+    """One problem per reference that does not resolve."""
+    bundle = batch.bundle
+    lines_by_claim: set[str] = {line.claim_id for line in bundle.of(ClaimLine)}
+    for claim in bundle.of(Claim):
+        yield from _claim_problems(batch, claim, lines_by_claim)
+    for line in bundle.of(ClaimLine):
+        if line.claim_id not in batch.claims:
+            yield Problem(
+                message=f"claim line {line.line_key}: claim {line.claim_id} is not in claims",
+                record=line,
+                field="claim_id",
+                variant="claim",
+            )
+    docs: list[tuple[Record, str, str | None]] = []
+    for entry in bundle.of(TimeEntry):
+        docs.append((entry, "patient_id", entry.patient_id))
+        if _unknown(batch, "staff", entry.staff_id, batch.staff):
+            yield _doc_problem(entry, "staff_id", f"staff {entry.staff_id} is not on the roster")
+    for kind in (Consent, Assessment, CarePlan, Visit, RegistryEnrollment, Episode):
+        docs.extend((r, "patient_id", r.patient_id) for r in bundle.of(kind))
+    for record, field, patient_id in docs:
+        if _unknown(batch, "patients", patient_id, batch.patients):
+            yield _doc_problem(record, field, f"patient {patient_id} is not in patients")
+    for review in bundle.of(CaseloadReview):
+        if _unknown(batch, "staff", review.consultant_id, batch.staff):
+            yield _doc_problem(
+                review, "consultant_id", f"consultant {review.consultant_id} is not on the roster"
+            )
+        for patient_id in review.patients_reviewed:
+            if _unknown(batch, "patients", patient_id, batch.patients):
+                yield _doc_problem(
+                    review, "patients_reviewed", f"patient {patient_id} is not in patients"
+                )
+
+
+def _claim_problems(batch: Batch, claim: Claim, with_lines: set[str]) -> Iterator[Problem]:
+    if _unknown(batch, "patients", claim.patient_id, batch.patients):
+        yield Problem(
+            message=f"claim {claim.claim_id}: patient {claim.patient_id} is not in patients",
+            record=claim,
+            field="patient_id",
+            variant="claim",
+        )
+    for field in ("billing_practitioner", "rendering_practitioner"):
+        staff_id = getattr(claim, field)
+        if _unknown(batch, "staff", staff_id, batch.staff):
+            yield Problem(
+                message=f"claim {claim.claim_id}: {field.replace('_', ' ')} {staff_id} is not on "
+                "the roster",
+                record=claim,
+                field=field,
+                variant="claim",
+            )
+    if claim.claim_id not in with_lines:
+        yield Problem(
+            message=f"claim {claim.claim_id} has no lines",
+            record=claim,
+            field="claim_id",
+            variant="claim",
+        )
+
+
+def _doc_problem(record: Record, field: str, what: str) -> Problem:
+    return Problem(
+        message=f"{record.KIND.rstrip('s').replace('_', ' ')} {record.record_id}: {what}",
+        record=record,
+        field=field,
+        variant="documentation",
+    )
