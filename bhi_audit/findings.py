@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -16,6 +17,20 @@ class Outcome(StrEnum):
     VIOLATION = "violation"  # the rule is broken
     UNVERIFIABLE = "unverifiable"  # the records given cannot prove or disprove the rule
     INTERNAL_ERROR = "internal-error"  # the check itself crashed: never a silent pass
+
+
+class WaiverNote(BaseModel):
+    """An accepted exception that matched a finding (see docs/gating.md)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    waiver_id: str
+    reason: str
+    approved_by: str
+    expires: date
+    evidence: str | None = None
+    #: An expired waiver no longer waives: the finding counts again, flagged as expired.
+    expired: bool = False
 
 
 class Evidence(BaseModel):
@@ -55,6 +70,13 @@ class Finding(BaseModel):
     facts: dict[str, str | int | bool | None] = {}
     at_risk: Decimal | None = None
     opportunity: Decimal | None = None
+    waiver: WaiverNote | None = None
+    baselined: bool = False
+
+    @property
+    def suppressed(self) -> bool:
+        """Waived by a waiver in force, or accepted by the baseline: shown, never gating."""
+        return (self.waiver is not None and not self.waiver.expired) or self.baselined
 
     @property
     def sort_key(self) -> tuple[object, ...]:

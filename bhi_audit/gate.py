@@ -19,6 +19,7 @@ FAIL_ON_CHOICES: tuple[FailOn, ...] = ("error", "warning", "info", "never")
 def exit_code(result: AuditResult, fail_on: FailOn = "error") -> int:
     """0, or 1 when a violation reaches ``fail_on`` or any check crashed.
 
+    Waived (waiver in force) and baselined findings never fail the gate.
     Findings that are only "not verifiable from the records given" never fail the gate on
     their own: they are reported for the auditor, at info level.
     """
@@ -28,6 +29,8 @@ def exit_code(result: AuditResult, fail_on: FailOn = "error") -> int:
         return EXIT_OK
     threshold = Severity(fail_on).rank
     for finding in result.findings:
+        if finding.suppressed:
+            continue
         if finding.outcome is Outcome.VIOLATION and finding.severity.rank >= threshold:
             return EXIT_FINDINGS
     return EXIT_OK

@@ -106,6 +106,24 @@ class Totals(FrozenModel):
     opportunity: Decimal
 
 
+class ComparisonRow(FrozenModel):
+    """One month of the general-BHI-versus-CoCM comparison."""
+
+    month: str
+    patient_months: int
+    general_bhi: Decimal
+    cocm: Decimal
+
+
+class ModelComparison(FrozenModel):
+    """What the logged minutes would pay billed as general BHI versus as CoCM (§6.2)."""
+
+    rows: tuple[ComparisonRow, ...]
+    general_bhi: Decimal
+    cocm: Decimal
+    note: str
+
+
 class AuditResult(FrozenModel):
     """Everything an audit produced."""
 
@@ -124,3 +142,4 @@ class AuditResult(FrozenModel):
     evaluations: tuple[Evaluation, ...]
     notes: tuple[str, ...]
     totals: Totals
+    comparison: ModelComparison | None = None
