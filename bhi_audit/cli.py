@@ -242,3 +242,33 @@ def bundle_json_schema() -> dict[str, Any]:
 def schema() -> None:
     """Print the JSON Schema of the bundle document (JSON/YAML input)."""
     click.echo(json.dumps(bundle_json_schema(), indent=2, sort_keys=True))
+
+
+@main.command()
+@click.option("--patients", type=click.IntRange(1, 10_000_000), required=True)
+@click.option("--months", type=click.IntRange(1, 120), required=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option(
+    "--defect-rate",
+    type=click.FloatRange(0, 1),
+    default=0.05,
+    show_default=True,
+    help="Chance per patient-month that a patient carries one injected defect.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+def generate(
+    patients: int, months: int, seed: int, out_dir: Path, defect_rate: float, fmt: str
+) -> None:
+    """Write a synthetic practice with known defects and its ground truth to OUT."""
+    from bhi_audit.generator import GenerateSpec
+    from bhi_audit.generator import generate as write_practice
+
+    spec = GenerateSpec(patients=patients, months=months, seed=seed, defect_rate=defect_rate)
+    truth = write_practice(spec, out_dir, fmt)
+    click.echo(
+        f"wrote {sum(truth['records'].values())} records for {patients} patients x {months} "
+        f"months to {out_dir} ({len(truth['defects'])} injected defects; ground_truth.json)"
+    )
