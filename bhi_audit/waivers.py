@@ -67,11 +67,11 @@ class Waiver(BaseModel):
     @model_validator(mode="after")
     def _one_scope(self) -> Waiver:
         if self.claim is not None and (self.patient is not None or self.month is not None):
-            raise ValueError("scope: give claim, or patient (+ month), not both")
+            raise ValueError("give claim, or patient (+ month), not both")
         if self.month is not None and self.patient is None:
-            raise ValueError("scope: month needs a patient")
+            raise ValueError("month needs a patient")
         if self.claim is None and self.patient is None:
-            raise ValueError("scope: a waiver needs claim, patient + month, or patient")
+            raise ValueError("a waiver needs claim, patient + month, or patient")
         return self
 
     @property
