@@ -29,7 +29,7 @@ from bhi_audit.registry import Registry
 from bhi_audit.result import StaleBaselineEntry
 
 Identity = tuple[str, str, str, str, str, str]
-FORMAT = "bhi-audit-baseline"
+FORMAT: Literal["bhi-audit-baseline"] = "bhi-audit-baseline"
 
 
 class BaselineEntry(BaseModel):

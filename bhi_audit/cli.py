@@ -97,8 +97,10 @@ def plan(
 
 def warn_exceptions(result: AuditResult) -> None:
     """Unused waivers and stale baseline entries, on standard error (they never gate)."""
-    for item in (*result.unused_waivers, *result.stale_baseline):
-        click.echo(f"bhi-audit: warning: {item.message}", err=True)
+    messages = [w.message for w in result.unused_waivers]
+    messages += [s.message for s in result.stale_baseline]
+    for message in messages:
+        click.echo(f"bhi-audit: warning: {message}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
