@@ -25,6 +25,7 @@ than quietly ignoring an approval someone believes is in force.
 from __future__ import annotations
 
 import tomllib
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -199,10 +200,25 @@ def apply_waivers(
     ran: Iterable[str],
 ) -> tuple[list[Finding], tuple[UnusedWaiver, ...]]:
     """Mark findings covered by a waiver; list waivers (of checks that ran) that matched none."""
+    # NOTE: indexed by (check, claim) and (check, patient) so a large batch with many
+    # waivers stays linear; ``matches`` still decides (month, outcome).
+    index: dict[tuple[str, str, str], list[Waiver]] = defaultdict(list)
+    for waiver in waivers:
+        if waiver.claim is not None:
+            index[("claim", waiver.check, waiver.claim)].append(waiver)
+        else:
+            index[("patient", waiver.check, waiver.patient or "")].append(waiver)
     used: set[str] = set()
     marked = []
     for finding in findings:
-        candidates = [w for w in waivers if w.matches(finding)]
+        candidates = [
+            w
+            for w in (
+                *index.get(("claim", finding.check_id, finding.claim_id or ""), ()),
+                *index.get(("patient", finding.check_id, finding.patient_id or ""), ()),
+            )
+            if w.matches(finding)
+        ]
         if not candidates:
             marked.append(finding)
             continue

@@ -153,3 +153,26 @@ def test_bad_baseline_file_is_exit_2(runner, project):
     result = runner.invoke(main, ["check", "claims", "--baseline", "baseline.json"])
     assert result.exit_code == 2
     assert "baseline.json: entry BHI-NOPE-001: no such check: BHI-NOPE-001" in result.stderr
+
+
+def test_output_with_waivers_and_baseline_is_deterministic(runner, project):
+    make_baseline(runner)
+    Path("waivers.yaml").write_text(
+        "waivers:\n  - id: W1\n    check: BHI-CONS-001\n    patient: P2\n"
+        "    reason: consent in visit note\n    approved_by: Dr. A. Chen\n"
+        "    expires: 2099-12-31\n",
+        encoding="utf-8",
+    )
+    args = ["check", "claims", "--baseline", "baseline.json", "--waivers", "waivers.yaml"]
+    runs = [runner.invoke(main, [*args, "--format", "json"]) for _ in range(2)]
+    assert runs[0].stdout == runs[1].stdout
+    document = json.loads(runs[0].stdout)
+    # the waiver wins: the waived finding does not use up its baseline entry, which is stale
+    assert marks(document) == {
+        ("C-101", "BHI-TIME-001", True),
+        ("C-102", "BHI-CONS-001", False),
+        ("C-104", "BHI-TIME-001", True),
+    }
+    assert [s["check_id"] for s in document["stale_baseline"]] == ["BHI-CONS-001"]
+    assert document["totals"]["waived"] == 1
+    assert runs[0].exit_code == 0

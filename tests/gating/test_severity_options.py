@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,46 @@ def test_per_check_options_and_variant_severity(runner, project, config, code, e
     (project / "bhi-audit.toml").write_text(config, encoding="utf-8")
     args = ("--config", "bhi-audit.toml", str(REVIEW), "--select", "BHI-COCM-003")
     assert findings(runner, *args) == (code, expected)
+
+
+PLUGIN = [
+    ("", 0, set()),
+    ("[options.ACME-UNITS-001]\nmax_units = 1\n", 0, {("C-103", "ACME-UNITS-001", "warning")}),
+    (
+        "always-fail = ['acme-units-cap']\n[options.ACME-UNITS-001]\nmax_units = 1\n",
+        1,
+        {("C-103", "ACME-UNITS-001", "warning")},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("config", "code", "expected"),
+    PLUGIN,
+    ids=["default-cap", "option-lowers-cap", "always-fail-outside-check"],
+)
+def test_outside_check_from_config_checks_dirs(runner, project, config, code, expected):
+    shutil.copytree(FIXTURES / "plugins", project / "ci" / "plugins")
+    lines = project / "claims" / "claim_lines.csv"
+    lines.write_text(
+        lines.read_text(encoding="utf-8").replace("C-103,1,99484,1,", "C-103,1,99484,2,"),
+        encoding="utf-8",
+    )
+    (project / "ci" / "bhi-audit.toml").write_text(
+        "checks-dirs = ['plugins']\n" + config, encoding="utf-8"
+    )
+    args = ("claims", "--config", "ci/bhi-audit.toml", "--select", "ACME-UNITS-001")
+    assert findings(runner, *args) == (code, expected)
+
+
+def test_outside_check_option_error_names_the_key(runner, project):
+    shutil.copytree(FIXTURES / "plugins", project / "plugins")
+    (project / "bhi-audit.toml").write_text(
+        "checks-dirs = ['plugins']\n[options.ACME-UNITS-001]\nmax_units = 0\n", encoding="utf-8"
+    )
+    result = runner.invoke(main, ["check", "claims"])
+    assert result.exit_code == 2
+    assert (
+        "bhi-audit.toml: options.ACME-UNITS-001: max_units: Input should be greater than or "
+        "equal to 1" in result.stderr
+    )
