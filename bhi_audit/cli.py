@@ -88,11 +88,12 @@ def plan(
     paths: tuple[Path, ...],
     config_file: Path | None,
     cli: CliChoices,
+    with_baseline: bool = True,
 ) -> RunPlan:
     """Load the configuration, the registry it names, and resolve the run (docs/gating.md)."""
     loaded = load_config(paths, config_file)
     registry = make_registry((*cli.checks_dirs, *config_checks_dirs(loaded)))
-    return plan_run(registry, loaded, cli)
+    return plan_run(registry, loaded, cli, with_baseline=with_baseline)
 
 
 def warn_exceptions(result: AuditResult) -> None:
@@ -226,6 +227,7 @@ def write_baseline(
                 waivers=waivers,
                 checks_dirs=checks_dirs,
             ),
+            with_baseline=False,
         )
         result = Engine(run.specs, run.settings).audit(load_paths(paths))
     baseline = build_baseline(result.findings, run.settings.not_waivable)

@@ -265,8 +265,13 @@ def plan_run(
     loaded: LoadedConfig,
     cli: CliChoices,
     as_of: date | None = None,
+    *,
+    with_baseline: bool = True,
 ) -> RunPlan:
     """Resolve config + command line into checks, engine settings and the gate policy.
+
+    ``with_baseline=False`` (for ``bhi-audit baseline``, which writes one) ignores the
+    configured baseline file.
 
     The command line wins over the config file key by key (``--select`` replaces
     ``select``, ``--fail-on`` replaces ``fail-on``; ``--ignore`` adds to ``ignore``).
@@ -288,6 +293,8 @@ def plan_run(
 
     waivers_path = cli.waivers or (loaded.relative(config.waivers) if config.waivers else None)
     baseline_path = cli.baseline or (loaded.relative(config.baseline) if config.baseline else None)
+    if not with_baseline:
+        baseline_path = None
     waivers: tuple[Waiver, ...] = ()
     if waivers_path is not None:
         waivers = load_waivers(waivers_path, registry, not_waivable)
