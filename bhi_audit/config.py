@@ -183,7 +183,7 @@ def _describe(exc: ValidationError, source: str) -> str:
     for error in exc.errors():
         key = ".".join(str(part) for part in error["loc"]) or "(top level)"
         message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
-        lines.append(f"{source}: {key}: {message}")
+        lines.append(f"{source}: {key}: {message.removeprefix('Value error, ')}")
     return "\n".join(lines)
 
 
@@ -287,6 +287,9 @@ def plan_run(
     fail_on: FailOn = cli.fail_on or config.fail_on
     always = frozenset(_resolve_ids(registry, config.always_fail, f"{source}: always-fail"))
     never = frozenset(_resolve_ids(registry, config.never_fail, f"{source}: never-fail"))
+    if always & never:  # the same check under two names
+        both = ", ".join(sorted(always & never))
+        raise ConfigError(f"{source}: {both} listed in both always-fail and never-fail")
     not_waivable = frozenset(_resolve_ids(registry, config.not_waivable, f"{source}: not-waivable"))
     severity = resolve_severity(registry, config.severity, source)
     options = resolve_options(registry, config.options, source)

@@ -141,7 +141,11 @@ ERRORS = [
     ("not-waivable = ['BHI-NOPE-002']\n", "not-waivable: no such check: BHI-NOPE-002"),
     (
         "always-fail = ['BHI-TIME-001']\nnever-fail = ['BHI-TIME-001']\n",
-        "BHI-TIME-001 listed in both always-fail and never-fail",
+        "bhi-audit.toml: (top level): BHI-TIME-001 listed in both always-fail and never-fail",
+    ),
+    (
+        "always-fail = ['BHI-TIME-001']\nnever-fail = ['general-bhi-minimum-minutes']\n",
+        "bhi-audit.toml: BHI-TIME-001 listed in both always-fail and never-fail",
     ),
     ("select = ['BHI-NOPE-']\n", "select/ignore: no check matches: BHI-NOPE-"),
     (
@@ -171,6 +175,7 @@ ERRORS = [
         "never-fail-unknown",
         "not-waivable-unknown",
         "always-and-never",
+        "always-and-never-by-name",
         "select-no-match",
         "option-unknown-key",
         "option-bad-value",
