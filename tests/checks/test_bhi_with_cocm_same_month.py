@@ -54,7 +54,7 @@ def test_every_fixture_has_a_case():
             "99484 billed with CoCM (99493) in 2026-03; CoCM billed by another practitioner (S5)",
         ),
     ],
-    ids=lambda v: str(v).removesuffix(".json") if str(v).startswith("fail") else "",
+    ids=["same-practitioner", "same-claim", "different-practitioners"],
 )
 def test_severity_and_message(fixture, severity, message):
     (finding,) = audit_fixture(check, fixture).findings
