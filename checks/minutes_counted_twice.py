@@ -59,6 +59,15 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
     others = billed - BEHAVIORAL_PROGRAMS
     if not behavioral or not others:
         return
+    if not month.batch.provided("time_entries"):
+        names = "+".join(sorted(p.value for p in billed))  # type: ignore[union-attr]
+        yield Problem(
+            message=f"double counting between {names} not verifiable: no time log in the input",
+            record=month.lines_with(CODES)[0].line,
+            field="minutes",
+            unverifiable=True,
+        )
+        return
     entries = sorted(month.time_entries, key=lambda e: e.entry_id)
     for entry in entries:
         programs = set(entry.program)
