@@ -20,7 +20,7 @@ The result does not depend on the order of the time log (entries are sorted firs
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -149,16 +149,9 @@ def tally_minutes(
             key = (entry.staff_id, entry.date)
             free = _uncovered(clock, other_busy[key])
             fresh = _uncovered_spans(free, own_busy[key])
-            minutes = min(logged, sum(end - start for start, end in fresh))
+            minutes = min(logged, _length(fresh))
             own_busy[key].append(clock)
-            lost_other = _length([clock]) - _length(free)
-            if lost_other:
-                excluded.append(
-                    Exclusion(entry, min(lost_other, logged), "overlaps another program's time")
-                )
-            lost_own = logged - minutes - min(lost_other, logged)
-            if lost_own > 0:
-                excluded.append(Exclusion(entry, lost_own, "overlaps a time entry already counted"))
+            excluded.extend(_split_lost(entry, logged - minutes, clock, free, fresh))
         counted.append((entry, minutes))
     return Tally(program=program, counted=tuple(counted), excluded=tuple(excluded))
 
@@ -176,6 +169,31 @@ def _entry_reason(
     if entry.billed_service:
         return f"belongs to separately billed {entry.billed_service}"
     return _role_reason(entry, program, batch, practitioner, own)
+
+
+def _split_lost(
+    entry: TimeEntry,
+    lost: int,
+    clock: tuple[int, int],
+    free: list[tuple[int, int]],
+    fresh: list[tuple[int, int]],
+) -> Iterator[Exclusion]:
+    """Explain the ``lost`` minutes of a clocked entry, each minute once.
+
+    NOTE: ``minutes`` may disagree with the clock times. Lost minutes are put first on the
+    overlap with another program, then on the overlap with this program's counted entries,
+    and any rest on minutes logged beyond the clock span.
+    """
+    span = _length([clock])
+    for reason, most in (
+        ("overlaps another program's time", span - _length(free)),
+        ("overlaps a time entry already counted", _length(free) - _length(fresh)),
+        (f"more minutes than its clock times ({span} min)", lost),
+    ):
+        part = min(lost, most)
+        if part > 0:
+            yield Exclusion(entry, part, reason)
+            lost -= part
 
 
 def _length(spans: Iterable[tuple[int, int]]) -> int:
