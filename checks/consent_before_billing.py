@@ -62,8 +62,9 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
                 )
                 facts["consent_date"] = later[0].date_obtained.isoformat()
             else:
+                when = "on the day of" if revoked[-1].revoked_on == first_day else "before"
                 message = (
-                    f"{program.value} consent revoked on {revoked[0].revoked_on}, before the "
+                    f"{program.value} consent revoked on {revoked[-1].revoked_on}, {when} the "
                     f"first service of the month ({first_day})"
                 )
         yield Problem(

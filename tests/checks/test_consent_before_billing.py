@@ -53,6 +53,11 @@ MESSAGES = [
         "fail_consent_revoked_before_first_service.json",
         "BHI consent revoked on 2026-02-20, before the first service of the month (2026-03-02)",
     ),
+    (
+        "fail_consent_revoked_on_first_service_day.json",
+        "BHI consent revoked on 2026-03-02, on the day of the first service of the month "
+        "(2026-03-02)",
+    ),
 ]
 
 
