@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from bhi_audit.checkapi import Problem
 from bhi_audit.codes import GENERAL_BHI
 from bhi_audit.context import Batch, BilledLine, PatientMonth
 from bhi_audit.models import Program, Role, TimeEntry
@@ -45,11 +46,20 @@ class Tally:
     program: Program
     counted: tuple[tuple[TimeEntry, int], ...]
     excluded: tuple[Exclusion, ...]
+    #: Counted entries whose staff role could not be checked because the input has no staff
+    #: records (they might be, say, psychiatric-consultant time).
+    unverified: tuple[TimeEntry, ...] = ()
 
     @property
     def minutes(self) -> int:
         """Countable minutes."""
         return sum(minutes for _, minutes in self.counted)
+
+    @property
+    def verified_minutes(self) -> int:
+        """Countable minutes whose staff role was checked (all of them when staff is given)."""
+        unverified = {e.entry_id for e in self.unverified}
+        return sum(minutes for e, minutes in self.counted if e.entry_id not in unverified)
 
     @property
     def logged(self) -> int:
@@ -153,7 +163,14 @@ def tally_minutes(
             own_busy[key].append(clock)
             excluded.extend(_split_lost(entry, logged - minutes, clock, free, fresh))
         counted.append((entry, minutes))
-    return Tally(program=program, counted=tuple(counted), excluded=tuple(excluded))
+    unverified = tuple(
+        entry
+        for entry, _ in counted
+        if not own_time_only and entry.staff_id != practitioner and not batch.provided("staff")
+    )
+    return Tally(
+        program=program, counted=tuple(counted), excluded=tuple(excluded), unverified=unverified
+    )
 
 
 def _entry_reason(
@@ -237,4 +254,26 @@ def tally_for(month: PatientMonth, billed: BilledLine) -> Tally:
         month.batch,
         practitioner=billed.billing_practitioner,
         own_time_only=code == "G0323",
+    )
+
+
+def unverified_roles(billed: BilledLine, tally: Tally, required: int | None) -> Problem:
+    """The unverifiable finding for a month that passes only on time by unchecked roles.
+
+    Without staff records a time entry's role cannot be checked, so its minutes are counted
+    in good faith; when the month reaches its threshold only thanks to them, the result is
+    "not verifiable", never a silent pass.
+    """
+    need = f" (< {required} required)" if required is not None else ""
+    return Problem(
+        message=(
+            f"{billed.code} minutes not verifiable: {tally.minutes} min counted, of which "
+            f"{tally.verified_minutes} by the billing practitioner{need}; the roles of the "
+            "others need staff records"
+        ),
+        record=billed.line,
+        field="minutes",
+        evidence=(billed.line, *tally.unverified),
+        unverifiable=True,
+        facts={"countable_minutes": tally.minutes, "verified_minutes": tally.verified_minutes},
     )

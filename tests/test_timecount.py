@@ -154,8 +154,20 @@ def test_no_staff_member_does_not_count():
     assert (result.minutes, reasons(result)) == (0, {("T1", 20, "no staff member recorded")})
 
 
-def test_without_a_roster_role_cannot_be_disproved():
-    assert tally([entry("T1", 20, by="S99")], batch=NO_ROSTER).minutes == 20
+def test_without_a_roster_role_cannot_be_disproved_nor_verified():
+    result = tally([entry("T1", 20, by="S99"), entry("T2", 5, by="S1")], batch=NO_ROSTER)
+    assert (result.minutes, result.verified_minutes) == (25, 5)
+    assert [e.entry_id for e in result.unverified] == ["T1"]
+
+
+def test_with_a_roster_every_counted_minute_is_verified():
+    result = tally([entry("T1", 20), entry("T2", 5, by="S1")])
+    assert (result.minutes, result.verified_minutes, result.unverified) == (25, 25, ())
+
+
+def test_g0323_own_time_needs_no_roster():
+    result = tally([entry("T1", 20, by="S1")], batch=NO_ROSTER, own=True)
+    assert (result.minutes, result.verified_minutes) == (20, 20)
 
 
 # ------------------------------------------------------------------ clock times

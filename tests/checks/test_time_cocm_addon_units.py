@@ -27,6 +27,8 @@ CASES = [
     # 99494 with no base code is BHI-EXCL-004's finding, not this check's
     ("pass_addon_without_base_code.json", set()),
     ("fail_unverifiable_no_time_log.json", {("C1", 2, ID, "unverifiable")}),
+    # 76 min, but only the practitioner's 40 are verified without staff records
+    ("fail_unverifiable_staff_roles_without_roster.json", {("C1", 2, ID, "unverifiable")}),
 ]
 
 

@@ -21,6 +21,8 @@ CASES = [
     ("fail_99493_clinical_staff_not_care_manager.json", FAIL),
     ("fail_99493_entry_logged_to_cocm_and_ccm.json", FAIL),
     ("fail_unverifiable_no_time_log.json", {("C1", 1, ID, "unverifiable")}),
+    ("fail_unverifiable_staff_roles_without_roster.json", {("C1", 1, ID, "unverifiable")}),
+    ("pass_practitioner_time_without_roster.json", set()),
 ]
 
 

@@ -26,6 +26,10 @@ CASES = [
     ("fail_g0323_19_own_min.json", FAIL),
     ("fail_g0323_staff_time_not_counted.json", FAIL),
     ("fail_unverifiable_no_time_log.json", UNVERIFIABLE),
+    # without staff records only the billing practitioner's own time is verified
+    ("fail_unverifiable_staff_roles_without_roster.json", UNVERIFIABLE),
+    ("pass_practitioner_time_without_roster.json", set()),
+    ("fail_below_minimum_without_roster.json", FAIL),
 ]
 
 
@@ -58,3 +62,13 @@ def test_message_states_countable_minutes(fixture, countable):
     assert finding.severity == "error"
     assert finding.facts["countable_minutes"] == countable
     assert f": {countable} countable min (< 20 required)" in finding.message
+
+
+def test_unverifiable_roles_message():
+    (finding,) = audit_fixture(check, "fail_unverifiable_staff_roles_without_roster.json").findings
+    assert finding.severity == "info"
+    assert finding.message == (
+        "99484 minutes not verifiable: 20 min counted, of which 12 by the billing practitioner "
+        "(< 20 required); the roles of the others need staff records"
+    )
+    assert {e.id for e in finding.evidence} == {"C1#1", "T2"}
