@@ -35,7 +35,8 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
             continue
         first_line = lines[0].line
         entries = [e for e in month.entries_for(program) if e.date is not None]
-        first_day = min([b.date_of_service for b in lines] + [e.date for e in entries])  # type: ignore[misc]
+        entry_days = [e.date for e in entries if e.date is not None]
+        first_day = min([b.date_of_service for b in lines] + entry_days)
         first_entries = tuple(e for e in entries if e.date == first_day)
         if not month.batch.provided("consents"):
             yield Problem(

@@ -15,7 +15,7 @@ with no lines (errors); time entry T9 by unknown staff S99 (warning).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from bhi_audit.checkapi import Problem
 from bhi_audit.context import Batch
@@ -52,7 +52,7 @@ _RECORD_NOUN = {
 }
 
 
-def _unknown(batch: Batch, kind: str, value: str | None, known: dict[str, object]) -> bool:
+def _unknown(batch: Batch, kind: str, value: str | None, known: Mapping[str, object]) -> bool:
     return value is not None and batch.provided(kind) and value not in known
 
 
