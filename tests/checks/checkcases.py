@@ -12,11 +12,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import ModuleType
 
-from conftest import run_audit
 from pydantic import BaseModel
 
 from bhi_audit.engine import AuditSettings
 from bhi_audit.result import AuditResult
+
+from conftest import run_audit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
