@@ -26,7 +26,8 @@ def _icd() -> ModuleType:
         warnings.simplefilter("ignore", DeprecationWarning)
         import simple_icd_10_cm
 
-    return simple_icd_10_cm
+    module: ModuleType = simple_icd_10_cm
+    return module
 
 
 @cache

@@ -35,7 +35,9 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
     for billed in month.lines_with(CODES):
         tally = tally_for(month, billed)
         who = billed.billing_practitioner
-        staff_ids = sorted({e.staff_id for e, m in tally.counted if m and e.staff_id != who})
+        staff_ids = sorted(
+            {e.staff_id for e, m in tally.counted if m and e.staff_id and e.staff_id != who}
+        )
         if not staff_ids:
             continue
         if not batch.provided("staff"):

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from conftest import run_audit
+from pydantic import ValidationError
 
+from bhi_audit.engine import AuditSettings
 from checks import diagnosis_outside_chapter5
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diagnosis_outside_chapter5"
@@ -46,3 +48,33 @@ def test_diagnosis_outside_chapter5(fixture, expected):
 
 def test_every_fixture_is_a_case():
     assert sorted(p.stem for p in FIXTURES.glob("*.json")) == sorted(c[0] for c in CASES)
+
+
+@pytest.mark.parametrize(
+    ("allow_list", "expected"),
+    [
+        (["E11"], []),  # a prefix allows E11.9
+        (["e11.9"], []),  # written any way
+        (["E11.65"], [("C1", 1, None, W), ("C2", 1, None, W)]),
+    ],
+    ids=["prefix", "exact-code", "other-code"],
+)
+def test_allow_list_option(allow_list, expected):
+    # fail_outside_chapter5: C1 points to E11.9 only; C2 points to E11.9 with F32.1 unpointed.
+    options = diagnosis_outside_chapter5.Options(allow_list=allow_list)
+    settings = AuditSettings(options={diagnosis_outside_chapter5.ID: options})
+    result = run_audit(
+        FIXTURES / "fail_outside_chapter5.json",
+        select=[diagnosis_outside_chapter5.ID],
+        settings=settings,
+    )
+    assert finding_keys(result) == sorted(expected, key=str)
+
+
+def test_default_allow_list_is_r45_851():
+    assert diagnosis_outside_chapter5.Options().allow_list == ["R45851"]
+
+
+def test_unknown_option_is_refused():
+    with pytest.raises(ValidationError):
+        diagnosis_outside_chapter5.Options(allowlist=["R45.851"])
