@@ -23,6 +23,8 @@ CASES = [
     ("fail_new_episode_after_five_months", [("C2", 1, "not-episode-start", E)]),
     ("fail_initial_and_subsequent_same_month", [("C1", 2, "initial-and-subsequent", E)]),
     ("fail_cocm_time_in_previous_month", [("C1", 1, "not-episode-start", E)]),
+    ("fail_episode_record_without_six_month_break", [("C2", 1, "not-episode-start", E)]),
+    ("pass_episode_record_first_month", []),
     ("unverifiable_lookback_outside_records", [("C1", 1, None, U)]),
 ]
 
