@@ -1,18 +1,17 @@
-"""CCM or PCM billed beside BHI/CoCM in a month has the evidence that both were earned apart.
+"""CCM or PCM billed beside BHI/CoCM in a month has time evidence that no minute counts twice.
 
 Why: BHI/CoCM may share a month with CCM, PCM or TCM only if consent for each service is on
-file and no minute counts toward both. An auditor asks for that evidence; when it is missing the
-claim pair is at risk (warning): no consent on file for one of the two programs by the last
-date of service, no time entries for the time-based companion program (so its minutes cannot
-be shown to be separate), or a staff member who logged both programs on one day without clock
-times (so non-overlap cannot be shown). TCM is not time-based and needs no consent: it is
-covered by BHI-TIME-007 only. Proven double counting is BHI-TIME-007 (error); a missing
-companion consent is also BHI-CONS-004 (error) — this check is the month's evidence summary.
+file and no minute counts toward both. Consent for each is already enforced as an error by
+BHI-CONS-001 (BHI/CoCM) and BHI-CONS-004 (the companion service), and proven double counting by
+BHI-TIME-007 (error); repeating those here would report one defect twice. What remains is the
+evidence an auditor asks for when both are billed, whose absence is audit risk (warning): no
+time entries for the time-based companion program in the month (its minutes cannot be shown to
+be separate), or a staff member who logged both programs on one day without clock times
+(non-overlap cannot be shown). TCM is not time-based: covered by BHI-TIME-007 only.
 Source: rulebook §2.9, §3.2c, §4.5-4.7 and §9 BHI-EXCL-011; [S-FAQ]; [S-AAFP].
-Passes: P1 2026-03, 99484 and 99490; BHI and CCM consents; BHI 09:00-09:25 and CCM
-10:00-10:20 entries by N1.
-Fails: P1 2026-03, 99484 and 99490 with no CCM time entry; with no CCM consent; N1 logging
-BHI and CCM on 2026-03-05 with minutes only (warning on the companion line).
+Passes: P1 2026-03, 99484 and 99490; BHI 09:00-09:25 and CCM 10:00-10:20 entries by N1.
+Fails: P1 2026-03, 99484 and 99490 with no CCM time entry; N1 logging BHI and CCM on
+2026-03-05 with minutes only (warning on the companion line). Not verifiable: no time log.
 """
 
 from __future__ import annotations
@@ -44,40 +43,26 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
         if not lines:
             continue
         line = lines[0].line
-        last_day = max(b.date_of_service for b in (*lines, *behavioral))
-        missing: list[str] = []
-        unknown: list[str] = []
-        if month.batch.provided("consents"):
-            for needed in (*bh_programs, program):
-                if needed is not None and not any(
-                    c.in_force_on(last_day) for c in month.consents_for(needed)
-                ):
-                    missing.append(f"no {needed.value} consent")
-        else:
-            unknown.append("consents")
-        if month.batch.provided("time_entries"):
-            if not month.entries_for(program):
-                missing.append(f"no {program.value} time logged")
-            missing.extend(_unprovable_days(month, program, bh_programs))
-        else:
-            unknown.append("time entries")
         together = "+".join(p.value for p in bh_programs if p is not None)
+        if not month.batch.provided("time_entries"):
+            yield Problem(
+                message=f"{program.value} {line.code} beside {together} in {month.month}: "
+                "separate minutes not verifiable, no time log in the input",
+                record=line,
+                field="time_entries",
+                unverifiable=True,
+            )
+            continue
+        missing = [] if month.entries_for(program) else [f"no {program.value} time logged"]
+        missing.extend(_unprovable_days(month, program, bh_programs))
         if missing:
             yield Problem(
                 message=f"{program.value} {line.code} beside {together} in {month.month}: "
                 + "; ".join(missing),
                 record=line,
-                field="evidence",
+                field="time_entries",
                 evidence=(line, *(b.line for b in behavioral)),
                 facts={"missing": "; ".join(missing)},
-            )
-        elif unknown:
-            yield Problem(
-                message=f"{program.value} {line.code} beside {together} in {month.month}: "
-                f"separation not verifiable, no {' or '.join(unknown)} in the input",
-                record=line,
-                field="evidence",
-                unverifiable=True,
             )
 
 

@@ -1,7 +1,7 @@
 """BHI-EXCL-011 (concurrent-care-management-evidence) on synthetic bundles read by the real loader.
 
-Requirement: CCM or PCM billed beside BHI/CoCM in a month has the evidence that both were earned
-apart.
+Requirement: CCM or PCM billed beside BHI/CoCM in a month has time evidence that no minute
+counts twice.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ E, W, U = "error", "warning", "unverifiable"
 CASES = [
     ("pass_consents_and_separate_time", []),
     ("fail_no_ccm_time", [("C1", 2, None, W)]),
-    ("fail_no_ccm_consent", [("C1", 2, None, W)]),
+    ("pass_consent_missing_is_cons_004s", []),
     ("fail_same_day_without_clock_times", [("C1", 2, None, W)]),
-    ("unverifiable_no_consents_or_time", [("C1", 2, None, U)]),
+    ("unverifiable_no_time_log", [("C1", 2, None, U)]),
 ]
 
 
