@@ -102,9 +102,8 @@ def check(unit: LineUnit, options: None) -> Iterator[Problem]:
         )
     elif window is not None and window.in_warning_span(day):
         yield Problem(
-            message=f"{line.code} on {day}: inside the disputed end-date window "
-            f"{window.warn_from}..{window.valid_to} (the MAC's reading of BPM ch. 13 ends it "
-            f"before {window.warn_from}); bill the individual code",
+            message=f"{line.code} on {day}: in the disputed end-date window "
+            f"{window.warn_from}..{window.valid_to} ({window.warn_note}); bill the individual code",
             record=line,
             field="code",
             evidence=(line,),

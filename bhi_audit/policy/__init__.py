@@ -180,6 +180,7 @@ class CodeWindow(_Dated):
 
     codes: list[str] = Field(min_length=1)
     warn_from: date | None = None
+    warn_note: str = "end date disputed"
     rhc_fqhc_only: bool = False
     practitioner: list[PractitionerWindow] = Field(default_factory=list)
 
