@@ -21,6 +21,17 @@ CASES = [
     ("fail_different_practitioners.json", {("C1", 1, ID, "different-practitioner")}),
     # CoCM by the same practitioner and by another: the same-practitioner error wins
     ("fail_cocm_by_same_and_other_practitioner.json", {("C1", 1, ID, "same-practitioner")}),
+    ("pass_one_model_per_month.json", set()),
+    # G0570 counts as general BHI, G0568/G0569 as CoCM (APCM add-ons, rulebook §1.9)
+    (
+        "fail_bhi_with_cocm.json",
+        {
+            ("C1", 1, ID, "same-practitioner"),
+            ("C2", 1, ID, "different-practitioner"),
+            ("C4", 2, ID, "same-practitioner"),
+            ("C5", 2, ID, "different-practitioner"),
+        },
+    ),
 ]
 
 

@@ -103,7 +103,11 @@ def test_new_finding_fails_even_with_the_same_identity(runner, project):
     append_rows(claims / "time_entries.csv", ["T5", "P5", "S1", "2026-03-09", "5", "BHI"])
     code, document, _ = check(runner)
     assert code == 1
-    p1 = sorted(f["baselined"] for f in document["findings"] if f["patient_id"] == "P1")
+    p1 = sorted(
+        f["baselined"]
+        for f in document["findings"]
+        if f["patient_id"] == "P1" and f["check_id"] == "BHI-TIME-001"
+    )
     assert p1 == [False, True]  # one of the two is new: the entry's count is 1
     assert ("C-106", "BHI-TIME-001", False) in marks(document)
     assert document["totals"]["baselined"] == 3
