@@ -25,6 +25,20 @@ def test_every_seeded_defect_is_reported():
         assert (defect["patient_id"], month, defect["check_id"]) in found, defect
 
 
+def test_seeded_patients_report_exactly_their_defects():
+    result = run_audit(SAMPLE)
+    expected = {
+        (d["patient_id"], d["month"] if d["check_id"] != "BHI-DATA-001" else None, d["check_id"])
+        for d in EXPECTED
+    }
+    reported = {
+        _key(f)
+        for f in result.findings
+        if f.outcome is Outcome.VIOLATION and f.severity.value in {"error", "warning"}
+    }
+    assert reported == expected
+
+
 def test_clean_patients_have_no_errors_or_warnings():
     result = run_audit(SAMPLE)
     noisy = [
