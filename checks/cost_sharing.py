@@ -8,7 +8,8 @@ non-facility amounts), or the QMB reminder, or G0558 billed for a patient not re
 Source: rulebook §5.5a-c and §9 BHI-COST-001; [S-FR17]; [S-FAQ]; [S-AAFP]; Tile Health.
 Passes: nothing to pass — every patient with BHI/CoCM lines gets one note (info).
 Fails: P1 (not QMB), 99484 in 2026-03 and 2026-04 -> "20% coinsurance expected: $22.98";
-P2 (QMB) -> "do not bill coinsurance"; P3 billed G0558 but qmb false -> "g0558-not-qmb".
+P2 (QMB) -> "do not bill coinsurance"; P3 billed G0558 but qmb false -> "g0558-not-qmb"
+(only that note).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def check(records: PatientRecords, options: None) -> Iterator[Problem]:
             evidence=(g0558[0].line,),
             variant="g0558-not-qmb",
         )
+        return  # which of the two is wrong is for the practice to settle
     if not lines:
         return
     if qmb or g0558:
