@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from bhi_audit import RULEBOOK_VERSION, __version__
 from bhi_audit.checkapi import Problem, Severity
+from bhi_audit.comparison import compare_models
 from bhi_audit.context import Batch, LineUnit, PatientIndex, PatientRecords, build_batch
 from bhi_audit.evidence import summarize
 from bhi_audit.findings import Finding, Outcome
@@ -293,6 +294,7 @@ class Engine:
             evaluations=evaluations,
             notes=_policy_notes(bundle),
             totals=_totals(findings, per_claim, patient_months),
+            comparison=compare_models(batch),
         )
 
     def _per_check(
