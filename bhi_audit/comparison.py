@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from bhi_audit.codes import COCM_ALL, GENERAL_BHI
 from bhi_audit.context import Batch, PatientIndex, PatientMonth
@@ -43,7 +44,9 @@ def _behavioral_entries(month: PatientMonth) -> list[TimeEntry]:
 
 def _as_program(entries: list[TimeEntry], program: Program) -> list[TimeEntry]:
     """The entries relabelled to one program (each keeps its source location)."""
-    return [e.model_copy(update={"program": [program]}).at(e.location) for e in entries]
+    return [
+        cast(TimeEntry, e.model_copy(update={"program": [program]}).at(e.location)) for e in entries
+    ]
 
 
 def _practitioner(month: PatientMonth) -> str | None:
@@ -104,7 +107,8 @@ def compare_models(batch: Batch) -> ModelComparison | None:
             ).minutes
             thresholds = thresholds_for(month.last_day)
             general = {"99484": 1} if bhi >= thresholds.general_bhi_minutes else {}
-            readings = [types[month]] if types[month] is not None else [True, False]
+            known = types[month]
+            readings = [known] if known is not None else [True, False]
             cocm_values = [
                 _price(supported_cocm_codes(cocm, reading, thresholds), month)
                 for reading in readings

@@ -65,7 +65,7 @@ def check(month: PatientMonth, options: Options) -> Iterator[Problem]:
     if not initial_lines:
         if is_initial_month(month.records, month.month) is not True:
             return  # G2214 in a subsequent (or undeterminable) month: BHI-COCM-006
-        initial_lines = lines
+        initial_lines = list(lines)
     line = initial_lines[0].line
     batch = month.batch
     start = month.month.first_day - timedelta(days=options.assessment_lookback_days)

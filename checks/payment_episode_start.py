@@ -38,7 +38,7 @@ def _bh_diagnosis(month: PatientMonth) -> str | None:
     for billed in month.records.lines:
         for code in billed.claim.diagnoses if billed.claim else ():
             if "F01" <= code[:3] <= "F99":
-                return code
+                return str(code)
     return None
 
 
