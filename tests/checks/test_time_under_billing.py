@@ -53,6 +53,9 @@ CASES = [
     ("pass_g2214_33_min_month_type_unknown", set()),  # fits G2214 in an initial month
     ("fail_g2214_36_min_initial", {v("99.53")}),  # 99492 160.32 - G2214 60.79 (CY2026)
     ("fail_g2214_31_min_subsequent", {v("84.17")}),  # 99493 144.96 - 60.79
+    ("pass_99493_75_min", set()),
+    ("fail_99492_86_min_no_addon", {v("61.46")}),  # boundary: first 99494 unit at 86
+    ("fail_99493_76_min_no_addon", {v("61.46")}),  # boundary: first 99494 unit at 76
     ("fail_99492_90_min_no_addon", {v("61.46")}),  # one 99494 unit
     ("fail_99493_106_min_one_unit", {v("61.46")}),  # second 99494 unit
     ("fail_g2214_40_min_month_type_unknown", {v("84.17")}),  # lower reading: 99493
