@@ -1,17 +1,18 @@
 """An initiating visit by the billing practitioner in the 12 months before BHI/CoCM starts.
 
 Qualifying: office/outpatient E/M (99202-99215), AWV (G0438/G0439), IPPE (G0402) or TCM
-(99495/99496); for G0323 also a 90791. A visit by the same group is accepted (BHI-INIT-002).
+(99495/99496); for G0323 also a 90791.
 
 Why: CMS requires an initiating visit for new patients and for patients not seen by the billing
 practitioner within a year before BHI services start; without it the first months are not
 payable. The start is the first month the records show the practitioner billing BHI/CoCM for
 the patient; the window is the year before that month's first BHI/CoCM service, up to and
-including that day. "No visit in the last year" is only concluded when that whole year lies
-inside the period the records cover (the ``period`` record, or the span of the records);
-otherwise the result is "not verifiable", naming the missing months. A visit by another
-practitioner of the billing practitioner's group is accepted here and drawn as a warning by
-BHI-INIT-002, as is a level-1 (99211) visit.
+including that day. A patient with any visit by the practitioner (or a practitioner of the same
+roster group) in the window was "seen" and passes here; BHI-INIT-002 warns when that visit is
+not a qualifying type, is a 99211, or was by a colleague rather than the practitioner. "No
+visit in the last year" is only concluded when that whole year lies inside the period the
+records cover (the ``period`` record, or the span of the records); otherwise the result is
+"not verifiable", naming the missing months.
 Source: rulebook §3.3a-c and §9 BHI-INIT-001; [S-AAFP]; [S-NGS-BHI] ("Initiating visit");
 BCBS ND care-management policy quoting CMS.
 Passes: P1, 99484 by D1 first billed 2026-03 (first service 2026-03-04); visit 99214 by D1
@@ -112,13 +113,12 @@ def in_group(records: PatientRecords, practitioner: str, other: str | None) -> b
     return bool(mine and theirs and mine.group_id and mine.group_id == theirs.group_id)
 
 
-def initiating_visits(records: PatientRecords, start: Start) -> list[Visit]:
-    """Qualifying visits by the practitioner or their group inside the start's window."""
+def visits_in_window(records: PatientRecords, start: Start) -> list[Visit]:
+    """Visits (any code) by the practitioner or their group inside the start's window."""
     return [
         v
         for v in records.visits
         if start.window_start <= v.date <= start.first_service
-        and v.code in start.qualifying
         and in_group(records, start.practitioner, v.practitioner_id)
     ]
 
@@ -136,7 +136,7 @@ def check(records: PatientRecords, options: None) -> Iterator[Problem]:
                 unverifiable=True,
             )
             continue
-        if initiating_visits(records, start):
+        if visits_in_window(records, start):
             continue
         if not batch.coverage.covers(start.window_start, start.first_service):
             yield Problem(
@@ -153,15 +153,12 @@ def check(records: PatientRecords, options: None) -> Iterator[Problem]:
             )
             continue
         others = [v for v in records.visits if start.window_start <= v.date <= start.first_service]
-        detail = (
-            "; visits in the window were not qualifying or not by the practitioner's group"
-            if others
-            else ""
-        )
+        detail = "; visits in the window were by practitioners outside the group" if others else ""
         yield Problem(
             message=(
-                f"no initiating visit by {start.practitioner} in the 12 months before the first "
-                f"BHI/CoCM service ({start.window_start} to {start.first_service}){detail}"
+                f"no initiating visit: no visit by {start.practitioner} or their group in the 12 "
+                f"months before the first BHI/CoCM service ({start.window_start} to "
+                f"{start.first_service}){detail}"
             ),
             record=line,
             field="initiating_visit",

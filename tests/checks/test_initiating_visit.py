@@ -42,10 +42,9 @@ CASES = [
     ("pass_annual_wellness_visit", set()),
     ("pass_visit_by_same_group", set()),  # BHI-INIT-002 warns about it
     ("pass_g0323_after_90791", set()),
+    ("pass_seen_for_psychotherapy", set()),  # seen within the year: BHI-INIT-002 warns
     ("fail_visit_a_day_too_early", ERROR),  # 2025-03-03
     ("fail_visit_outside_group", ERROR),
-    ("fail_visit_not_qualifying", ERROR),  # psychotherapy 90834
-    ("fail_90791_for_99484", ERROR),  # 90791 initiates G0323 only
     ("fail_no_visit", ERROR),
     ("fail_year_not_covered_unverifiable", UNVERIFIABLE),
     ("fail_no_visit_records_unverifiable", UNVERIFIABLE),
@@ -61,3 +60,12 @@ def test_unverifiable_names_what_is_missing() -> None:
     (finding,) = audit("fail_year_not_covered_unverifiable").findings
     assert "records cover 2026-01-01 to 2026-12-31" in finding.message
     assert "2025-03-04 to 2026-03-04" in finding.message
+
+
+def test_error_message_names_the_window() -> None:
+    (finding,) = audit("fail_visit_outside_group").findings
+    assert finding.message == (
+        "no initiating visit: no visit by D1 or their group in the 12 months before the first "
+        "BHI/CoCM service (2025-03-04 to 2026-03-04); visits in the window were by "
+        "practitioners outside the group"
+    )

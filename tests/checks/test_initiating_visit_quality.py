@@ -37,6 +37,9 @@ CASES = [
     ("pass_own_visit", set()),
     ("pass_own_visit_beside_99211", set()),
     ("pass_no_visit_left_to_init_001", set()),
+    ("pass_90791_for_g0323", set()),
+    ("fail_psychotherapy_visit_only", {("C1", 1, ID, "not-qualifying", "violation")}),
+    ("fail_90791_for_99484", {("C1", 1, ID, "not-qualifying", "violation")}),
     ("fail_level_1_visit", {("C1", 1, ID, "level-1", "violation")}),
     ("fail_visit_by_colleague", {("C1", 1, ID, "other-practitioner", "violation")}),
 ]
