@@ -7,8 +7,10 @@ with no staff member or duration do not count (§2.7-2.9); entries outside the c
 belong to another month. The shortfall itself is already an error of BHI-TIME-001/002/004 on
 the claim line, so this check does not report it a second time as an error: it explains it,
 as a warning on the same line listing each excluded entry as evidence (same line, so the money
-at risk is counted once). Entries with no date belong to no month and silently vanish from
-every tally; entries with no staff member or duration cannot count; each is a warning.
+at risk is counted once). When a short month's shortfall is made up by time logged in the
+month before or after, which billed nothing for that program, the warning says so. Entries
+with no date belong to no month and silently vanish from every tally; entries with no staff
+member or duration cannot count; each is a warning.
 Documentation quality (credential, narrative, clock times) is BHI-DOC-001's.
 Source: rulebook §2.7a-d, §2.8, §2.9, §5.4a and §9 BHI-TIME-006; NCTracks quoting CPT;
 [S-NGS-BHI]; [S-FAQ].
@@ -16,7 +18,8 @@ Passes: P1 2026-03, 99493 with 40 countable of 40 logged minutes; every BHI/CoCM
 date, a staff member and a duration.
 Fails: P1 2026-03, 99493 with 40 logged minutes of which 15 are the psychiatric consultant's
 (25 countable < 31; warning "dropped-below-threshold"); entry T9 logged to COCM with no date
-(warning "incomplete-entry").
+(warning "incomplete-entry"); 99484 dated 2026-03-31 with 12 minutes in March and 10 logged
+on 2026-04-02 (warning "out-of-month").
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bhi_audit.checkapi import Problem
-from bhi_audit.codes import COCM_SHORT, GENERAL_BHI_TIMED
-from bhi_audit.context import PatientRecords
-from bhi_audit.models import Program
+from bhi_audit.codes import COCM_SHORT, GENERAL_BHI_TIMED, program_of
+from bhi_audit.context import BilledLine, PatientRecords
+from bhi_audit.models import Program, TimeEntry
+from bhi_audit.months import Month
 from bhi_audit.policy import thresholds_for
 from bhi_audit.timecount import base_threshold, tally_for
 
@@ -34,8 +38,42 @@ ID = "BHI-TIME-006"
 NAME = "countable-minutes"
 SCOPE = "patient"
 DEFAULT_SEVERITY = "warning"
-SEVERITIES = {"dropped-below-threshold": "warning", "incomplete-entry": "warning"}
+SEVERITIES = {
+    "dropped-below-threshold": "warning",
+    "out-of-month": "warning",
+    "incomplete-entry": "warning",
+}
 CODES = GENERAL_BHI_TIMED | {"99492", "99493", COCM_SHORT}
+
+
+def _out_of_month(
+    records: PatientRecords, billed: BilledLine, countable: int, required: int
+) -> Iterator[Problem]:
+    """Explain a short month whose shortfall sits in an adjacent month that billed nothing."""
+    program = program_of(billed.code)
+    month = Month.of(billed.date_of_service)
+    outside: list[TimeEntry] = []
+    for neighbour in (month.plus(-1), month.plus(1)):
+        unit = records.month(neighbour)
+        if any(program_of(b.code) is program for b in unit.lines) or program is None:
+            continue
+        outside.extend(e for e in unit.entries_for(program) if e.duration and e.staff_id)
+    extra = sum(e.duration or 0 for e in outside)
+    if not outside or countable + extra < required:
+        return
+    ids = ", ".join(f"{e.entry_id} {e.date}" for e in outside)
+    yield Problem(
+        message=(
+            f"{billed.code}: {countable} countable min in {month} (< {required}); {extra} min "
+            f"logged in the adjacent month(s) ({ids}) cannot count toward a {month} date of "
+            "service"
+        ),
+        record=billed.line,
+        field="date",
+        evidence=tuple(outside),
+        facts={"countable_minutes": countable, "outside_minutes": extra},
+        variant="out-of-month",
+    )
 
 
 def check(records: PatientRecords, options: None) -> Iterator[Problem]:
@@ -48,7 +86,10 @@ def check(records: PatientRecords, options: None) -> Iterator[Problem]:
         for billed in unit.lines_with(CODES):
             required = base_threshold(billed.code, thresholds_for(billed.date_of_service))
             tally = tally_for(unit, billed)
-            if required is None or tally.minutes >= required or tally.logged < required:
+            if required is None or tally.minutes >= required:
+                continue
+            if tally.logged < required:
+                yield from _out_of_month(records, billed, tally.minutes, required)
                 continue
             reasons = "; ".join(
                 f"{x.entry.entry_id} {x.minutes} min ({x.reason})" for x in tally.excluded

@@ -38,6 +38,8 @@ CASES = [
     ("pass_logged_below_threshold", set()),  # nothing excluded: BHI-TIME-001 reports it
     ("fail_consultant_time", {("C1", 1, ID, "dropped-below-threshold", "violation")}),
     ("fail_separately_billed_time", {("C1", 1, ID, "dropped-below-threshold", "violation")}),
+    ("pass_next_month_billed_on_its_own", set()),
+    ("fail_time_logged_next_month", {("C1", 1, ID, "out-of-month", "violation")}),
     (
         "fail_incomplete_entries",
         {
