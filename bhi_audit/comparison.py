@@ -42,11 +42,26 @@ def _behavioral_entries(month: PatientMonth) -> list[TimeEntry]:
     return [e for e in month.time_entries if e.program and set(e.program) <= BEHAVIORAL]
 
 
+class _Relabelled:
+    """A read-only view of a time entry attributed to one program.
+
+    NOTE: a view, not ``model_copy``: copying the pydantic records (and their private
+    location) made the comparison cost about as much as indexing the whole input.
+    """
+
+    __slots__ = ("_entry", "program")
+
+    def __init__(self, entry: TimeEntry, program: Program) -> None:
+        self._entry = entry
+        self.program = [program]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._entry, name)
+
+
 def _as_program(entries: list[TimeEntry], program: Program) -> list[TimeEntry]:
-    """The entries relabelled to one program (each keeps its source location)."""
-    return [
-        cast(TimeEntry, e.model_copy(update={"program": [program]}).at(e.location)) for e in entries
-    ]
+    """The entries as if each had been logged to ``program`` alone."""
+    return [cast(TimeEntry, _Relabelled(e, program)) for e in entries]
 
 
 def _practitioner(month: PatientMonth) -> str | None:
