@@ -11,6 +11,8 @@ Source: rulebook §1.2, §3.4, §3.6, §3.7 and §9 BHI-COCM-005; [S-BCBSND] quo
 [S-NGS-COCM].
 Passes: P1 2026-02, 99492; PHQ-9 on 2026-02-03; COCM plan created 2026-02-05, reviewed by the
 consultant 2026-02-12.
+G2214 is checked here when its month starts an episode; when the records cannot tell, the
+month is "not verifiable" here and its rating scale is still checked by BHI-COCM-006.
 Fails: no assessment in 2026-02 ("no-rating-scale"); no COCM plan ("no-treatment-plan"); plan
 without consultant review, or reviewed 2026-03-02 ("no-consultant-review"). All errors.
 """
@@ -63,8 +65,20 @@ def check(month: PatientMonth, options: Options) -> Iterator[Problem]:
     lines = month.lines_with(CODES)
     initial_lines = [b for b in lines if b.code != COCM_SHORT]
     if not initial_lines:
-        if is_initial_month(month.records, month.month) is not True:
-            return  # G2214 in a subsequent (or undeterminable) month: BHI-COCM-006
+        initial = is_initial_month(month.records, month.month)
+        if initial is False:
+            return  # G2214 in a subsequent month: BHI-COCM-006
+        if initial is None:
+            yield Problem(
+                message=(
+                    f"initial-month elements not verifiable: {month.month} may be the first month "
+                    "of a CoCM episode, but the six months before it are not in the records"
+                ),
+                record=lines[0].line,
+                field="care_plan",
+                unverifiable=True,
+            )
+            return
         initial_lines = list(lines)
     line = initial_lines[0].line
     batch = month.batch

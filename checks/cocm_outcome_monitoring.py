@@ -2,7 +2,8 @@
 
 Why: 99493 requires monitoring of outcomes using validated rating scales; a subsequent month
 without a scale is audit risk (the monthly-evidence expectation is graded M, so a warning).
-Applies to 99493, its APCM mirror G0569 and G2214 in a month that is not an episode's first.
+Applies to 99493, its APCM mirror G0569 and G2214 in a month that is not known to be an
+episode's first (either way a scale is due that month).
 ``window_days`` accepts a scale that many days before the month's end instead of the calendar
 month.
 Source: rulebook §1.3, §3.7 and §9 BHI-COCM-006; [S-BCBSND] quoting CPT.
@@ -46,9 +47,9 @@ def check(month: PatientMonth, options: Options) -> Iterator[Problem]:
     """At most one problem per subsequent CoCM patient-month."""
     lines = [b for b in month.lines_with(CODES) if b.code != COCM_SHORT]
     if not lines:
-        if is_initial_month(month.records, month.month) is not False:
-            return  # G2214 in an initial (or undeterminable) month: BHI-COCM-005
-        lines = list(month.lines_with(CODES))
+        if is_initial_month(month.records, month.month) is True:
+            return  # G2214 in an initial month: BHI-COCM-005 asks for the scale
+        lines = list(month.lines_with(CODES))  # subsequent or unknown: a scale is due either way
     line = lines[0].line
     if not month.batch.provided("assessments"):
         yield Problem(

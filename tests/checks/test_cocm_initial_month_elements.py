@@ -49,6 +49,7 @@ CASES = [
     ("fail_review_after_month", {v("no-consultant-review")}),
     ("fail_g2214_initial_month_nothing", {v("no-rating-scale"), v("no-treatment-plan")}),
     ("fail_no_records_unverifiable", {v("info", "unverifiable")}),
+    ("fail_g2214_month_type_unknown_unverifiable", {v("info", "unverifiable")}),
 ]
 
 

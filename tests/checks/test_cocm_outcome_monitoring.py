@@ -38,6 +38,7 @@ CASES = [
     ("pass_g2214_initial_month_not_checked", set()),
     ("fail_last_scale_previous_month", {("C1", 1, ID, "warning", "violation")}),
     ("fail_g2214_subsequent_month", {("C1", 1, ID, "warning", "violation")}),
+    ("fail_g2214_month_type_unknown", {("C1", 1, ID, "warning", "violation")}),
     ("fail_no_assessments_unverifiable", {("C1", 1, ID, "info", "unverifiable")}),
 ]
 
