@@ -7,6 +7,7 @@ qualified, the month is not CoCM. The consultant is linked to the patient by the
 enrollment in force in the month (``consultant_id``), or else by any caseload review up to
 the month's end that lists the patient. A consultant recorded as not qualified is an error;
 one whose qualifications the roster leaves blank is a warning (undocumented, not disproved).
+"No consultant" is only concluded when both enrollments and caseload reviews are in the input.
 Source: rulebook §1.2-1.3, §3.10 and §9 BHI-COCM-001; [S-NGS-COCM].
 Passes: P1 2026-03, 99493; enrollment names consultant R1, on the roster as a psychiatric
 consultant with full_psych_prescriber and psychiatry_trained true.
@@ -65,10 +66,16 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
         latest = max(reviews, key=lambda r: (r.date, r.review_id))
         consultant, evidence = latest.consultant_id, (line, latest)
     if consultant is None:
-        if not (batch.provided("registry_enrollments") or batch.provided("caseload_reviews")):
+        missing = [
+            kind.replace("_", " ")
+            for kind in ("registry_enrollments", "caseload_reviews")
+            if not batch.provided(kind)
+        ]
+        if missing:
             yield Problem(
-                message="psychiatric consultant not verifiable: no registry enrollments or "
-                "caseload reviews in the input",
+                message="psychiatric consultant not verifiable: no "
+                + " or ".join(missing)
+                + " in the input",
                 record=line,
                 field="psychiatric_consultant",
                 unverifiable=True,

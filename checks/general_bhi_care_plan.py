@@ -86,6 +86,15 @@ def check(month: PatientMonth, options: Options) -> Iterator[Problem]:
             variant="no-care-plan",
         )
         return
+    if not batch.provided("assessments"):
+        yield Problem(
+            message="care-plan revision not verifiable: no assessments (rating scales) in the "
+            "input",
+            record=line,
+            field="care_plan.revised",
+            unverifiable=True,
+        )
+        return
     wanted = {normalise(i) for i in options.instruments}
     by_instrument: dict[str, list[Assessment]] = {}
     for assessment in month.records.assessments:

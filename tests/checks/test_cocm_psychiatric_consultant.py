@@ -46,6 +46,7 @@ CASES = [
     ("fail_consultant_not_on_roster", {v("qualification-undocumented")}),
     ("fail_no_team_records_unverifiable", {v("info", "unverifiable")}),
     ("fail_no_roster_unverifiable", {v("info", "unverifiable")}),
+    ("fail_no_reviews_in_input_unverifiable", {v("info", "unverifiable")}),
 ]
 
 

@@ -48,6 +48,7 @@ CASES = [
     ("fail_no_care_plan", {v("no-care-plan")}),
     ("fail_plan_created_after_month", {v("no-care-plan")}),
     ("fail_no_care_plans_unverifiable", {v("info", "unverifiable")}),
+    ("fail_no_assessments_unverifiable", {v("info", "unverifiable")}),
 ]
 
 
