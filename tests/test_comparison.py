@@ -32,10 +32,10 @@ def _row(row: ComparisonRow) -> tuple[str, int, str, str]:
     [
         (
             "two_months",
-            # 2026-03: P1 25 min clinical staff (99484 $57.45; not CoCM time: $0) and P2 40 min
-            # BHCM (99484 $57.45; initial CoCM 99492 $160.32). 2026-04: P2 30 min (99484;
-            # G2214 $60.79), P3 10 min (nothing either way).
-            [("2026-03", 2, "114.90", "160.32"), ("2026-04", 2, "57.45", "60.79")],
+            # 2026-03: P1 20 min clinical staff (99484 $57.45 at the boundary; not CoCM time:
+            # $0), P4 19 min (nothing) and P2 40 min BHCM (99484 $57.45; initial CoCM 99492
+            # $160.32). 2026-04: P2 30 min (99484; G2214 $60.79), P3 10 min (nothing).
+            [("2026-03", 3, "114.90", "160.32"), ("2026-04", 2, "57.45", "60.79")],
         ),
         # records start 2026-03: month type unknown, lower reading 99493 $144.96 (not 99492)
         ("month_type_unknown", [("2026-03", 1, "57.45", "144.96")]),
