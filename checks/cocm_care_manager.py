@@ -4,8 +4,9 @@ Why: CoCM requires a designated BHCM — an individual with behavioral health tr
 work, nursing, psychology) working under the billing practitioner — who keeps a continuous
 relationship with the patient. The designated BHCM is the ``bhcm_id`` of the registry
 enrollment in force in the month. Without one, a roster BHCM who logged CoCM time in the month
-is taken as the de-facto care manager but flagged as not designated (warning); with neither,
-it is an error. A BHCM whose ``bh_training`` is false is an error; blank is a warning.
+is taken as the de-facto care manager but flagged as not designated (warning; not verifiable
+when the input has no registry enrollments); with neither, it is an error. A BHCM whose
+``bh_training`` is false is an error; blank is a warning.
 Source: rulebook §3.9 and §9 BHI-COCM-004; [S-NGS-COCM]; [S-NGS-BHI].
 Passes: P1 2026-03, 99493; enrollment names N1, on the roster as bhcm with bh_training true.
 Fails: enrollment names N1 whose bh_training is false (error "not-trained"); no enrollment
@@ -81,14 +82,23 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
             )
             return
         bhcm = loggers[0]
-        yield Problem(
-            message=f"care manager {bhcm} logged CoCM time but is not designated on the "
-            "registry enrollment",
-            record=line,
-            field="bhcm",
-            evidence=evidence,
-            variant="not-designated",
-        )
+        if batch.provided("registry_enrollments"):
+            yield Problem(
+                message=f"care manager {bhcm} logged CoCM time but is not designated on the "
+                "registry enrollment",
+                record=line,
+                field="bhcm",
+                evidence=evidence,
+                variant="not-designated",
+            )
+        else:
+            yield Problem(
+                message=f"care manager designation not verifiable: no registry enrollments in "
+                f"the input ({bhcm} logged CoCM time)",
+                record=line,
+                field="bhcm",
+                unverifiable=True,
+            )
     member = batch.staff_member(bhcm)
     if member is None:
         yield Problem(

@@ -44,6 +44,11 @@ CASES = [
     ("fail_not_designated", {v("not-designated")}),
     ("fail_no_care_manager", {v("no-care-manager")}),
     ("fail_no_roster_unverifiable", {v("info", "unverifiable")}),
+    ("fail_no_enrollments_unverifiable", {v("info", "unverifiable")}),
+    (
+        "fail_no_enrollments_logger_not_trained",
+        {v("info", "unverifiable"), v("not-trained")},
+    ),
 ]
 
 
