@@ -358,7 +358,7 @@ class Practice:
             administered_by=by,
         )
 
-    def defect(self, pid: str, month: str, check: str, what: str) -> None:
+    def defect(self, pid: str, month: str | None, check: str, what: str) -> None:
         self.defects.append((pid, month, check, what))
 
 
@@ -473,7 +473,7 @@ def general_bhi(
 ) -> str:
     year, mon = month
     p.spread(pid, staff_id, year, mon, minutes, "BHI", start_hour=10)
-    p.phq9(pid, date(year, mon, 6), max(4, 15 - 3 * (mon - 1)), staff_id)
+    p.phq9(pid, date(year, mon, 6), (16, 10, 6)[mon - 1], staff_id)
     return p.claim(pid, billing, year, mon, [(code, 1)], diagnoses="F41.1")
 
 
@@ -599,7 +599,7 @@ def build() -> Practice:
         year, mon = m
         p.spread("P015", RN, year, mon, 24, "BHI", start_hour=10)
         p.spread("P015", MA, year, mon, 25, "CCM", start_hour=14)
-        p.phq9("P015", date(year, mon, 6), 14 - 2 * mon, RN)
+        p.phq9("P015", date(year, mon, 6), (16, 10, 6)[mon - 1], RN)
         p.claim(
             "P015",
             DR,
@@ -709,6 +709,12 @@ def build() -> Practice:
         "BHI-EXCL-001",
         "99484 by one practitioner, 99493 by another in the same month (warning)",
     )
+    p.defect(
+        "P028",
+        None,
+        "BHI-INIT-002",
+        "the initiating visit was by a colleague (S-ADAMS), not the NP who bills 99484",
+    )
 
     onboard(p, "P029", 29, DR, "BHI;CCM")
     bhi_plan(p, "P029", date(2026, 1, 5))
@@ -739,6 +745,12 @@ def build() -> Practice:
         "2026-03",
         "BHI-TIME-007",
         "one 20-minute entry logged to both BHI and CCM, which are both billed",
+    )
+    p.defect(
+        "P029",
+        None,
+        "BHI-TIME-006",
+        "the explanation: 32 min logged, 20 of them not countable (warning)",
     )
     p.defect(
         "P029",
@@ -778,6 +790,12 @@ def build() -> Practice:
         "BHI-TIME-002",
         "40 minutes logged for 99493 but 20 are the psychiatric consultant's (20 countable)",
     )
+    p.defect(
+        "P031",
+        None,
+        "BHI-TIME-006",
+        "the explanation: 20 of the 40 minutes are consultant time (warning)",
+    )
 
     onboard(p, "P032", 32, DR, "BHI")
     bhi_plan(p, "P032", date(2026, 1, 5))
@@ -786,9 +804,21 @@ def build() -> Practice:
     p.claim("P032", "S-ZZ-UNKNOWN", 2026, 3, [("99484", 1)], diagnoses="F41.1")
     p.defect(
         "P032",
-        "2026-03",
+        None,
         "BHI-DATA-001",
         "claim billed by a practitioner who is not on the staff roster",
+    )
+    p.defect(
+        "P032",
+        "2026-03",
+        "BHI-CONS-002",
+        "consequence: the consent on file names another billing practitioner (warning)",
+    )
+    p.defect(
+        "P032",
+        None,
+        "BHI-INIT-001",
+        "consequence: no initiating visit by the unknown practitioner or their group",
     )
 
     rulebook_defects(p, reviewed)
@@ -1034,7 +1064,10 @@ def write_readme(p: Practice) -> None:
         "| patient | month | check | defect |",
         "|---|---|---|---|",
     ]
-    lines += [f"| {pid} | {month} | {check} | {what} |" for pid, month, check, what in p.defects]
+    lines += [
+        f"| {pid} | {month or '(patient)'} | {check} | {what} |"
+        for pid, month, check, what in p.defects
+    ]
     (OUT / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (OUT / "expected_defects.json").write_text(
         json.dumps(
