@@ -21,6 +21,7 @@ from bhi_audit.engine import AuditSettings, Engine, Progress
 from bhi_audit.errors import BhiAuditError, InputErrors
 from bhi_audit.gate import EXIT_USAGE, FAIL_ON_CHOICES, exit_code
 from bhi_audit.loaders import load_paths
+from bhi_audit.loaders.fhir_validate import make_validator
 from bhi_audit.models import RECORD_KINDS
 from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REPORTERS
@@ -106,6 +107,12 @@ def main() -> None:
     help="Exit 1 when a finding reaches this severity.",
 )
 @checks_dir_option
+@click.option(
+    "--fhir-validate",
+    is_flag=True,
+    help="Fully validate every FHIR resource with fhir.resources (R4B models) before mapping; "
+    "slower (see docs/fhir.md). Needs the 'fhir' extra.",
+)
 def check(
     paths: tuple[Path, ...],
     fmt: str,
@@ -114,20 +121,23 @@ def check(
     ignore: tuple[str, ...],
     fail_on: str,
     checks_dirs: tuple[Path, ...],
+    fhir_validate: bool,
 ) -> None:
-    """Audit the claims and documentation in PATHS (bundle directories or JSON/YAML files)."""
+    """Audit the claims and documentation in PATHS (bundle directories, JSON/YAML, FHIR)."""
     with user_errors():
         registry = make_registry(checks_dirs)
         specs = registry.select(split_ids(select), split_ids(ignore))
-        bundle = load_paths(paths)
-        settings = AuditSettings(
-            config={
-                "select": split_ids(select),
-                "ignore": split_ids(ignore),
-                "fail_on": fail_on,
-                "checks_dirs": [str(d) for d in checks_dirs],
-            }
-        )
+        validator = make_validator() if fhir_validate else None
+        bundle = load_paths(paths, fhir_validator=validator)
+        config: dict[str, object] = {
+            "select": split_ids(select),
+            "ignore": split_ids(ignore),
+            "fail_on": fail_on,
+            "checks_dirs": [str(d) for d in checks_dirs],
+        }
+        if fhir_validate:
+            config["fhir_validate"] = True
+        settings = AuditSettings(config=config)
         engine = Engine(specs, settings)
         with progress_bar() as progress:
             result = engine.audit(bundle, progress)
