@@ -428,7 +428,7 @@ def add_draft(builder: BundleBuilder, pending: Pending) -> None:
     """Validate a resolved row into the builder, wording model errors with FHIR pointers."""
     draft = pending.draft
     before = len(builder.rejected)
-    record = builder.add_row(draft.kind, draft.row, pending.source.location())
+    record = builder.add_row(draft.kind, draft.row, pending.source.location(draft.at))
     if record is not None or len(builder.rejected) == before:
         return
     rejection = builder.rejected[-1]

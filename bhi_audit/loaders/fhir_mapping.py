@@ -56,6 +56,8 @@ class Draft:
     paths: dict[str, str] = field(default_factory=dict)
     label: str | None = None
     error: FhirReject | None = None
+    #: JSON pointer (relative to the resource) the record's location points at.
+    at: str = ""
 
 
 Mapper = Callable[[dict[str, Any]], list[Draft] | None]
@@ -736,7 +738,7 @@ def _claim_line(
             "units": f"{where}/quantity/value",
         }
     )
-    return Draft("claim_lines", row, paths=paths)
+    return Draft("claim_lines", row, paths=paths, at=where)
 
 
 #: resourceType -> (record kind it becomes, mapper).

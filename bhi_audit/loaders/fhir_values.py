@@ -101,7 +101,7 @@ def whole_number(value: Any, path: str, what: str = "value") -> int:
         raise FhirReject(path, f"{what} {value!r} is not a number")
     if isinstance(value, int):
         return value
-    text = str(value).strip() if isinstance(value, str) else repr(value)
+    text = str(value).strip() if isinstance(value, str | Decimal) else repr(value)
     try:
         number = Decimal(text)
     except InvalidOperation:
