@@ -34,7 +34,7 @@ Validator = Callable[[dict[str, Any]], list[tuple[str, str]]]
 UNKNOWN_KIND = "fhir:resource"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where one resource sits: file, NDJSON line, and the JSON pointer of the resource."""
 
@@ -47,7 +47,7 @@ class Source:
         return Location(file=self.file, row=self.row, pointer=(self.base + path) or "/")
 
 
-@dataclass
+@dataclass(slots=True)
 class Pending:
     """A draft row waiting for its references to be resolved."""
 
@@ -56,7 +56,7 @@ class Pending:
     source: Source
 
 
-@dataclass
+@dataclass(slots=True)
 class FhirSession:
     """Collects FHIR input across every path of one audit, then resolves and adds it."""
 
@@ -70,6 +70,8 @@ class FhirSession:
     npi_index: dict[str, str] = field(default_factory=dict)
     mbi_index: dict[str, str] = field(default_factory=dict)
     role_practitioner: dict[str, str | None] = field(default_factory=dict)
+    _known_ids: dict[str, set[str]] = field(default_factory=dict)
+    _indexed: set[str] = field(default_factory=set)
 
     # ------------------------------------------------------------------ reading
 
@@ -262,7 +264,10 @@ class FhirSession:
             self._add_staff(
                 pending, roles_by_practitioner.get(pending.draft.row["staff_id"], []), builder
             )
-        for pending in self.pending:
+        waiting, self.pending = self.pending, []
+        waiting.reverse()
+        while waiting:  # NOTE: popping frees each draft as its record is made (peak memory)
+            pending = waiting.pop()
             errors: list[tuple[str, str]] = []
             for ref in pending.draft.refs:
                 value, error = self._resolve(ref, builder)
@@ -279,7 +284,6 @@ class FhirSession:
                 )
             else:
                 add_draft(builder, pending)
-        self.pending.clear()
         self.practitioners.clear()
         self.roles.clear()
 
@@ -308,9 +312,27 @@ class FhirSession:
         add_draft(builder, pending)
 
     def _known(self, builder: BundleBuilder, kind: str) -> set[str]:
-        ids = set(self.patient_ids if kind == "patients" else self.practitioner_ids)
-        ids.update(str(r.record_id) for r in builder.records.get(kind, []))
-        return ids
+        """Ids of ``kind`` read from any input (FHIR, even if rejected, or CSV/JSON).
+
+        Built once per kind in :meth:`finish` (patients and staff are complete by then).
+        """
+        if kind not in self._known_ids:
+            ids = set(self.patient_ids if kind == "patients" else self.practitioner_ids)
+            ids.update(str(r.record_id) for r in builder.records.get(kind, []))
+            self._known_ids[kind] = ids
+        return self._known_ids[kind]
+
+    def _lookup(self, builder: BundleBuilder, kind: str, value: str) -> str | None:
+        """The id of the patient with Medicare id / the staff member with NPI ``value``."""
+        index = self.mbi_index if kind == "patients" else self.npi_index
+        if kind not in self._indexed:
+            attribute = "medicare_id" if kind == "patients" else "npi"
+            for record in builder.records.get(kind, []):
+                key = getattr(record, attribute, None)
+                if key is not None:
+                    index.setdefault(str(key), str(record.record_id))
+            self._indexed.add(kind)
+        return index.get(value)
 
     def _resolve(
         self, ref: Ref, builder: BundleBuilder
@@ -356,14 +378,7 @@ class FhirSession:
             ident = ref.value.get("identifier") if isinstance(ref.value, dict) else None
             if isinstance(ident, dict) and ident.get("system") in codes.MEDICARE_SYSTEMS:
                 mbi = str(ident.get("value"))
-                found = self.mbi_index.get(mbi) or next(
-                    (
-                        p.record_id
-                        for p in builder.records.get("patients", [])
-                        if getattr(p, "medicare_id", None) == mbi
-                    ),
-                    None,
-                )
+                found = self._lookup(builder, "patients", mbi)
                 if found:
                     return str(found), None
                 return None, (f"{ref.path}/identifier", f"no patient has Medicare id {mbi}")
@@ -387,14 +402,7 @@ class FhirSession:
             ident = ref.value.get("identifier") if isinstance(ref.value, dict) else None
             if isinstance(ident, dict) and ident.get("system") == codes.NPI_SYSTEM:
                 npi = str(ident.get("value"))
-                found = self.npi_index.get(npi) or next(
-                    (
-                        s.record_id
-                        for s in builder.records.get("staff", [])
-                        if getattr(s, "npi", None) == npi
-                    ),
-                    None,
-                )
+                found = self._lookup(builder, "staff", npi)
                 if found:
                     return str(found), None
                 return None, (f"{ref.path}/identifier", f"no practitioner has NPI {npi}")

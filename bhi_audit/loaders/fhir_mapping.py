@@ -34,7 +34,7 @@ PATIENT = ("Patient",)
 PRACTITIONER = ("Practitioner", "PractitionerRole")
 
 
-@dataclass
+@dataclass(slots=True)
 class Ref:
     """A reference to resolve once all input is read; the id lands in ``row[field]``."""
 
@@ -45,7 +45,7 @@ class Ref:
     required: bool = True
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     """A record row produced from (part of) a resource, before its references are resolved."""
 
@@ -342,6 +342,26 @@ def map_consent(resource: dict[str, Any]) -> list[Draft] | None:
             )
             break
     return [Draft("consents", row, refs=refs, paths=paths)]
+
+
+def map_care_plan(resource: dict[str, Any]) -> list[Draft] | None:
+    """CarePlan with a program category -> care_plans (the BHI care plan / CoCM treatment plan)."""
+    programs = _programs(concepts(resource.get("category"), "/category"))
+    if not programs or resource.get("status") not in ("active", "completed", "on-hold"):
+        return None
+    if len(programs) > 1:
+        raise FhirReject("/category", f"one care plan per program, got {', '.join(programs)}")
+    rid = require_id(resource)
+    if "subject" not in resource:
+        raise missing("/subject")
+    if "created" in resource:
+        created = fhir_date(resource["created"], "/created")
+    else:
+        period = as_object(resource.get("period") or {}, "/period")
+        created = fhir_date(period.get("start"), "/created")
+    row = {"care_plan_id": rid, "program": programs[0], "created": created}
+    refs = [Ref("patient_id", resource["subject"], "/subject", PATIENT)]
+    return [Draft("care_plans", row, refs=refs, paths={"care_plan_id": "/id"})]
 
 
 def map_observation(resource: dict[str, Any]) -> list[Draft] | None:
@@ -748,6 +768,7 @@ MAPPERS: dict[str, tuple[str, Mapper]] = {
     "PractitionerRole": ("fhir:PractitionerRole", map_practitioner_role),
     "CareTeam": ("registry_enrollments", map_care_team),
     "Consent": ("consents", map_consent),
+    "CarePlan": ("care_plans", map_care_plan),
     "Observation": ("assessments", map_observation),
     "QuestionnaireResponse": ("assessments", map_questionnaire_response),
     "Encounter": ("visits", map_encounter),

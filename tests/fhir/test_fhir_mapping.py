@@ -168,6 +168,15 @@ def test_practice_bundle_maps_every_resource_type():
         },
         {"code": "G0438", "date": "2026-01-15", "patient_id": "P2", "visit_id": "ENC2"},
     ]
+    assert records["care_plans"] == [
+        {
+            "care_plan_id": "CP1",
+            "created": "2026-03-02",
+            "patient_id": "P1",
+            "program": "COCM",
+            "revised": [],
+        }
+    ]
     assert records["episodes"] == [{"episode_id": "EP1", "patient_id": "P1", "start": "2026-03-01"}]
     assert records["time_entries"] == [
         {
@@ -205,7 +214,7 @@ def test_practice_bundle_maps_every_resource_type():
 def test_summary_accounts_for_every_resource():
     bundle = load_fhir(PRACTICE).build()
     entries = len(json.loads(PRACTICE.read_text(encoding="utf-8"))["entry"])
-    assert sum(bundle.read.values()) == entries == 22
+    assert sum(bundle.read.values()) == entries == 23
     assert bundle.rejected == []
     assert bundle.not_used == {"fhir:Condition": 1, "fhir:Observation": 1, "fhir:Organization": 1}
     assert bundle.read["fhir:PractitionerRole"] == 3
