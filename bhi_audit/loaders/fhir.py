@@ -195,12 +195,12 @@ class FhirSession:
             return
         if rtype == "Patient":
             self.patient_ids.add(rid)
-            for ident in resource.get("identifier") or []:
+            for ident in _identifiers(resource):
                 if isinstance(ident, dict) and ident.get("system") in codes.MEDICARE_SYSTEMS:
                     self.mbi_index.setdefault(str(ident.get("value")), rid)
         elif rtype == "Practitioner":
             self.practitioner_ids.add(rid)
-            for ident in resource.get("identifier") or []:
+            for ident in _identifiers(resource):
                 if isinstance(ident, dict) and ident.get("system") == codes.NPI_SYSTEM:
                     self.npi_index.setdefault(str(ident.get("value")), rid)
         elif rtype == "PractitionerRole":
@@ -450,6 +450,12 @@ def add_draft(builder: BundleBuilder, pending: Pending) -> None:
     builder.rejected[-1] = Rejection(
         kind=rejection.kind, location=pending.source.location(first or ""), reasons=tuple(reasons)
     )
+
+
+def _identifiers(resource: dict[str, Any]) -> list[Any]:
+    """``identifier`` if it is an array (the mapper reports it otherwise)."""
+    value = resource.get("identifier")
+    return value if isinstance(value, list) else []
 
 
 def _json_type(value: Any) -> str:

@@ -663,13 +663,14 @@ def map_claim(resource: dict[str, Any]) -> list[Draft] | None:
     sequence_position: dict[int, int] = {}
     diagnoses: list[str] = []
     entries = as_list(resource.get("diagnosis"), "/diagnosis")
-    ordered = sorted(
-        enumerate(entries),
-        key=lambda pair: pair[1].get("sequence", 0) if isinstance(pair[1], dict) else 0,
-    )
-    for index, entry in ordered:
+    numbered = []
+    for index, entry in enumerate(entries):
         where = f"/diagnosis/{index}"
         entry = as_object(entry, where)
+        sequence = whole_number(entry.get("sequence"), f"{where}/sequence", "sequence")
+        numbered.append((sequence, index, entry))
+    for sequence, index, entry in sorted(numbered, key=lambda n: (n[0], n[1])):
+        where = f"/diagnosis/{index}"
         icd = [
             c
             for s, c, _ in codings(
@@ -680,9 +681,7 @@ def map_claim(resource: dict[str, Any]) -> list[Draft] | None:
         if not icd:
             raise FhirReject(where, "no ICD-10-CM coding in diagnosisCodeableConcept")
         diagnoses.append(icd[0])
-        sequence_position[whole_number(entry.get("sequence"), f"{where}/sequence", "sequence")] = (
-            len(diagnoses)
-        )
+        sequence_position[sequence] = len(diagnoses)
     header["diagnoses"] = diagnoses
     paths["diagnoses"] = "/diagnosis"
     drafts = [Draft("claims", header, refs=refs, paths=paths)]

@@ -160,3 +160,46 @@ def test_us_core_examples_are_valid_r4(runner):
     validate = make_validator()
     for path in sorted(US_CORE.glob("*.json")):
         assert validate(json.loads(path.read_text(encoding="utf-8"))) == [], path.name
+
+
+def test_docs_examples_are_valid_r4_and_map_cleanly(tmp_path):
+    """Every FHIR resource shown in docs/fhir.md validates (R4B) and maps without rejection."""
+    import re
+
+    from bhi_audit.loaders.fhir_validate import make_validator
+
+    docs = (US_CORE.parents[3] / "docs" / "fhir.md").read_text(encoding="utf-8")
+    examples = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", docs, re.S)]
+    assert len(examples) == 3
+    validate = make_validator()
+    assert [validate(e) for e in examples] == [[], [], []]
+    people = [
+        {"resourceType": "Patient", "id": "P1"},
+        {"resourceType": "Patient", "id": "P2"},
+        {"resourceType": "Practitioner", "id": "CM1"},
+        {"resourceType": "Practitioner", "id": "DR1"},
+        {
+            "resourceType": "PractitionerRole",
+            "id": "R-CM1",
+            "practitioner": {"reference": "Practitioner/CM1"},
+            "code": [{"coding": [{"system": "urn:bhi-audit:role", "code": "bhcm"}]}],
+        },
+        {
+            "resourceType": "PractitionerRole",
+            "id": "R-DR1",
+            "practitioner": {"reference": "Practitioner/DR1"},
+            "code": [
+                {"coding": [{"system": "urn:bhi-audit:role", "code": "billing_practitioner"}]}
+            ],
+        },
+    ]
+    from bhi_audit.loaders.bundle import BundleBuilder
+    from bhi_audit.loaders.fhir import FhirSession
+
+    builder = BundleBuilder()
+    session = FhirSession()
+    session.load_ndjson(write_ndjson(tmp_path / "docs.ndjson", people + examples), "d", builder)
+    session.finish(builder)
+    assert builder.rejected == []
+    assert [e.duration for e in builder.records["time_entries"]] == [20, 15]
+    assert len(builder.records["consents"]) == 1
