@@ -29,7 +29,11 @@ DOCUMENT_SUFFIXES = {".json", ".yaml", ".yml"}
 def load_path(path: Path, builder: BundleBuilder, fhir: FhirSession | None = None) -> None:
     """Load one input path (bundle directory, single CSV, JSON or YAML document, FHIR)."""
     display = str(path)
-    fhir = fhir or FhirSession()
+    if fhir is None:  # a path loaded on its own resolves its own FHIR references
+        fhir = FhirSession()
+        load_path(path, builder, fhir)
+        fhir.finish(builder)
+        return
     if path.is_dir():
         bulk = ndjson_files(path)
         for file in bulk:

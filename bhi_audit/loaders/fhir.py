@@ -173,7 +173,16 @@ class FhirSession:
 
     def _accept(self, draft: Draft, label: str, source: Source, builder: BundleBuilder) -> None:
         if draft.kind.startswith("fhir:"):
-            self.roles[label.split("/", 1)[1]] = Pending(draft, label, source)
+            role_id = label.split("/", 1)[1]
+            first = self.roles.get(role_id)
+            if first is not None:
+                builder.reject(
+                    draft.kind,
+                    source.location("/id"),
+                    [("/id", f"{label}: duplicate of {first.source.location()}")],
+                )
+            else:
+                self.roles[role_id] = Pending(draft, label, source)
             return
         builder.mark_provided(draft.kind)
         if draft.error is not None:

@@ -28,7 +28,7 @@ from bhi_audit.loaders.fhir_values import (
     missing,
     whole_number,
 )
-from bhi_audit.models import HCPCS_RE
+from bhi_audit.models import HCPCS_RE, Role
 
 PATIENT = ("Patient",)
 PRACTITIONER = ("Practitioner", "PractitionerRole")
@@ -336,7 +336,7 @@ def map_consent(resource: dict[str, Any]) -> list[Draft] | None:
             codes.ROLE_BY_CODE.get((s, c))
             for s, c, _ in codings(actor.get("role"), f"{where}/role")
         }
-        if codes.Role.BILLING_PRACTITIONER in roles and "reference" in actor:
+        if Role.BILLING_PRACTITIONER in roles and "reference" in actor:
             refs.append(
                 Ref("billing_practitioner", actor["reference"], f"{where}/reference", PRACTITIONER)
             )
@@ -583,7 +583,7 @@ def map_procedure(resource: dict[str, Any]) -> list[Draft] | None:
     if isinstance(text, str) and text.strip():
         row["activity"] = text.strip()
     notes = [
-        n.get("text")
+        str(n["text"])
         for n in as_list(resource.get("note"), "/note")
         if isinstance(n, dict) and isinstance(n.get("text"), str)
     ]

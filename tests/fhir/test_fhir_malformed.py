@@ -434,3 +434,26 @@ def test_ndjson_streams_and_is_written_back(tmp_path):
     session.finish(builder)
     assert len(builder.records["patients"]) == 50
     assert builder.files[0].format == "fhir-ndjson"
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "message"),
+    [
+        (
+            json.dumps(PATIENT),
+            "patients",
+            "/id: Patient/P1: patient_id: duplicate of export.ndjson:1",
+        ),
+        (
+            json.dumps(ROLE),
+            "fhir:PractitionerRole",
+            "/id: PractitionerRole/R1: duplicate of export.ndjson:3",
+        ),
+    ],
+    ids=["patient", "practitioner-role"],
+)
+def test_duplicate_resources_are_rejected(tmp_path, line, kind, message):
+    builder = load_lines(tmp_path, [line])
+    assert [(r.kind, str(r.location), r.message) for r in builder.rejected] == [
+        (kind, "export.ndjson:4", message)
+    ]
