@@ -71,6 +71,13 @@ def test_us_core_examples_map_to_records():
     ]
 
 
+def test_r4_privacy_consent_is_counted_not_used():
+    builder = load_fhir(US_CORE.parent / "fhir-r4" / "consent-example-basic.json")
+    assert builder.rejected == []
+    assert builder.not_used == {"fhir:Consent": 1}
+    assert "consents" not in builder.provided
+
+
 def test_practice_bundle_maps_every_resource_type():
     records = dump_records(load_fhir(PRACTICE).build())
     assert records["staff"] == [
