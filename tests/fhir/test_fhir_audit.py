@@ -203,3 +203,28 @@ def test_docs_examples_are_valid_r4_and_map_cleanly(tmp_path):
     assert builder.rejected == []
     assert [e.duration for e in builder.records["time_entries"]] == [20, 15]
     assert len(builder.records["consents"]) == 1
+
+
+def test_r4b_models_are_used_because_r5_rejects_r4():
+    """The reason for importing fhir.resources.R4B: the default (R5) models reject R4."""
+    from fhir.resources import get_fhir_model_class
+    from pydantic import ValidationError
+
+    from bhi_audit.loaders.fhir_validate import make_validator
+
+    encounter = json.loads((US_CORE / "Encounter-example-1.json").read_text(encoding="utf-8"))
+    with pytest.raises(ValidationError):
+        get_fhir_model_class("Encounter").model_validate(encounter)
+    assert make_validator()(encounter) == []
+
+
+def test_fhir_validate_without_the_package_is_a_usage_error(runner, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "fhir.resources.R4B", None)
+    result = runner.invoke(main, ["check", str(PRACTICE), "--fhir-validate"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "bhi-audit: error: --fhir-validate needs the fhir.resources package: "
+        "pip install 'bhi-audit[fhir]'\n"
+    )
