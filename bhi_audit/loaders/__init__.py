@@ -16,6 +16,7 @@ from bhi_audit.loaders.fhir import (
     FhirSession,
     Validator,
     is_fhir_document,
+    is_ndjson,
     ndjson_files,
     parse_json_document,
 )
@@ -42,7 +43,7 @@ def load_path(path: Path, builder: BundleBuilder, fhir: FhirSession | None = Non
             load_csv_directory(path, display, builder)
     elif not path.exists():
         raise InputError(display, "no such file or directory")
-    elif path.suffix.lower() == ".ndjson":
+    elif is_ndjson(path):
         fhir.load_ndjson(path, display, builder)
     elif path.suffix.lower() == ".json":
         document = parse_json_document(path, display)

@@ -14,11 +14,13 @@ as *not used* under ``fhir:<resourceType>`` (a blood-pressure Observation, a Con
 
 from __future__ import annotations
 
+import gzip
 import json
-from collections.abc import Callable, Iterable
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from bhi_audit.errors import InputError
 from bhi_audit.loaders import fhir_codes as codes
@@ -81,11 +83,11 @@ class FhirSession:
         bad_lines: list[tuple[Location, str]] = []
         good = 0
         try:
-            handle = path.open("rb")
+            handle = open_ndjson(path)
         except OSError as exc:
             raise InputError(display, f"cannot read file ({exc.strerror})") from None
         with handle:
-            for number, raw in enumerate(handle, start=1):
+            for number, raw in _lines(handle, display):
                 if b"\x00" in raw:
                     raise InputError(
                         display, "binary file, not NDJSON text (contains NUL bytes)", row=number
@@ -477,9 +479,36 @@ def is_fhir_document(document: Any) -> bool:
     return isinstance(document, dict) and "resourceType" in document
 
 
+def is_gzip(path: Path) -> bool:
+    """Whether a Bulk Data file is gzip-compressed (``*.ndjson.gz``)."""
+    return path.name.lower().endswith(".ndjson.gz")
+
+
+def is_ndjson(path: Path) -> bool:
+    """Whether a path names a Bulk Data file (``*.ndjson`` or ``*.ndjson.gz``)."""
+    return path.suffix.lower() == ".ndjson" or is_gzip(path)
+
+
+def open_ndjson(path: Path) -> gzip.GzipFile | BinaryIO:
+    """Open a Bulk Data file for streaming, decompressing ``*.ndjson.gz`` on the fly."""
+    if is_gzip(path):
+        return gzip.GzipFile(path, "rb")
+    return path.open("rb")
+
+
 def ndjson_files(directory: Path) -> list[Path]:
-    """The Bulk Data files (``*.ndjson``) of a directory, sorted by name."""
-    return sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() == ".ndjson")
+    """The Bulk Data files (``*.ndjson``, ``*.ndjson.gz``) of a directory, sorted by name."""
+    return sorted(p for p in directory.iterdir() if p.is_file() and is_ndjson(p))
+
+
+def _lines(handle: Iterable[bytes], display: str) -> Iterator[tuple[int, bytes]]:
+    """Numbered lines; a corrupt or truncated gzip stream is an InputError at its line."""
+    number = 0
+    try:
+        for number, raw in enumerate(handle, start=1):
+            yield number, raw
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(display, f"cannot read compressed file ({exc})", row=number + 1) from None
 
 
 def parse_json_document(path: Path, display: str) -> Any:
@@ -499,7 +528,7 @@ def load_fhir_paths(
     """Load FHIR files (NDJSON or JSON) into ``builder`` and resolve them (a convenience)."""
     session = FhirSession(validator=validator)
     for path in paths:
-        if path.suffix.lower() == ".ndjson":
+        if is_ndjson(path):
             session.load_ndjson(path, str(path), builder)
         else:
             session.load_document(path, str(path), builder, parse_json_document(path, str(path)))

@@ -457,3 +457,31 @@ def test_duplicate_resources_are_rejected(tmp_path, line, kind, message):
     assert [(r.kind, str(r.location), r.message) for r in builder.rejected] == [
         (kind, "export.ndjson:4", message)
     ]
+
+
+def test_gzip_ndjson_is_streamed(tmp_path):
+    import gzip
+
+    path = tmp_path / "Patient.ndjson.gz"
+    path.write_bytes(gzip.compress((json.dumps(PATIENT) + "\n").encode()))
+    builder = BundleBuilder()
+    load_paths_fhir = FhirSession()
+    load_paths_fhir.load_ndjson(path, "Patient.ndjson.gz", builder)
+    load_paths_fhir.finish(builder)
+    assert [p.patient_id for p in builder.records["patients"]] == ["P1"]
+
+
+def test_truncated_gzip_is_an_input_error(tmp_path):
+    import gzip
+
+    path = tmp_path / "Patient.ndjson.gz"
+    data = gzip.compress(
+        ("".join(json.dumps({**PATIENT, "id": f"P{i}"}) + "\n" for i in range(200))).encode()
+    )
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(InputError) as caught:
+        FhirSession().load_ndjson(path, "Patient.ndjson.gz", BundleBuilder())
+    assert str(caught.value).startswith("Patient.ndjson.gz:")
+    assert "cannot read compressed file (Compressed file ended before the end-of-stream " in str(
+        caught.value
+    )
