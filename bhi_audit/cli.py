@@ -6,6 +6,7 @@ error in a check; 2 usage error or unusable input.
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from collections.abc import Iterator
@@ -185,12 +186,12 @@ def check(
             ),
         )
         validator = make_validator() if fhir_validate else None
-        bundle = load_paths(paths, fhir_validator=validator)
         settings = run.settings
         if fhir_validate:
             settings = replace(settings, config={**settings.config, "fhir_validate": True})
         engine = Engine(run.specs, settings)
-        with progress_bar() as progress:
+        with collector_paused(), progress_bar() as progress:
+            bundle = load_paths(paths, fhir_validator=validator)
             result = engine.audit(bundle, progress)
     renderer = REPORTERS[fmt]
     if output is None:
@@ -263,6 +264,24 @@ def open_output(path: Path) -> Iterator[IO[str]]:
         raise UserError(f"{path}: cannot write report ({exc.strerror})") from None
     with stream:
         yield stream
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while loading and auditing.
+
+    Why: an audit allocates millions of long-lived records and findings that form no cycles;
+    the collector's repeated full scans of them made large audits grow faster than their input
+    (10,000 patients x 12 months: 67 s with it, 35 s without). Reference counting still frees
+    everything; the collector is restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @contextmanager
