@@ -12,9 +12,10 @@ from bhi_audit.errors import InputError, InputErrors
 from bhi_audit.loaders.bundle import Bundle, BundleBuilder, InputFile, Rejection
 from bhi_audit.loaders.csv_bundle import load_csv_directory, load_csv_file
 from bhi_audit.loaders.document import load_document
+from bhi_audit.loaders.x12 import X12Options, is_x12, load_x12
 from bhi_audit.models import KIND_BY_NAME, REQUIRED_KINDS
 
-__all__ = ["Bundle", "InputFile", "Rejection", "load_paths"]
+__all__ = ["Bundle", "InputFile", "Rejection", "X12Options", "load_paths"]
 
 DOCUMENT_SUFFIXES = {".json", ".yaml", ".yml"}
 
@@ -34,17 +35,25 @@ def load_path(path: Path, builder: BundleBuilder) -> None:
         raise InputError(
             display,
             "unrecognised input: give a bundle directory of CSV files, a <kind>.csv file, "
-            "or a .json/.yaml bundle document",
+            "a .json/.yaml bundle document or an X12 837P file (.837/.x12/.edi)",
         )
 
 
-def load_paths(paths: Iterable[Path]) -> Bundle:
-    """Load and combine every input path; raise InputErrors for unusable input."""
+def load_paths(paths: Iterable[Path], x12: X12Options | None = None) -> Bundle:
+    """Load and combine every input path; raise InputErrors for unusable input.
+
+    X12 837P files are loaded last, so their member ids and NPIs can be matched against the
+    patients and staff of the documentation given with them.
+    """
     paths = list(paths)
     builder = BundleBuilder()
     errors: list[InputError] = []
-    for path in paths:
+    x12_paths = [path for path in paths if not path.is_dir() and is_x12(path)]
+    for path in [p for p in paths if p not in x12_paths] + x12_paths:
         try:
+            if path in x12_paths:
+                load_x12(path, str(path), builder, x12 or X12Options())
+                continue
             load_path(path, builder)
         except InputError as exc:
             errors.append(exc)
