@@ -270,6 +270,10 @@ class X12Loader:
             "diagnoses": [code for code in claim.diagnoses if code],
         }
         rendering = resolver.practitioner(claim.rendering_npi)
+        if rendering is None and claim.billing_entity == "1":
+            # NOTE: the guide sends 2310B only when the rendering provider differs from a
+            # person billing provider (2010AA); without it, the billing provider rendered.
+            rendering = row["billing_practitioner"]
         if rendering:
             row["rendering_practitioner"] = rendering
         if claim.place_of_service:

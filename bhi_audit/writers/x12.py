@@ -12,7 +12,7 @@ given start and the creation stamp is a parameter, never the clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -60,49 +60,61 @@ class ClaimDocument:
     frequency: str = "1"
 
 
-def documents_from_bundle(bundle: Bundle) -> list[ClaimDocument]:
+def documents_from_bundle(
+    bundle: Bundle,
+    member_ids: Mapping[str, str] | None = None,
+    npis: Mapping[str, str] | None = None,
+) -> list[ClaimDocument]:
     """Pair each claim with its lines, the patient's Medicare id and the staff NPIs.
 
-    Raises ValueError naming the record when a patient has no ``medicare_id`` or a
-    practitioner no ``npi``: an 837P cannot be written without them.
+    ``member_ids`` (patient id -> member id) and ``npis`` (staff id -> NPI) supply the ids
+    of patients and practitioners the bundle has no Medicare id or NPI for (or does not know
+    at all). Raises ValueError naming the claim when an id is still missing: an 837P cannot
+    be written without it.
     """
     patients: dict[str, Patient] = {p.patient_id: p for p in bundle.of(Patient)}
     staff: dict[str, Staff] = {s.staff_id: s for s in bundle.of(Staff)}
+    member_ids = member_ids or {}
+    npis = npis or {}
     lines: dict[str, list[ClaimLine]] = {}
     for line in bundle.of(ClaimLine):
         lines.setdefault(line.claim_id, []).append(line)
     documents = []
     for claim in sorted(bundle.of(Claim), key=lambda c: c.claim_id):
         patient = patients.get(claim.patient_id)
-        if patient is None or not patient.medicare_id:
+        member_id = member_ids.get(claim.patient_id) or (patient.medicare_id if patient else None)
+        if not member_id:
             raise ValueError(
                 f"claim {claim.claim_id}: patient {claim.patient_id} has no medicare_id"
             )
-        billing = _staff_with_npi(staff, claim.billing_practitioner, claim.claim_id)
-        rendering = None
-        if claim.rendering_practitioner and claim.rendering_practitioner != billing.staff_id:
-            rendering = _staff_with_npi(staff, claim.rendering_practitioner, claim.claim_id)
+        billing = staff.get(claim.billing_practitioner)
+        billing_npi = _npi(staff, npis, claim.billing_practitioner, claim.claim_id)
+        rendering = staff.get(claim.rendering_practitioner or "")
+        rendering_npi = None
+        if claim.rendering_practitioner not in (None, claim.billing_practitioner):
+            rendering_npi = _npi(staff, npis, claim.rendering_practitioner, claim.claim_id)
         documents.append(
             ClaimDocument(
                 claim=claim,
                 lines=tuple(sorted(lines.get(claim.claim_id, []), key=lambda x: x.line_number)),
-                member_id=patient.medicare_id,
-                billing_npi=billing.npi or "",
-                rendering_npi=rendering.npi if rendering else None,
-                patient_name=patient.name,
-                patient_dob=patient.dob,
-                billing_name=billing.name,
-                rendering_name=rendering.name if rendering else None,
+                member_id=member_id,
+                billing_npi=billing_npi,
+                rendering_npi=rendering_npi,
+                patient_name=patient.name if patient else None,
+                patient_dob=patient.dob if patient else None,
+                billing_name=billing.name if billing else None,
+                rendering_name=rendering.name if rendering and rendering_npi else None,
             )
         )
     return documents
 
 
-def _staff_with_npi(staff: dict[str, Staff], staff_id: str, claim_id: str) -> Staff:
+def _npi(staff: dict[str, Staff], npis: Mapping[str, str], staff_id: str, claim_id: str) -> str:
     member = staff.get(staff_id)
-    if member is None or not member.npi:
+    npi = npis.get(staff_id) or (member.npi if member else None)
+    if not npi:
         raise ValueError(f"claim {claim_id}: practitioner {staff_id} has no npi")
-    return member
+    return npi
 
 
 def _name_parts(name: str | None, fallback: str) -> tuple[str, str]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import run_audit
 from x12_support import DOCS, FIXTURES, SOURCE, load, render_source, replace, rows, write
 
 from bhi_audit.cli import main
 from bhi_audit.errors import InputError, InputErrors
 from bhi_audit.loaders.mapping import load_id_map
+
+from conftest import run_audit
 
 REALISTIC = FIXTURES / "realistic_837p.837"
 

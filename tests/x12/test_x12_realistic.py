@@ -13,12 +13,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from conftest import run_audit
 from x12_support import FIXTURES, load, replace, write
 
 from bhi_audit.loaders import X12Options, load_paths
 from bhi_audit.loaders.x12_reader import X12Claim, read_837
 from bhi_audit.loaders.x12_validate import validate_with_pyx12
+
+from conftest import run_audit
 
 REALISTIC = FIXTURES / "realistic_837p.837"
 DOCS = FIXTURES / "docs.json"
