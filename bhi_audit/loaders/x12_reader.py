@@ -221,6 +221,12 @@ class _State:
         self.claim: X12Claim | None = None
         self.line: X12Line | None = None
 
+    def reset_subscriber(self) -> None:
+        """Forget the subscriber and patient loops (a new HL*20/HL*22 or ST begins)."""
+        self.member_id = self.subscriber_dob = self.filing = self.payer_id = None
+        self.subscriber_seen = self.in_patient = False
+        self.patient_dob = None
+
 
 def read_837(path: Path, display: str) -> Iterator[X12Claim | SetEnd]:
     """Yield every claim and transaction-set end of an 837P file, streaming."""
@@ -230,14 +236,15 @@ def read_837(path: Path, display: str) -> Iterator[X12Claim | SetEnd]:
         raise InputError(display, f"cannot read file ({exc.strerror})") from None
     with handle:
         try:
-            yield from _parse(handle, display)
+            yield from iter_837(handle, display)
         except UnicodeDecodeError as exc:
             raise InputError(
                 display, f"not UTF-8/ASCII text (byte 0x{exc.object[exc.start]:02x})"
             ) from None
 
 
-def _parse(handle: TextIO, display: str) -> Iterator[X12Claim | SetEnd]:
+def iter_837(handle: TextIO, display: str) -> Iterator[X12Claim | SetEnd]:
+    """Yield claims and set ends from an open text handle, reading it block by block."""
     d, segments = open_interchange(handle, display)
     el, comp = d.element, d.component
     s = _State()
@@ -343,8 +350,8 @@ def _parse(handle: TextIO, display: str) -> Iterator[X12Claim | SetEnd]:
                 )
             s.in_set, s.set_control, s.set_start = True, elements[2], number
             s.group_sets += 1
-            s.billing_npi = s.member_id = None
-            s.subscriber_seen = False
+            s.billing_npi = s.billing_entity = None
+            s.reset_subscriber()
             continue
         if not s.in_set:
             raise InputError(
@@ -360,10 +367,10 @@ def _parse(handle: TextIO, display: str) -> Iterator[X12Claim | SetEnd]:
             level = elements[3] if len(elements) > 3 else ""
             if level == "20":
                 s.billing_npi = s.billing_entity = None
-                s.subscriber_seen = False
+                s.reset_subscriber()
             elif level == "22":
-                s.member_id = s.subscriber_dob = s.filing = s.payer_id = None
-                s.subscriber_seen, s.in_patient = True, False
+                s.reset_subscriber()
+                s.subscriber_seen = True
             elif level == "23":
                 s.in_patient, s.patient_dob = True, None
             s.loop = ""
@@ -409,13 +416,12 @@ def _parse(handle: TextIO, display: str) -> Iterator[X12Claim | SetEnd]:
             claim.lines.append(line)
             s.line = line
         elif tag == "SV1":
-            line = s.line
-            if line is None:
+            if s.line is None:
                 claim.problems.append(
                     ("SV1", f"SV1 at segment {number} outside a service line (LX)")
                 )
                 continue
-            _read_sv1(line, elements, comp)
+            _read_sv1(s.line, elements, comp)
         elif tag == "DTP":
             if s.line is not None and elements[1:2] == ["472"]:
                 _read_dos(s.line, elements)

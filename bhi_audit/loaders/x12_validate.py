@@ -43,8 +43,8 @@ def validate_with_pyx12(path: Path, display: str) -> dict[int, list[str]]:
     a requested validation never silently does nothing.
     """
     try:
-        import pyx12.params  # type: ignore[import-untyped]
-        import pyx12.x12n_document  # type: ignore[import-untyped]
+        import pyx12.params
+        import pyx12.x12n_document
     except ImportError:
         raise InputError(
             display,

@@ -89,6 +89,21 @@ UNUSABLE = [
         "segment 2: segment 'XX' outside a transaction set (ST/SE)",
     ),
     (
+        "second-isa-without-iea",
+        BASE.replace("GE*2*1~\nIEA*1*000000001~\n", "GE*2*1~\n" + ISA + "\n"),
+        "segment 74: ISA inside an interchange (the previous IEA is missing)",
+    ),
+    (
+        "segment-after-iea",
+        BASE + "NM1*85*1*X~\n",
+        "segment 75: segment 'NM1' after IEA (outside any interchange)",
+    ),
+    (
+        "gs-inside-a-group",
+        BASE.replace("ST*837*0002", "GS*HC*A*B*20260101*1200*2*X*005010X222A1~\nST*837*0002"),
+        "segment 37: GS inside a functional group (the previous GE is missing)",
+    ),
+    (
         "not-837",
         BASE.replace("ST*837*0001", "ST*835*0001"),
         "segment 3: ST01 '835' is not an 837 claim",
@@ -252,6 +267,29 @@ REJECTED = [
         {"C1", "C3", "C4"},
     ),
     (
+        "claim-frequency-missing",
+        replace(BASE, "CLM*C2*48.24***11:B:1*Y", "CLM*C2*48.24***11*Y"),
+        {
+            ("claims", 30, "CLM05-3: claim frequency missing (1 original, 7 replacement)"),
+            ("claim_lines", 33, "claim_id: claim C2 (segment 30) is rejected"),
+        },
+        {"C1", "C3", "C4"},
+    ),
+    (
+        "claim-before-any-subscriber",
+        recount(drop_segments(BASE, 47, 48, 49, 50, 51)),
+        {
+            (
+                "claims",
+                47,
+                "CLM: CLM before any subscriber loop (HL*22); SBR09: claim filing indicator "
+                "missing is not MB (Medicare Part B): not audited against Medicare rules",
+            ),
+            ("claim_lines", 49, "claim_id: claim C3 (segment 47) is rejected"),
+        },
+        {"C1", "C2", "C4"},
+    ),
+    (
         "sv1-outside-a-line",
         recount(drop_segments(BASE, 33)),
         {
@@ -307,3 +345,16 @@ def test_any_damage_gives_rejections_or_an_input_error(tmp_path, cut, length, ju
         return
     rejected_claims = sum(1 for r in bundle.rejected if r.kind == "claims")
     assert len(bundle.records["claims"]) + rejected_claims == bundle.read["claims"]
+
+
+def test_reader_streams_block_by_block(tmp_path):
+    from bhi_audit.loaders.x12_reader import BLOCK, X12Claim, iter_837
+
+    body = "".join(BASE.splitlines(keepends=True)[12:35])  # HL*2 .. claim C2's last segment
+    head = "".join(BASE.splitlines(keepends=True)[:12])
+    repeats = 3 * BLOCK // len(body) + 1
+    path = write(tmp_path, head + body * repeats, name="big.837")
+    with path.open(encoding="utf-8", newline="") as handle:
+        first = next(e for e in iter_837(handle, "big.837") if isinstance(e, X12Claim))
+        assert first.claim_id == "C1"
+        assert handle.tell() <= 2 * BLOCK < path.stat().st_size
