@@ -36,11 +36,11 @@ def test_837_plus_docs_gives_the_same_findings_as_the_bundle(tmp_path):
 
 
 def test_docs_may_come_first_or_last(tmp_path):
+    from bhi_audit.loaders import load_paths
+
     batch = write(tmp_path, render_source())
-    assert rows(load(batch), "claims") == rows(
-        __import__("bhi_audit.loaders", fromlist=["load_paths"]).load_paths([DOCS, batch]),
-        "claims",
-    )
+    assert rows(load_paths([batch, DOCS]), "claims") == rows(load_paths([DOCS, batch]), "claims")
+    assert rows(load_paths([DOCS, batch]), "claims") == rows(load_paths([SOURCE]), "claims")
 
 
 UNMATCHED = [
@@ -171,3 +171,19 @@ def test_cli_id_map_option(runner, tmp_path):
     assert [f["claim_id"] for f in without["findings"]] == ["C2"]
     assert with_map["findings"] == []
     assert with_map["config"]["id_map"] == str(id_map)
+
+
+def test_x12_validate_without_pyx12_says_so(tmp_path, monkeypatch):
+    import sys
+
+    from bhi_audit.loaders import X12Options, load_paths
+
+    monkeypatch.setitem(sys.modules, "pyx12", None)
+    monkeypatch.setitem(sys.modules, "pyx12.params", None)
+    batch = write(tmp_path, render_source())
+    with pytest.raises(InputErrors) as excinfo:
+        load_paths([batch, DOCS], X12Options(validate=True))
+    assert [str(e) for e in excinfo.value.errors] == [
+        f"{batch}: --x12-validate needs pyx12 4.x, which is not installed "
+        '(pip install "bhi-audit[x12]")'
+    ]

@@ -3,10 +3,13 @@ delimiters, line breaks and envelope layout."""
 
 from __future__ import annotations
 
-import pytest
-from x12_support import load, render_source, rows, source_bundle, write
+import io
+import json
 
-from bhi_audit.writers.x12 import Delimiters
+import pytest
+from x12_support import SOURCE, load, render_source, rows, source_bundle, write
+
+from bhi_audit.writers.x12 import Delimiters, documents_from_bundle, write_837
 
 VARIANTS = [
     ("star-colon-tilde-newlines", dict(line_breaks=True)),
@@ -61,7 +64,6 @@ def test_writer_output_is_deterministic():
 
 def test_writer_refuses_a_patient_without_medicare_id(tmp_path):
     from bhi_audit.loaders import load_paths
-    from bhi_audit.writers.x12 import documents_from_bundle
 
     path = tmp_path / "b.json"
     path.write_text(
@@ -71,3 +73,27 @@ def test_writer_refuses_a_patient_without_medicare_id(tmp_path):
     )
     with pytest.raises(ValueError, match="claim C1: patient P1 has no medicare_id"):
         documents_from_bundle(load_paths([path]))
+
+
+def test_several_interchanges_in_one_file(tmp_path):
+    documents = documents_from_bundle(source_bundle())
+    first, second = io.StringIO(), io.StringIO()
+    write_837(documents[:2], first, control_number=1)
+    write_837(documents[2:], second, control_number=2)
+    bundle = load(write(tmp_path, first.getvalue() + second.getvalue()))
+    assert bundle.rejected == []
+    assert rows(bundle, "claims") == rows(source_bundle(), "claims")
+
+
+def test_claim_without_rendering_reads_back_with_the_billing_practitioner(tmp_path):
+    from bhi_audit.loaders import load_paths
+
+    document = json.loads(SOURCE.read_text())
+    document["claims"][0].pop("rendering_practitioner")
+    source = tmp_path / "source.json"
+    source.write_text(json.dumps(document))
+    out = io.StringIO()
+    write_837(documents_from_bundle(load_paths([source])), out)
+    assert "NM1*82" not in out.getvalue().split("CLM*C2")[0]
+    claims = {c.claim_id: c for c in load(write(tmp_path, out.getvalue())).records["claims"]}
+    assert claims["C1"].rendering_practitioner == "S1"  # 2310B absent: billing rendered
