@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -195,7 +196,13 @@ def check(
         )
         x12 = X12Options(id_map=load_id_map(id_map) if id_map else None, validate=x12_validate)
         bundle = load_paths(paths, x12)
-        engine = Engine(run.specs, run.settings)
+        settings = run.settings
+        if x12_validate or id_map:
+            # NOTE: X12 options go in the report's config only when used, so that other
+            # reports stay byte-for-byte what they were.
+            extra = {"x12_validate": x12_validate, "id_map": str(id_map) if id_map else None}
+            settings = replace(settings, config={**settings.config, **extra})
+        engine = Engine(run.specs, settings)
         with progress_bar() as progress:
             result = engine.audit(bundle, progress)
     renderer = REPORTERS[fmt]
