@@ -306,7 +306,9 @@ class X12Loader:
 def load_x12(path: Path, display: str, builder: BundleBuilder, options: X12Options) -> None:
     """Read one 837P file into ``builder`` (after the documentation has been loaded)."""
     if not path.is_file():
-        raise InputError(display, "no such file" if not path.exists() else "not a file")
+        raise InputError(
+            display, "no such file or directory" if not path.exists() else "not a file"
+        )
     validation = None
     if options.validate:
         from bhi_audit.loaders.x12_validate import validate_with_pyx12

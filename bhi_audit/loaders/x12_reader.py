@@ -37,12 +37,26 @@ FREQUENCIES = {"1": "original", "7": "replacement", "8": "void"}
 
 @dataclass(frozen=True)
 class Delimiters:
-    """The separators an interchange declares in its ISA segment."""
+    """The separators an interchange declares in its ISA segment.
 
-    element: str
-    component: str
-    repetition: str
-    segment: str
+    The repetition separator (ISA11) may be empty: no 837P element the audit reads repeats.
+    """
+
+    element: str = "*"
+    component: str = ":"
+    repetition: str = "^"
+    segment: str = "~"
+
+    def problem(self) -> str | None:
+        """Why these separators cannot delimit an interchange, or None when they can."""
+        chars = [self.element, self.component, self.segment]
+        if self.repetition:
+            chars.append(self.repetition)
+        if any(len(c) != 1 or c.isalnum() or c == " " for c in chars):
+            return "each separator must be one punctuation character"
+        if len(set(chars)) != len(chars):
+            return "the separators must differ from each other"
+        return None
 
 
 @dataclass(slots=True)
@@ -116,17 +130,19 @@ def read_isa(head: str, display: str) -> Delimiters:
             display, f"ISA segment is truncated ({len(head)} < {ISA_LENGTH} characters)", _where(1)
         )
     element = head[3]
-    fields = head[: ISA_LENGTH - 1].split(element)
-    if len(fields) != 17 or len(fields[16]) != 1:
-        count = len(head[:ISA_LENGTH].split(element)) - 1
+    # ISA01-ISA15 fill the first 103 characters; ISA16 (one character) and the terminator
+    # follow at fixed positions, so they may be any character, even the element separator.
+    fields = head[: ISA_LENGTH - 3].split(element)
+    if len(fields) != 16 or head[ISA_LENGTH - 3] != element:
+        count = head[:ISA_LENGTH].count(element)
         raise InputError(
             display,
             f"bad ISA length: ISA must be 106 characters with 16 elements separated by "
             f"{element!r} (found {count} separators in the first 106 characters)",
             row=_where(1),
         )
-    component, terminator = fields[16], head[ISA_LENGTH - 1]
-    repetition = fields[11]
+    component, terminator = head[ISA_LENGTH - 2], head[ISA_LENGTH - 1]
+    repetition = fields[11] if not (fields[11].isalnum() or fields[11] == " ") else ""
     if fields[12] != "00501":
         raise InputError(
             display,
@@ -134,14 +150,12 @@ def read_isa(head: str, display: str) -> Delimiters:
             row=_where(1),
         )
     delimiters = Delimiters(element, component, repetition, terminator)
-    chars = [element, component, repetition]
-    if terminator not in "\r\n":
-        chars.append(terminator)
-    if len(set(chars)) != len(chars) or any(c.isalnum() or c == " " for c in chars):
+    problem = delimiters.problem()
+    if problem is not None:
         raise InputError(
             display,
-            f"ISA declares unusable delimiters: element {element!r}, repetition "
-            f"{repetition!r}, component {component!r}, segment {terminator!r}",
+            f"ISA declares unusable delimiters ({problem}): element {element!r}, repetition "
+            f"{fields[11]!r}, component {component!r}, segment {terminator!r}",
             row=_where(1),
         )
     return delimiters
@@ -253,10 +267,20 @@ def iter_837(handle: TextIO, display: str) -> Iterator[X12Claim | SetEnd]:
     last = 0
     for number, text in segments:
         last = number
-        if seen_iea and not text.startswith("ISA"):
-            raise InputError(
-                display, f"segment {text[:3]!r} after IEA (outside any interchange)", _where(number)
-            )
+        if seen_iea:
+            if not text.startswith("ISA"):
+                raise InputError(
+                    display,
+                    f"segment {text[:3]!r} after IEA (outside any interchange)",
+                    _where(number),
+                )
+            if text[3:4] != el:
+                raise InputError(
+                    display,
+                    f"this interchange's ISA declares element separator {text[3:4]!r}, the "
+                    f"first declared {el!r} (one file, one set of delimiters)",
+                    _where(number),
+                )
         elements = text.split(el)
         tag = elements[0]
         if tag == "ISA":

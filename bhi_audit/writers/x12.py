@@ -20,27 +20,15 @@ from itertools import islice
 from typing import TextIO
 
 from bhi_audit.loaders.bundle import Bundle
+from bhi_audit.loaders.x12_reader import Delimiters
 from bhi_audit.models import Claim, ClaimLine, Patient, Staff
+
+__all__ = ["ClaimDocument", "Delimiters", "documents_from_bundle", "write_837"]
 
 #: The implementation guide this writer follows (GS08 and ST03).
 VERSION = "005010X222A1"
 #: A fixed creation stamp, so that the same claims always give the same bytes.
 DEFAULT_CREATED = datetime(2026, 1, 1, 12, 0)
-
-
-@dataclass(frozen=True)
-class Delimiters:
-    """The four separators an interchange declares in its ISA segment."""
-
-    element: str = "*"
-    component: str = ":"
-    repetition: str = "^"
-    segment: str = "~"
-
-    def __post_init__(self) -> None:
-        chars = (self.element, self.component, self.repetition, self.segment)
-        if any(len(c) != 1 or c.isalnum() or c == " " for c in chars) or len(set(chars)) != 4:
-            raise ValueError(f"delimiters must be four distinct punctuation characters: {chars}")
 
 
 @dataclass(frozen=True)
@@ -225,6 +213,9 @@ def write_837(
     that follow each other share one 2000A billing-provider loop.
     """
     d = delimiters or Delimiters()
+    problem = d.problem()
+    if problem is not None or not d.repetition:
+        raise ValueError(f"cannot write with {d}: {problem or 'a repetition separator is needed'}")
     end = d.segment + ("\n" if line_breaks else "")
     e = d.element
     stamp_date, stamp_time = created.strftime("%y%m%d"), created.strftime("%H%M")

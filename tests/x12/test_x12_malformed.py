@@ -47,6 +47,18 @@ UNUSABLE = [
         "'*' (found 18 separators in the first 106 characters)",
     ),
     (
+        "same-element-and-component-separator",
+        BASE.replace("*P*:~", "*P**~", 1),
+        "segment 1: ISA declares unusable delimiters (the separators must differ from each "
+        "other): element '*', repetition '^', component '*', segment '~'",
+    ),
+    (
+        "letter-as-segment-terminator",
+        BASE.replace("*P*:~", "*P*:X", 1),
+        "segment 1: ISA declares unusable delimiters (each separator must be one punctuation "
+        "character): element '*', repetition '^', component ':', segment 'X'",
+    ),
+    (
         "unknown-isa-version",
         BASE.replace("*00501*", "*00401*", 1),
         "segment 1: unknown version: ISA12 '00401' (only 00501, the 5010 envelope, is read)",
@@ -92,6 +104,12 @@ UNUSABLE = [
         "second-isa-without-iea",
         BASE.replace("GE*2*1~\nIEA*1*000000001~\n", "GE*2*1~\n" + ISA + "\n"),
         "segment 74: ISA inside an interchange (the previous IEA is missing)",
+    ),
+    (
+        "second-interchange-other-delimiters",
+        BASE + ISA.replace("*", "|") + "\n",
+        "segment 75: this interchange's ISA declares element separator '|', the first declared "
+        "'*' (one file, one set of delimiters)",
     ),
     (
         "segment-after-iea",
@@ -358,3 +376,10 @@ def test_reader_streams_block_by_block(tmp_path):
         first = next(e for e in iter_837(handle, "big.837") if isinstance(e, X12Claim))
         assert first.claim_id == "C1"
         assert handle.tell() <= 2 * BLOCK < path.stat().st_size
+
+
+def test_isa11_letter_u_is_no_repetition_separator(tmp_path):
+    # 4010 habit: "U" in ISA11. Nothing the audit reads repeats, so the file is still read.
+    bundle = load(write(tmp_path, BASE.replace("*1200*^*00501*", "*1200*U*00501*", 1)))
+    assert bundle.rejected == []
+    assert len(bundle.records["claims"]) == 4

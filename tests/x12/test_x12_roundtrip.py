@@ -97,3 +97,13 @@ def test_claim_without_rendering_reads_back_with_the_billing_practitioner(tmp_pa
     assert "NM1*82" not in out.getvalue().split("CLM*C2")[0]
     claims = {c.claim_id: c for c in load(write(tmp_path, out.getvalue())).records["claims"]}
     assert claims["C1"].rendering_practitioner == "S1"  # 2310B absent: billing rendered
+
+
+@pytest.mark.parametrize(
+    "delimiters",
+    [Delimiters("*", "*", "^", "~"), Delimiters("*", ":", "", "~"), Delimiters("A", ":", "^", "~")],
+    ids=["element-equals-component", "no-repetition", "letter"],
+)
+def test_writer_refuses_unusable_delimiters(delimiters):
+    with pytest.raises(ValueError, match="cannot write with"):
+        write_837([], io.StringIO(), delimiters=delimiters)
