@@ -13,7 +13,7 @@ given start and the creation stamp is a parameter, never the clock.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
@@ -21,9 +21,15 @@ from typing import TextIO
 
 from bhi_audit.loaders.bundle import Bundle
 from bhi_audit.loaders.x12_reader import Delimiters
-from bhi_audit.models import Claim, ClaimLine, Patient, Staff
+from bhi_audit.models import Claim, ClaimLine, ClaimType, Patient, Staff
 
-__all__ = ["ClaimDocument", "Delimiters", "documents_from_bundle", "write_837"]
+__all__ = [
+    "ClaimDocument",
+    "Delimiters",
+    "documents_from_bundle",
+    "professional_claims",
+    "write_837",
+]
 
 #: The implementation guide this writer follows (GS08 and ST03).
 VERSION = "005010X222A1"
@@ -58,7 +64,8 @@ def documents_from_bundle(
     ``member_ids`` (patient id -> member id) and ``npis`` (staff id -> NPI) supply the ids
     of patients and practitioners the bundle has no Medicare id or NPI for (or does not know
     at all). Raises ValueError naming the claim when an id is still missing: an 837P cannot
-    be written without it.
+    be written without it. Institutional (RHC/FQHC) claims are not documents of an 837P:
+    select them out with :func:`professional_claims` first.
     """
     patients: dict[str, Patient] = {p.patient_id: p for p in bundle.of(Patient)}
     staff: dict[str, Staff] = {s.staff_id: s for s in bundle.of(Staff)}
@@ -69,6 +76,11 @@ def documents_from_bundle(
         lines.setdefault(line.claim_id, []).append(line)
     documents = []
     for claim in sorted(bundle.of(Claim), key=lambda c: c.claim_id):
+        if claim.claim_type is not ClaimType.PROFESSIONAL:
+            raise ValueError(
+                f"claim {claim.claim_id} is {claim.claim_type.value}: it belongs in an 837I, "
+                "not an 837P"
+            )
         patient = patients.get(claim.patient_id)
         member_id = member_ids.get(claim.patient_id) or (patient.medicare_id if patient else None)
         if not member_id:
@@ -95,6 +107,17 @@ def documents_from_bundle(
             )
         )
     return documents
+
+
+def professional_claims(bundle: Bundle) -> tuple[Bundle, list[Claim]]:
+    """The bundle with only its professional claims (and their lines), and the claims left out."""
+    kept = [c for c in bundle.of(Claim) if c.claim_type is ClaimType.PROFESSIONAL]
+    left_out = [c for c in bundle.of(Claim) if c.claim_type is not ClaimType.PROFESSIONAL]
+    ids = {c.claim_id for c in kept}
+    records = dict(bundle.records)
+    records[Claim.KIND] = list(kept)
+    records[ClaimLine.KIND] = [line for line in bundle.of(ClaimLine) if line.claim_id in ids]
+    return replace(bundle, records=records), left_out
 
 
 def _npi(staff: dict[str, Staff], npis: Mapping[str, str], staff_id: str, claim_id: str) -> str:

@@ -107,3 +107,19 @@ def test_claim_without_rendering_reads_back_with_the_billing_practitioner(tmp_pa
 def test_writer_refuses_unusable_delimiters(delimiters):
     with pytest.raises(ValueError, match="cannot write with"):
         write_837([], io.StringIO(), delimiters=delimiters)
+
+
+def test_institutional_claims_are_not_written_as_837p(tmp_path):
+    from bhi_audit.loaders import load_paths
+    from bhi_audit.writers.x12 import professional_claims
+
+    document = json.loads(SOURCE.read_text())
+    document["claims"][1].update(claim_type="institutional", type_of_bill="711")
+    source = tmp_path / "source.json"
+    source.write_text(json.dumps(document))
+    bundle = load_paths([source])
+    with pytest.raises(ValueError, match="claim C2 is institutional: it belongs in an 837I"):
+        documents_from_bundle(bundle)
+    professional, left_out = professional_claims(bundle)
+    assert [c.claim_id for c in left_out] == ["C2"]
+    assert [d.claim.claim_id for d in documents_from_bundle(professional)] == ["C1", "C3", "C4"]
