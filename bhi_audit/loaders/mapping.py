@@ -60,6 +60,8 @@ def load_id_map(path: Path) -> IdMap:
             errors.append(InputError(display, "external_id and bundle_id are required", line))
             continue
         target = mapping.patients if kind == "patient" else mapping.practitioners
+        # NOTE: member ids are matched upper-case (MBIs are), NPIs are digits anyway.
+        external = external.upper()
         if external in target and target[external] != bundle_id:
             errors.append(
                 InputError(

@@ -80,14 +80,10 @@ class Resolver:
         that Medicare id *and* birth date.
         """
         member = (claim.member_id or "").strip().upper()
-        key = member
-        if claim.patient_in_2000c:
-            key = f"{member}:{claim.patient_dob or 'unknown'}"
-        mapped = self.id_map.patients.get(key) or self.id_map.patients.get(claim.member_id or "")
-        if mapped and not claim.patient_in_2000c:
+        key = f"{member}:{claim.patient_dob or 'unknown'}" if claim.patient_in_2000c else member
+        mapped = self.id_map.patients.get(key)
+        if mapped:
             return mapped
-        if claim.patient_in_2000c and self.id_map.patients.get(key):
-            return self.id_map.patients[key]
         candidates = self.by_member.get(member, [])
         if claim.patient_in_2000c:
             candidates = [

@@ -187,3 +187,18 @@ def test_x12_validate_without_pyx12_says_so(tmp_path, monkeypatch):
         f"{batch}: --x12-validate needs pyx12 4.x, which is not installed "
         '(pip install "bhi-audit[x12]")'
     ]
+
+
+def test_id_map_keys_a_dependent_by_member_id_and_birth_date(tmp_path):
+    from bhi_audit.loaders import X12Options, load_paths
+
+    docs = tmp_path / "docs.json"
+    document = json.loads(DOCS.read_text())
+    for patient in document["patients"]:
+        patient.pop("medicare_id")
+    docs.write_text(json.dumps(document))
+    id_map = tmp_path / "ids.csv"
+    id_map.write_text("kind,external_id,bundle_id\npatient,3gj6vg7pm95:19481130,P3\n")
+    bundle = load_paths([REALISTIC, docs], X12Options(id_map=load_id_map(id_map)))
+    patients = {c.claim_id: c.patient_id for c in bundle.records["claims"]}
+    assert patients == {"SPC-2026-0311": "1EG4TE5MK73", "SPC-2026-0412": "P3"}
