@@ -93,7 +93,7 @@ class Resolver:
             ]
         if len(candidates) == 1:
             return candidates[0].patient_id
-        return key or "<no member id>"
+        return key
 
     def practitioner(self, npi: str | None) -> str | None:
         """The staff id with this NPI (or mapped from it); the NPI itself when none."""
@@ -118,7 +118,7 @@ class Resolver:
         matched = billing is not None and billing != claim.billing_npi
         if claim.billing_entity == "2" and not matched and claim.rendering_npi:
             return self.practitioner(claim.rendering_npi) or ""
-        return billing or "<no billing NPI>"
+        return billing or ""
 
 
 def _line_row(claim_id: str, line: X12Line) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
@@ -186,6 +186,10 @@ def claim_problems(claim: X12Claim) -> list[tuple[str, str]]:
     problems = list(claim.problems)
     if not claim.claim_id:
         problems.append(("claim_id", "CLM01 (claim id) is empty"))
+    if claim.subscriber_seen and not claim.member_id:
+        problems.append(("patient_id", "2010BA NM109 (subscriber member id) is missing"))
+    if not claim.billing_npi:
+        problems.append(("billing_practitioner", "2010AA NM109 (billing provider NPI) is missing"))
     if claim.filing_indicator != MEDICARE_PART_B:
         found = repr(claim.filing_indicator) if claim.filing_indicator else "missing"
         problems.append(

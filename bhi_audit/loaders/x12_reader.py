@@ -91,6 +91,7 @@ class X12Claim:
     member_id: str | None
     subscriber_dob: str | None
     patient_in_2000c: bool
+    subscriber_seen: bool
     patient_dob: str | None
     filing_indicator: str | None
     payer_id: str | None
@@ -482,6 +483,7 @@ def _start_claim(s: _State, elements: list[str], number: int, comp: str) -> X12C
         member_id=s.member_id,
         subscriber_dob=s.subscriber_dob,
         patient_in_2000c=s.in_patient,
+        subscriber_seen=s.subscriber_seen,
         patient_dob=s.patient_dob if s.in_patient else s.subscriber_dob,
         filing_indicator=s.filing,
         payer_id=s.payer_id,

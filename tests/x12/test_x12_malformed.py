@@ -285,6 +285,24 @@ REJECTED = [
         {"C1", "C3", "C4"},
     ),
     (
+        "member-id-missing",
+        replace(BASE, "NM1*IL*1*ROE*SAM****MI*2FH5UF6NL84", "NM1*IL*1*ROE*SAM"),
+        {
+            ("claims", 30, "patient_id: 2010BA NM109 (subscriber member id) is missing"),
+            ("claim_lines", 33, "claim_id: claim C2 (segment 30) is rejected"),
+        },
+        {"C1", "C3", "C4"},
+    ),
+    (
+        "billing-npi-missing",
+        replace(BASE, "NM1*85*1*PARK*LEE****XX*1987654328", "NM1*85*1*PARK*LEE"),
+        {
+            ("claims", 52, "billing_practitioner: 2010AA NM109 (billing provider NPI) is missing"),
+            ("claim_lines", 54, "claim_id: claim C3 (segment 52) is rejected"),
+        },
+        {"C1", "C2", "C4"},
+    ),
+    (
         "claim-frequency-missing",
         replace(BASE, "CLM*C2*48.24***11:B:1*Y", "CLM*C2*48.24***11*Y"),
         {
