@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -177,14 +178,15 @@ def measure(mode: str, path: Path, docs: Path) -> dict[str, float]:
     }
 
 
-def run_child(mode: str, path: Path, docs: Path) -> dict[str, float]:
+def run_child(mode: str, path: Path, docs: Path) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, __file__, "--child", mode, str(path), str(docs)],
         check=True,
         capture_output=True,
         text=True,
     )
-    return json.loads(out.stdout)
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
 
 
 def main() -> None:
