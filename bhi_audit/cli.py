@@ -24,8 +24,9 @@ from bhi_audit.config import CliChoices, RunPlan, config_checks_dirs, load_confi
 from bhi_audit.engine import Engine, Progress
 from bhi_audit.errors import BhiAuditError, InputErrors
 from bhi_audit.gate import EXIT_USAGE, FAIL_ON_CHOICES, exit_code
-from bhi_audit.loaders import load_paths
+from bhi_audit.loaders import X12Options, load_paths
 from bhi_audit.loaders.fhir_validate import make_validator
+from bhi_audit.loaders.mapping import load_id_map
 from bhi_audit.models import RECORD_KINDS
 from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REPORTERS
@@ -143,6 +144,17 @@ def main() -> None:
     default=None,
     help="Exit 1 when a finding reaches this severity (default: config fail-on, else error).",
 )
+@click.option(
+    "--x12-validate",
+    is_flag=True,
+    help="Also validate X12 837P input against the implementation guide with pyx12 "
+    "(slower; needs the 'x12' extra). Its errors reject the claims they fall in.",
+)
+@click.option(
+    "--id-map",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV (kind,external_id,bundle_id) matching 837P member ids / NPIs to bundle ids.",
+)
 @checks_dir_option
 @config_option
 @waivers_option
@@ -165,13 +177,20 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     fail_on: str | None,
+    x12_validate: bool,
+    id_map: Path | None,
     checks_dirs: tuple[Path, ...],
     config_file: Path | None,
     waivers: Path | None,
     baseline_file: Path | None,
     fhir_validate: bool,
 ) -> None:
-    """Audit the claims and documentation in PATHS (bundle directories, JSON/YAML, FHIR)."""
+    """Audit the claims and documentation in PATHS.
+
+    PATHS are bundle directories, JSON/YAML bundle documents, FHIR R4 exports (Bundle or Bulk
+    NDJSON) or X12 837P files; an 837P batch is joined with the documentation given with it
+    (``bhi-audit check batch.837 docs/``).
+    """
     with user_errors():
         run = plan(
             paths,
@@ -186,12 +205,20 @@ def check(
             ),
         )
         validator = make_validator() if fhir_validate else None
+        x12 = X12Options(id_map=load_id_map(id_map) if id_map else None, validate=x12_validate)
         settings = run.settings
+        extra: dict[str, object] = {}
         if fhir_validate:
-            settings = replace(settings, config={**settings.config, "fhir_validate": True})
+            extra["fhir_validate"] = True
+        if x12_validate or id_map:
+            # NOTE: input options go in the report's config only when used, so that other
+            # reports stay byte-for-byte what they were.
+            extra.update(x12_validate=x12_validate, id_map=str(id_map) if id_map else None)
+        if extra:
+            settings = replace(settings, config={**settings.config, **extra})
         engine = Engine(run.specs, settings)
         with collector_paused(), progress_bar() as progress:
-            bundle = load_paths(paths, fhir_validator=validator)
+            bundle = load_paths(paths, x12, fhir_validator=validator)
             result = engine.audit(bundle, progress)
     renderer = REPORTERS[fmt]
     if output is None:
