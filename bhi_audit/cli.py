@@ -185,7 +185,7 @@ def check(
     for report_format, path in [(fmt, output), *reports]:
         renderer = REPORTERS[report_format]
         if path is None:
-            renderer(shown(report_format), click.get_text_stream("stdout"))
+            renderer(shown(report_format), sys.stdout)
         else:
             with user_errors(), open_output(path) as stream:
                 renderer(shown(report_format), stream)
