@@ -203,11 +203,18 @@ def build_view(result: AuditResult) -> dict[str, Any]:
         cards.insert(5, ("internal errors", str(totals.internal_errors), "bad"))
     if waived or baselined:
         cards.append(("waived / baselined", f"{waived} / {baselined}", "neutral"))
+    summaries = [(c.id, result.per_check.get(c.id)) for c in result.checks]
     findings_chart = bar_chart(
-        [(c["id"], str(c["findings"]), c["findings"], "bar-count") for c in checks]
+        [
+            (cid, str(s.findings if s else 0), s.findings if s else 0, "bar-count")
+            for cid, s in summaries
+        ]
     )
     risk_chart = bar_chart(
-        [(c["id"], c["at_risk"], Decimal(c["at_risk_cents"]), "bar-risk") for c in checks]
+        [
+            (cid, money(s.at_risk if s else ZERO), s.at_risk if s else ZERO, "bar-risk")
+            for cid, s in summaries
+        ]
     )
     comparison = None
     if result.comparison is not None:
