@@ -6,13 +6,16 @@ Test modules get everything through fixtures (no imports between test files)."""
 from __future__ import annotations
 
 import io
+import json
 import os
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from lxml import etree
 
 from bhi_audit.checkapi import Severity
 from bhi_audit.engine import Engine
@@ -89,6 +92,39 @@ def golden(update_golden: bool) -> Callable[[str, str], None]:
 def schemas() -> Path:
     """``../shared/schemas`` beside the clone."""
     return SCHEMAS
+
+
+@pytest.fixture
+def validate_junit(schemas: Path) -> Callable[[str], None]:
+    """Validate a JUnit document against ../shared/schemas/junit-10-jenkins-xunit.xsd."""
+    path = schemas / "junit-10-jenkins-xunit.xsd"
+    if not path.exists():
+        pytest.skip(f"{path} is absent (CI puts shared/ beside the clone)")
+    schema = etree.XMLSchema(etree.parse(str(path)))
+
+    def check(text: str) -> None:
+        document = etree.fromstring(text.encode("utf-8"))
+        assert schema.validate(document), schema.error_log
+
+    return check
+
+
+@pytest.fixture
+def validate_sarif(schemas: Path) -> Callable[[str], dict[str, Any]]:
+    """Validate a SARIF log against ../shared/schemas/sarif-schema-2.1.0.json; return it."""
+    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema (test extra)")
+    path = schemas / "sarif-schema-2.1.0.json"
+    if not path.exists():
+        pytest.skip(f"{path} is absent (CI puts shared/ beside the clone)")
+    validator = jsonschema.Draft4Validator(json.loads(path.read_text(encoding="utf-8")))
+
+    def check(text: str) -> dict[str, Any]:
+        document: dict[str, Any] = json.loads(text)
+        errors = sorted(validator.iter_errors(document), key=lambda e: list(e.path))
+        assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+        return document
+
+    return check
 
 
 @pytest.fixture

@@ -9,22 +9,11 @@ from lxml import etree
 
 from bhi_audit.reporters import junit
 
-XSD_NAME = "junit-10-jenkins-xunit.xsd"
-
 
 @pytest.fixture
-def validate(schemas):
-    """Validate a JUnit document against ../shared/schemas/junit-10-jenkins-xunit.xsd."""
-    path = schemas / XSD_NAME
-    if not path.exists():
-        pytest.skip(f"{path} is absent (CI puts shared/ beside the clone)")
-    schema = etree.XMLSchema(etree.parse(str(path)))
-
-    def check(text: str) -> None:
-        document = etree.fromstring(text.encode("utf-8"))
-        assert schema.validate(document), schema.error_log
-
-    return check
+def validate(validate_junit):
+    """Every JUnit document in this module is validated against the Jenkins xUnit XSD."""
+    return validate_junit
 
 
 def _read(text, tmp_path):
@@ -64,8 +53,10 @@ def test_matches_golden_and_validates(
     golden(f"{name}.junit.xml", text)
 
 
-def test_counts_equal_the_summary(sample_result, render_text, tmp_path):
-    xml = _read(render_text(junit.render, sample_result), tmp_path)
+def test_counts_equal_the_summary(sample_result, render_text, tmp_path, validate):
+    text = render_text(junit.render, sample_result)
+    validate(text)
+    xml = _read(text, tmp_path)
     per_check = sample_result.per_check
     counts = _outcomes(xml)
     assert sum(s.tests for s in xml) == sum(c.applicable for c in per_check.values())
@@ -87,8 +78,10 @@ def test_one_testcase_per_check_and_unit_passes_included(sample_result, render_t
     assert ("BHI-TIME-001", "MRN-10001 2026-01") in cases  # a pass
 
 
-def test_each_status_maps_to_its_element(rich_result, render_text, tmp_path):
-    xml = _read(render_text(junit.render, rich_result), tmp_path)
+def test_each_status_maps_to_its_element(rich_result, render_text, tmp_path, validate):
+    text = render_text(junit.render, rich_result)
+    validate(text)
+    xml = _read(text, tmp_path)
     by_key = {(case.classname, case.name): case for suite in xml for case in suite}
 
     waived = by_key[("BHI-COCM-003", "MRN-10002 2026-01")]

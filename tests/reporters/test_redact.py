@@ -40,6 +40,12 @@ def test_redact_removes_every_identifier_in_every_format(runner, tmp_path, phi_v
         assert "pt-" in text, fmt
 
 
+def test_redacted_junit_and_sarif_still_validate(runner, tmp_path, validate_junit, validate_sarif):
+    redacted = _audit_all_formats(runner, tmp_path, "--redact", "--redact-key", "k")
+    validate_junit(redacted["junit"])
+    validate_sarif(redacted["sarif"])
+
+
 def test_pseudonyms_are_stable_per_key(runner, tmp_path):
     first = _audit_all_formats(
         runner, tmp_path / "a", "--redact", env={"BHI_AUDIT_REDACT_KEY": "k1"}
