@@ -15,9 +15,11 @@ from functools import cache
 from typing import Any, TextIO
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from bhi_audit.findings import Finding
 from bhi_audit.reporters.csv_worklist import status_of
+from bhi_audit.reporters.junit import clean
 from bhi_audit.result import AuditResult
 
 ZERO = Decimal("0")
@@ -31,10 +33,18 @@ ROW_HEIGHT = 24
 BAR_HEIGHT = 16
 
 
+def _printable(value: object) -> object:
+    """Drop control characters from text before it is escaped (browsers show them as boxes)."""
+    if isinstance(value, Markup):  # our own macros' output, already escaped
+        return value
+    return clean(value) if isinstance(value, str) else value
+
+
 @cache
 def environment() -> Environment:
     """The jinja2 environment, loading templates from the installed ``reports`` package."""
     return Environment(
+        finalize=_printable,
         loader=PackageLoader("reports", "templates"),
         autoescape=True,
         undefined=StrictUndefined,

@@ -44,6 +44,7 @@ def test_input_values_come_out_as_text(render_text, run_hostile):
     assert "&lt;script&gt;alert(&#39;pid&#39;)&lt;/script&gt;" in page
     assert "&lt;script&gt;alert(&#39;note&#39;)&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=alert(&#39;claim&#39;)&gt;" in page
+    assert "\x07" not in page and "\x1b" not in page  # control characters dropped
     # The page's only script element is our own inline one.
     assert len(re.findall(r"<script\b", page)) == 1
 
