@@ -37,7 +37,9 @@ def _printable(value: object) -> object:
     """Drop control characters from text before it is escaped (browsers show them as boxes)."""
     if isinstance(value, Markup):  # our own macros' output, already escaped
         return value
-    return clean(value) if isinstance(value, str) else value
+    if not isinstance(value, str) or value.isprintable():  # fast path: nothing to drop
+        return value
+    return clean(value)
 
 
 @cache
