@@ -20,7 +20,7 @@ from bhi_audit import RULEBOOK_VERSION, __version__
 from bhi_audit.engine import AuditSettings, Engine, Progress
 from bhi_audit.errors import BhiAuditError, InputErrors
 from bhi_audit.gate import EXIT_USAGE, FAIL_ON_CHOICES, exit_code
-from bhi_audit.loaders import load_paths
+from bhi_audit.loaders import Bundle, load_paths
 from bhi_audit.models import RECORD_KINDS
 from bhi_audit.redact import collect_phi, derive_key, redact
 from bhi_audit.registry import CheckSpec, Registry, load_registry
@@ -192,7 +192,7 @@ def check(
     sys.exit(exit_code(result, fail_on))  # type: ignore[arg-type]
 
 
-def redacted_result(result: AuditResult, bundle: Any, key: str | None) -> AuditResult:
+def redacted_result(result: AuditResult, bundle: Bundle, key: str | None) -> AuditResult:
     """The result with patients pseudonymised, keyed by ``key`` or, failing that, the input."""
     phi = collect_phi(bundle)
     if key:
