@@ -213,6 +213,21 @@ def redact(result: AuditResult, phi: Phi, key: bytes) -> AuditResult:
             "rejected": tuple(rejected),
             "evaluations": tuple(sorted(evaluations, key=lambda e: (e.check_id, e.unit))),
             "notes": tuple(scrub.text(n) for n in result.notes),
+            "unused_waivers": tuple(
+                w.model_copy(
+                    update={"scope": scrub.text(w.scope), "message": scrub.text(w.message)}
+                )
+                for w in result.unused_waivers
+            ),
+            "stale_baseline": tuple(
+                b.model_copy(
+                    update={
+                        "patient_id": scrub.patient(b.patient_id),
+                        "message": scrub.text(b.message),
+                    }
+                )
+                for b in result.stale_baseline
+            ),
             "config": {**scrub.deep(result.config), "redacted": True},
         }
     )

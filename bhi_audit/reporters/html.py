@@ -198,8 +198,6 @@ def build_view(result: AuditResult) -> dict[str, Any]:
         }
         for check_id in sorted(by_check)
     ]
-    waived = sum(1 for f in result.findings if f.waiver is not None and not f.waiver.expired)
-    baselined = sum(1 for f in result.findings if f.baselined)
     cards = [
         ("claims audited", str(totals.claims), "neutral"),
         ("claims clean", str(totals.claims_clean), "good"),
@@ -213,8 +211,10 @@ def build_view(result: AuditResult) -> dict[str, Any]:
     ]
     if totals.internal_errors:
         cards.insert(5, ("internal errors", str(totals.internal_errors), "bad"))
-    if waived or baselined:
-        cards.append(("waived / baselined", f"{waived} / {baselined}", "neutral"))
+    if totals.waived or totals.baselined:
+        cards.append(("waived / baselined", f"{totals.waived} / {totals.baselined}", "neutral"))
+    if totals.waiver_expired:
+        cards.append(("waivers expired", str(totals.waiver_expired), "bad"))
     summaries = [(c.id, result.per_check.get(c.id)) for c in result.checks]
     findings_chart = bar_chart(
         [
@@ -289,6 +289,28 @@ def build_view(result: AuditResult) -> dict[str, Any]:
             {"location": r.location, "kind": r.kind, "message": r.message} for r in result.rejected
         ],
         "notes": list(result.notes),
+        "unused_waivers": [
+            {
+                "id": w.waiver_id,
+                "check": w.check_id,
+                "scope": w.scope,
+                "expires": w.expires.isoformat(),
+                "state": "expired" if w.expired else "in force",
+                "message": w.message,
+            }
+            for w in result.unused_waivers
+        ],
+        "stale_baseline": [
+            {
+                "check": b.check_id,
+                "patient": b.patient_id or "",
+                "month": b.month or "",
+                "code": b.code or "",
+                "missing": b.missing,
+                "message": b.message,
+            }
+            for b in result.stale_baseline
+        ],
         "checks": checks,
         "findings_chart": findings_chart,
         "risk_chart": risk_chart,

@@ -153,6 +153,8 @@ def build(result: AuditResult) -> etree._Element:
             ("findings", str(summary.findings) if summary else "0"),
             ("at_risk", _money(summary.at_risk if summary else None)),
             ("opportunity", _money(summary.opportunity if summary else None)),
+            ("waived", str(summary.waived) if summary else "0"),
+            ("baselined", str(summary.baselined) if summary else "0"),
         ):
             prop = etree.SubElement(properties, "property")
             prop.set("name", name)

@@ -213,8 +213,33 @@ def to_document(result: AuditResult) -> dict[str, Any]:
                 "claimsFlagged": totals.claims_flagged,
                 "atRisk": _money(totals.at_risk),
                 "opportunity": _money(totals.opportunity),
+                "waived": totals.waived,
+                "baselined": totals.baselined,
+                "waiverExpired": totals.waiver_expired,
             },
             "rejectedRecords": len(result.rejected),
+            "unusedWaivers": [
+                {
+                    "waiverId": w.waiver_id,
+                    "checkId": w.check_id,
+                    "scope": w.scope,
+                    "expires": w.expires.isoformat(),
+                    "expired": w.expired,
+                    "message": w.message,
+                }
+                for w in result.unused_waivers
+            ],
+            "staleBaseline": [
+                {
+                    "checkId": b.check_id,
+                    "patient": b.patient_id,
+                    "month": b.month,
+                    "code": b.code,
+                    "missing": b.missing,
+                    "message": b.message,
+                }
+                for b in result.stale_baseline
+            ],
         },
     }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}

@@ -22,7 +22,14 @@ from bhi_audit.engine import Engine
 from bhi_audit.findings import Finding, Outcome, WaiverNote
 from bhi_audit.loaders import load_paths
 from bhi_audit.registry import load_registry
-from bhi_audit.result import AuditResult, ComparisonRow, Evaluation, ModelComparison
+from bhi_audit.result import (
+    AuditResult,
+    ComparisonRow,
+    Evaluation,
+    ModelComparison,
+    StaleBaselineEntry,
+    UnusedWaiver,
+)
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures"
@@ -270,8 +277,34 @@ def enrich(result: AuditResult) -> AuditResult:
         cocm=Decimal("288.80"),
         note="national non-facility rates, CY2026; CoCM needs a psychiatric consultant",
     )
+    per_check = dict(result.per_check)
+    for check_id, field in (("BHI-COCM-003", "waived"), ("BHI-TIME-003", "baselined")):
+        per_check[check_id] = per_check[check_id].model_copy(update={field: 1})
+    totals = result.totals.model_copy(update={"waived": 1, "baselined": 1, "waiver_expired": 1})
+    unused = UnusedWaiver(
+        waiver_id="W-2026-09",
+        check_id="BHI-TIME-002",
+        scope="patient MRN-10001 month 2026-01",
+        expires=date(2027, 1, 31),
+        expired=False,
+        message="waiver W-2026-09 matched no finding",
+    )
+    stale = StaleBaselineEntry(
+        check_id="BHI-CONS-001",
+        patient_id="MRN-10003",
+        month="2026-02",
+        code="99493",
+        variant=None,
+        field="consent",
+        missing=1,
+        message="baseline entry for MRN-10003 2026-02 no longer occurs",
+    )
     return result.model_copy(
         update={
+            "per_check": per_check,
+            "totals": totals,
+            "unused_waivers": (unused,),
+            "stale_baseline": (stale,),
             "findings": tuple(sorted([*findings, crashed, unverifiable], key=lambda f: f.sort_key)),
             "evaluations": tuple(sorted(evaluations, key=lambda e: (e.check_id, e.unit))),
             "comparison": comparison,

@@ -68,3 +68,55 @@ def test_unwritable_report_path_is_a_user_error(runner, tmp_path):
     result = runner.invoke(main, ["check", SAMPLE, "--report", f"html:{target}"])
     assert result.exit_code == 2
     assert "cannot write report" in result.stderr
+
+
+WAIVERS = """\
+waivers:
+  - id: W-1
+    check: BHI-COCM-003
+    patient: MRN-10002
+    month: 2026-01
+    reason: consultant review documented on paper <binder 4>
+    approved_by: compliance officer
+    expires: 2099-12-31
+  - id: W-2
+    check: BHI-TIME-001
+    patient: MRN-10003
+    month: 2026-01
+    reason: matches nothing, so it is reported
+    approved_by: compliance officer
+    expires: 2099-12-31
+"""
+
+
+def _run_with_waivers(runner, tmp_path, *extra):
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(WAIVERS, encoding="utf-8")
+    args = ["check", SAMPLE, "--waivers", str(waivers), "--format", "text"]
+    for fmt in ("html", "junit", "sarif", "csv"):
+        args += ["--report", f"{fmt}:{tmp_path / ('report.' + fmt)}"]
+    result = runner.invoke(main, [*args, *extra])
+    assert result.exit_code == 1, result.output
+    return {
+        fmt: (tmp_path / f"report.{fmt}").read_text(encoding="utf-8")
+        for fmt in REPORTERS
+        if (tmp_path / f"report.{fmt}").exists()
+    }
+
+
+def test_real_waivers_show_in_every_report(runner, tmp_path):
+    out = _run_with_waivers(runner, tmp_path, "--no-redact")
+    assert "waived (W-1): consultant review documented on paper &lt;binder 4&gt;" in out["html"]
+    assert "Waivers that matched nothing" in out["html"]
+    assert '<skipped message="waived (W-1): consultant review documented on paper' in out["junit"]
+    sarif = json.loads(out["sarif"])
+    (waived,) = [r for r in sarif["runs"][0]["results"] if "suppressions" in r]
+    assert waived["suppressions"][0]["justification"].startswith("waiver W-1: consultant review")
+    assert [w["waiverId"] for w in sarif["runs"][0]["properties"]["unusedWaivers"]] == ["W-2"]
+    assert ",waived,patient not reviewed" in out["csv"]
+
+
+def test_redaction_reaches_waivers(runner, tmp_path):
+    out = _run_with_waivers(runner, tmp_path, "--redact", "--redact-key", "k")
+    for fmt, text in out.items():
+        assert "MRN-1000" not in text, fmt
