@@ -215,18 +215,13 @@ def build_view(result: AuditResult) -> dict[str, Any]:
         cards.append(("waived / baselined", f"{totals.waived} / {totals.baselined}", "neutral"))
     if totals.waiver_expired:
         cards.append(("waivers expired", str(totals.waiver_expired), "bad"))
-    summaries = [(c.id, result.per_check.get(c.id)) for c in result.checks]
+    # NOTE: charts show only the checks with something to draw; the checks table lists all.
+    summaries = [(c.id, s) for c in result.checks if (s := result.per_check.get(c.id))]
     findings_chart = bar_chart(
-        [
-            (cid, str(s.findings if s else 0), s.findings if s else 0, "bar-count")
-            for cid, s in summaries
-        ]
+        [(cid, str(s.findings), s.findings, "bar-count") for cid, s in summaries if s.findings]
     )
     risk_chart = bar_chart(
-        [
-            (cid, money(s.at_risk if s else ZERO), s.at_risk if s else ZERO, "bar-risk")
-            for cid, s in summaries
-        ]
+        [(cid, money(s.at_risk), s.at_risk, "bar-risk") for cid, s in summaries if s.at_risk]
     )
     comparison = None
     if result.comparison is not None:

@@ -96,6 +96,11 @@ def test_templates_load_from_the_installed_package():
     assert "report.html.j2" in loader.list_templates()
 
 
+def show_all_groups(page):
+    """Paint off-screen groups too (content-visibility skips them in full-page screenshots)."""
+    page.add_style_tag(content=".view .group { content-visibility: visible; }")
+
+
 def _launch(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
@@ -152,6 +157,7 @@ def test_report_in_a_real_browser(browser, rich_result, render_text, tmp_path):
     assert page.locator("#by-check tr.finding:visible").count() == total
 
     page.select_option("#f-view", "by-patient-month")
+    show_all_groups(page)
     page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
     assert (tmp_path / "report.png").stat().st_size > 0
     assert problems == []
@@ -187,3 +193,33 @@ def test_hostile_input_runs_no_script_in_a_real_browser(
     page.goto(report.as_uri())
     assert dialogs == []
     assert "<script>alert('note')</script>" in page.locator("#by-patient-month").inner_text()
+
+
+def test_sample_claims_report_in_a_real_browser(browser, tmp_path):
+    if not Path("sample_claims").is_dir():
+        pytest.skip("sample_claims/ is not in this checkout")
+    from bhi_audit.engine import Engine
+    from bhi_audit.loaders import load_paths
+    from bhi_audit.registry import load_registry
+
+    result = Engine(load_registry(plugins=False).select([])).audit(
+        load_paths([Path("sample_claims")])
+    )
+    report = tmp_path / "sample_claims.html"
+    with report.open("w", encoding="utf-8") as out:
+        html.render(result, out)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    problems: list[str] = []
+    page.on(
+        "console", lambda m: problems.append(m.text) if m.type in {"error", "warning"} else None
+    )
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(report.as_uri())
+    assert page.locator("#by-patient-month tr.finding").count() == len(result.findings)
+    page.select_option("#f-severity", "warning")
+    warnings = sum(1 for f in result.findings if f.severity.value == "warning")
+    assert page.locator("#by-patient-month tr.finding:visible").count() == warnings
+    page.select_option("#f-severity", "")
+    show_all_groups(page)
+    page.screenshot(path=str(tmp_path / "sample_claims.png"), full_page=True)
+    assert problems == []

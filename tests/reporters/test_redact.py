@@ -120,3 +120,33 @@ def test_redacted_json_still_renders(sample_result):
     out = io.StringIO()
     json_report.render(redact(sample_result, phi, b"k"), out)
     assert '"redacted": true' in out.getvalue()
+
+
+def _sample_claims_phi():
+    """Every patient id, name, DOB and Medicare id in sample_claims/ (CSV form)."""
+    import csv
+
+    values = set()
+    with open("sample_claims/patients.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            values.update(v for k, v in row.items() if k != "qmb" and v)
+    return sorted(values)
+
+
+def test_sample_claims_redacted_in_every_format(runner, tmp_path):
+    if not Path("sample_claims/patients.csv").exists():
+        pytest.skip("sample_claims/ is not in this checkout")
+    phi = _sample_claims_phi()
+    args = ["check", "sample_claims", "--redact", "--redact-key", "k", "--format", "text"]
+    for fmt in FORMATS:
+        args += ["--report", f"{fmt}:{tmp_path / ('report.' + fmt)}"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1, result.output
+    plain = runner.invoke(main, ["check", "sample_claims", "--format", "json"]).stdout
+    assert any(value in plain for value in phi)  # the unredacted report does carry PHI
+    for fmt in FORMATS:
+        text = (tmp_path / f"report.{fmt}").read_text(encoding="utf-8")
+        leaked = [value for value in phi if value in text]
+        assert leaked == [], f"{fmt} leaks {leaked}"
+    leaked = [value for value in phi if value in result.stdout]
+    assert leaked == []
