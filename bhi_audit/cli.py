@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TextIO, cast
 
 import click
 from pydantic import create_model
@@ -235,7 +235,7 @@ def check(
             renderer(shown(report_format), sys.stdout)
         else:
             with user_errors(), open_output(path) as stream:
-                renderer(shown(report_format), stream)
+                renderer(shown(report_format), cast(TextIO, stream))
     warn_exceptions(result)
     gate = run.gate
     sys.exit(exit_code(result, gate.fail_on, gate.always_fail, gate.never_fail))
