@@ -30,3 +30,19 @@ def run_audit(
 def runner() -> CliRunner:
     """A click test runner."""
     return CliRunner()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-golden``: rewrite reporter golden files instead of comparing (review the diff)."""
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/reporters/golden/* from the current output instead of comparing",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """Whether this run refreshes golden files."""
+    return bool(request.config.getoption("--update-golden"))
