@@ -21,12 +21,12 @@ No finding is raised here; the result is a summary for people deciding between t
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import cast
 
 from bhi_audit.codes import COCM_ALL, GENERAL_BHI
-from bhi_audit.context import Batch, PatientIndex, PatientMonth
+from bhi_audit.context import Batch, PatientIndex, PatientMonth, PatientRecords
 from bhi_audit.episodes import LAPSE_MONTHS
 from bhi_audit.models import Program, TimeEntry
 from bhi_audit.months import Month
@@ -103,11 +103,22 @@ def _price(codes: dict[str, int], month: Month) -> Decimal | None:
     return total
 
 
-def compare_models(batch: Batch) -> ModelComparison | None:
-    """The comparison over every patient-month with BHI or CoCM time; None when there is none."""
-    rows: dict[Month, _MonthTotal] = defaultdict(_MonthTotal)
-    unpriced = uncertain = 0
-    for records in PatientIndex(batch):
+@dataclass
+class ComparisonTally:
+    """The comparison's running sums: per patient, mergeable across patient partitions.
+
+    Why: a partitioned audit (``bhi_audit/engine.py``) tallies its own patients and the
+    partial tallies are merged; every sum here is a plain addition, so the merged tally
+    equals the one made in a single pass.
+    """
+
+    rows: dict[Month, _MonthTotal] = field(default_factory=lambda: defaultdict(_MonthTotal))
+    unpriced: int = 0
+    uncertain: int = 0
+
+    def add(self, records: PatientRecords) -> None:
+        """Add every patient-month of one patient that has BHI or CoCM time."""
+        batch = records.batch
         months = [m for m in records.months if _behavioral_entries(records.month(m))]
         types = _month_types(months, batch)
         for month in months:
@@ -130,32 +141,60 @@ def compare_models(batch: Batch) -> ModelComparison | None:
             ]
             general_value = _price(general, month)
             if general_value is None or any(v is None for v in cocm_values):
-                unpriced += 1
+                self.unpriced += 1
                 continue
-            uncertain += types[month] is None
-            row = rows[month]
+            self.uncertain += types[month] is None
+            row = self.rows[month]
             row.patient_months += 1
             row.general_bhi += general_value
             row.cocm += min(v for v in cocm_values if v is not None)
-    if not rows and not unpriced:
-        return None
-    table = tuple(
-        ComparisonRow(
-            month=str(m), patient_months=r.patient_months, general_bhi=r.general_bhi, cocm=r.cocm
+
+    def merge(self, other: ComparisonTally) -> None:
+        """Add another partition's tally to this one."""
+        for month, total in other.rows.items():
+            row = self.rows[month]
+            row.patient_months += total.patient_months
+            row.general_bhi += total.general_bhi
+            row.cocm += total.cocm
+        self.unpriced += other.unpriced
+        self.uncertain += other.uncertain
+
+    def result(self) -> ModelComparison | None:
+        """The finished comparison; None when no patient-month had BHI or CoCM time."""
+        rows, unpriced, uncertain = self.rows, self.unpriced, self.uncertain
+        if not rows and not unpriced:
+            return None
+        table = tuple(
+            ComparisonRow(
+                month=str(m),
+                patient_months=r.patient_months,
+                general_bhi=r.general_bhi,
+                cocm=r.cocm,
+            )
+            for m, r in sorted(rows.items())
         )
-        for m, r in sorted(rows.items())
-    )
-    note = (
-        "countable minutes of each patient-month with BHI/CoCM time, priced as 99484 (20+ min) "
-        "versus the CoCM codes they support by month type; national non-facility rates"
-    )
-    if uncertain:
-        note += f"; {uncertain} patient-month(s) of unknown month type at the lower CoCM reading"
-    if unpriced:
-        note += f"; {unpriced} patient-month(s) left out: rates not loaded for their year"
-    return ModelComparison(
-        rows=table,
-        general_bhi=sum((r.general_bhi for r in table), ZERO),
-        cocm=sum((r.cocm for r in table), ZERO),
-        note=note,
-    )
+        note = (
+            "countable minutes of each patient-month with BHI/CoCM time, priced as 99484 "
+            "(20+ min) versus the CoCM codes they support by month type; national non-facility "
+            "rates"
+        )
+        if uncertain:
+            note += (
+                f"; {uncertain} patient-month(s) of unknown month type at the lower CoCM reading"
+            )
+        if unpriced:
+            note += f"; {unpriced} patient-month(s) left out: rates not loaded for their year"
+        return ModelComparison(
+            rows=table,
+            general_bhi=sum((r.general_bhi for r in table), ZERO),
+            cocm=sum((r.cocm for r in table), ZERO),
+            note=note,
+        )
+
+
+def compare_models(batch: Batch) -> ModelComparison | None:
+    """The comparison over every patient-month with BHI or CoCM time; None when there is none."""
+    tally = ComparisonTally()
+    for records in PatientIndex(batch):
+        tally.add(records)
+    return tally.result()

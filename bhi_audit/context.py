@@ -8,6 +8,7 @@ time entries, the patient's consents and history, the roster and what the input 
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -282,10 +283,25 @@ def build_batch(bundle: Bundle) -> Batch:
     )
 
 
-class PatientIndex:
-    """Every record grouped by patient, built once; yields :class:`PatientRecords` in id order."""
+def partition_of(patient_id: str, partitions: int) -> int:
+    """The partition (0..partitions-1) a patient belongs to: stable across processes and runs.
 
-    def __init__(self, batch: Batch) -> None:
+    NOTE: crc32, not ``hash()``: Python salts string hashes per process, and every worker of
+    a partitioned audit must agree on who is whose.
+    """
+    if partitions <= 1:
+        return 0
+    return zlib.crc32(patient_id.encode("utf-8")) % partitions
+
+
+class PatientIndex:
+    """Every record grouped by patient, built once; yields :class:`PatientRecords` in id order.
+
+    With ``partitions`` > 1 only the patients of ``partition`` (see :func:`partition_of`) are
+    indexed, so each part of a partitioned audit holds and visits only its own patients.
+    """
+
+    def __init__(self, batch: Batch, partition: int = 0, partitions: int = 1) -> None:
         self.batch = batch
         bundle = batch.bundle
         self._lines: dict[str, list[BilledLine]] = defaultdict(list)
@@ -305,6 +321,8 @@ class PatientIndex:
         ids = set(self._lines) | set(batch.patients)
         for grouped in self._kinds.values():
             ids |= set(grouped)
+        if partitions > 1:
+            ids = {i for i in ids if partition_of(i, partitions) == partition}
         self.ids: list[str] = sorted(ids)
 
     def __len__(self) -> int:

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from bhi_audit import RULEBOOK_VERSION, __version__
 from bhi_audit.baseline import Baseline, apply_baseline
 from bhi_audit.checkapi import Problem, Severity
-from bhi_audit.comparison import compare_models
+from bhi_audit.comparison import ComparisonTally
 from bhi_audit.context import Batch, LineUnit, PatientIndex, PatientRecords, build_batch
 from bhi_audit.evidence import summarize
 from bhi_audit.findings import Finding, Outcome
@@ -37,6 +37,7 @@ from bhi_audit.result import (
     ClaimSummary,
     Evaluation,
     InputFileSummary,
+    ModelComparison,
     RecordCount,
     RejectedRecord,
     StaleBaselineEntry,
@@ -79,7 +80,20 @@ class Unit:
 @dataclass
 class _Collector:
     findings: list[Finding] = field(default_factory=list)
-    evaluations: list[Evaluation] = field(default_factory=list)
+    #: (check id, unit key, status): plain tuples, made into Evaluations once, when sorted.
+    evaluations: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass
+class PartialResult:
+    """What auditing one patient partition produced; :meth:`Engine.merge` combines them."""
+
+    partition: int
+    findings: list[Finding]
+    #: (check id, unit key, status) per check applied to a unit.
+    evaluations: list[tuple[str, str, str]]
+    patient_months: int
+    comparison: ComparisonTally
 
 
 def _fact(value: object) -> str | int | bool | None:
@@ -108,16 +122,52 @@ class Engine:
     def audit(self, bundle: Bundle, progress: Progress | None = None) -> AuditResult:
         """Audit a bundle and return the finished result."""
         batch = build_batch(bundle)
+        return self.merge(bundle, batch, [self.audit_partition(batch, 0, 1, progress)])
+
+    def audit_partition(
+        self,
+        batch: Batch,
+        partition: int = 0,
+        partitions: int = 1,
+        progress: Progress | None = None,
+    ) -> PartialResult:
+        """Audit the patients of one partition (see ``partition_of``); the partial result.
+
+        Partition 0 also runs the batch-scope checks, so that they run once per audit. Every
+        other check is per patient, so the partitions together audit each unit exactly once
+        and :meth:`merge` of all of them equals a single-pass audit, byte for byte.
+        """
         out = _Collector()
-        for spec in self._by_scope["batch"]:
-            self._apply(spec, batch, Unit("batch", None, None, None), out)
+        if partition == 0:
+            for spec in self._by_scope["batch"]:
+                self._apply(spec, batch, Unit("batch", None, None, None), out)
         patient_months = 0
-        index = PatientIndex(batch)
+        comparison = ComparisonTally()
+        index = PatientIndex(batch, partition, partitions)
         for done, records in enumerate(index, start=1):
             patient_months += self._audit_patient(records, out)
+            comparison.add(records)
             if progress is not None:
                 progress(done, len(index))
-        return self._finish(bundle, batch, out, patient_months)
+        return PartialResult(
+            partition=partition,
+            findings=out.findings,
+            evaluations=out.evaluations,
+            patient_months=patient_months,
+            comparison=comparison,
+        )
+
+    def merge(self, bundle: Bundle, batch: Batch, partials: Iterable[PartialResult]) -> AuditResult:
+        """Combine the partial results of every partition into the finished result."""
+        out = _Collector()
+        patient_months = 0
+        comparison = ComparisonTally()
+        for partial in sorted(partials, key=lambda p: p.partition):
+            out.findings.extend(partial.findings)
+            out.evaluations.extend(partial.evaluations)
+            patient_months += partial.patient_months
+            comparison.merge(partial.comparison)
+        return self._finish(bundle, batch, out, patient_months, comparison.result())
 
     def _audit_patient(self, records: PatientRecords, out: _Collector) -> int:
         pid = records.patient_id
@@ -156,9 +206,7 @@ class Engine:
         except Exception as exc:  # NOTE: containment (STYLE §10): a crash must not look clean
             log.debug("check %s crashed on %s\n%s", spec.id, unit.key, traceback.format_exc())
             out.findings.append(self._internal_error(spec, unit, exc))
-            out.evaluations.append(
-                Evaluation(check_id=spec.id, unit=unit.key, status="internal-error")
-            )
+            out.evaluations.append((spec.id, unit.key, "internal-error"))
             return
         for problem in problems:
             out.findings.append(self._stamp(spec, unit, problem))
@@ -167,7 +215,7 @@ class Engine:
             status = "failed"
         elif problems:
             status = "unverifiable"
-        out.evaluations.append(Evaluation(check_id=spec.id, unit=unit.key, status=status))
+        out.evaluations.append((spec.id, unit.key, status))
 
     # ------------------------------------------------------------------ stamping
 
@@ -247,10 +295,19 @@ class Engine:
     # ------------------------------------------------------------------ summarising
 
     def _finish(
-        self, bundle: Bundle, batch: Batch, out: _Collector, patient_months: int
+        self,
+        bundle: Bundle,
+        batch: Batch,
+        out: _Collector,
+        patient_months: int,
+        comparison: ModelComparison | None,
     ) -> AuditResult:
         findings, unused_waivers, stale_baseline = self._apply_exceptions(out.findings)
-        evaluations = tuple(sorted(out.evaluations, key=lambda e: (e.check_id, e.unit)))
+        out.evaluations.sort(key=lambda e: (e[0], e[1]))
+        # NOTE: model_construct skips validation: the engine made these three strings itself.
+        evaluations = tuple(
+            Evaluation.model_construct(check_id=c, unit=u, status=s) for c, u, s in out.evaluations
+        )
         rejected = tuple(
             RejectedRecord(
                 kind=r.kind,
@@ -310,7 +367,7 @@ class Engine:
             totals=_totals(findings, per_claim, patient_months),
             unused_waivers=unused_waivers,
             stale_baseline=stale_baseline,
-            comparison=compare_models(batch),
+            comparison=comparison,
         )
 
     # ------------------------------------------------------------------ exceptions

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM
 from bhi_audit.context import PatientMonth
-from bhi_audit.models import CaseloadReview, Record, RegistryEnrollment, Role
+from bhi_audit.models import Record, RegistryEnrollment, Role
 
 ID = "BHI-COCM-001"
 NAME = "cocm-psychiatric-consultant"
@@ -53,11 +53,8 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
     line = month.lines_with(CODES)[0].line
     batch = month.batch
     enrollment = enrollment_in_force(month)
-    reviews = [
-        r
-        for r in batch.bundle.of(CaseloadReview)
-        if month.patient_id in r.patients_reviewed and r.date <= month.month.last_day
-    ]
+    # NOTE: the batch's per-patient index, not a scan of every review (linear, not quadratic).
+    reviews = [r for r in batch.reviews_of(month.patient_id) if r.date <= month.month.last_day]
     consultant = enrollment.consultant_id if enrollment and enrollment.consultant_id else None
     evidence: tuple[Record, ...] = (line,)
     if consultant:
