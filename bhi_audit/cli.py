@@ -28,6 +28,7 @@ from bhi_audit.loaders import Bundle, X12Options, load_paths
 from bhi_audit.loaders.fhir_validate import make_validator
 from bhi_audit.loaders.mapping import load_id_map
 from bhi_audit.models import RECORD_KINDS
+from bhi_audit.parallel import audit_in_processes
 from bhi_audit.redact import collect_phi, derive_key, redact
 from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REDACTED_BY_DEFAULT, REPORTERS
@@ -207,6 +208,14 @@ def main() -> None:
     help="Fully validate every FHIR resource with fhir.resources (R4B models) before mapping; "
     "slower (see docs/fhir.md). Needs the 'fhir' extra.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Audit patients in N processes (same report as one; see docs/performance.md).",
+)
 def check(
     paths: tuple[Path, ...],
     fmt: str,
@@ -224,6 +233,7 @@ def check(
     waivers: Path | None,
     baseline_file: Path | None,
     fhir_validate: bool,
+    jobs: int,
 ) -> None:
     """Audit the claims and documentation in PATHS.
 
@@ -259,7 +269,7 @@ def check(
         engine = Engine(run.specs, settings)
         with collector_paused(), progress_bar() as progress:
             bundle = load_paths(paths, x12, fhir_validator=validator)
-            result = engine.audit(bundle, progress)
+            result = audit_in_processes(engine, bundle, jobs, progress)
     redacted: list[AuditResult] = []
 
     def shown(report_format: str) -> AuditResult:

@@ -9,6 +9,8 @@ from bhi_audit.result import AuditResult, Evaluation
 
 #: Bumped only on incompatible changes; additions keep the version.
 SCHEMA_VERSION = "1"
+#: Evaluations encoded per write.
+CHUNK = 10_000
 
 
 def to_document(result: AuditResult) -> dict[str, Any]:
@@ -38,14 +40,14 @@ def _write_evaluations(evaluations: tuple[Evaluation, ...], out: TextIO) -> None
         return
     quote = json.encoder.encode_basestring  # type: ignore[attr-defined]  # ensure_ascii=False
     out.write("[\n")
-    for start in range(0, len(evaluations), 10_000):
+    for start in range(0, len(evaluations), CHUNK):
         if start:
             out.write(",\n")
         out.write(
             ",\n".join(
                 f'    {{\n      "check_id": {quote(e.check_id)},\n      "status": '
                 f'{quote(e.status)},\n      "unit": {quote(e.unit)}\n    }}'
-                for e in evaluations[start : start + 10_000]
+                for e in evaluations[start : start + CHUNK]
             )
         )
     out.write("\n  ]")
