@@ -1,0 +1,58 @@
+"""Run a partitioned audit on a Dask cluster (``pip install bhi-audit[dask]``).
+
+Why Dask: every check but the batch-scope ones is per patient, so an audit splits into patient
+partitions that any distributed engine can run: audit a partition into a partial result
+(:meth:`bhi_audit.engine.Engine.audit_partition`), then merge the partials on the client
+(:meth:`~bhi_audit.engine.Engine.merge`). The merged result equals a single-process audit
+byte for byte (tests/test_distributed.py). The same contract would carry over to Spark; see
+docs/performance.md.
+
+Usage::
+
+    from dask.distributed import Client
+    from bhi_audit.distributed import audit_on_client
+
+    with Client("scheduler:8786") as client:
+        result = audit_on_client(client, engine, load_paths([path]))
+
+The input is loaded on the client and sent to the workers once (``scatter``, broadcast);
+every worker needs bhi-audit and the same check modules installed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bhi_audit.context import Batch, build_batch
+from bhi_audit.engine import Engine, PartialResult
+from bhi_audit.loaders import Bundle
+from bhi_audit.result import AuditResult
+
+if TYPE_CHECKING:  # NOTE: dask is an optional extra; only the caller's Client is used here
+    from distributed import Client
+
+
+def audit_partition_task(shared: tuple[Engine, Batch], partition: int, partitions: int) -> Any:
+    """The task each worker runs: one partition's partial result."""
+    engine, batch = shared
+    return engine.audit_partition(batch, partition, partitions)
+
+
+def audit_on_client(
+    client: Client, engine: Engine, bundle: Bundle, partitions: int | None = None
+) -> AuditResult:
+    """Audit ``bundle`` on the cluster behind ``client``: one task per patient partition.
+
+    ``partitions`` defaults to the number of workers (at least one).
+    """
+    batch = build_batch(bundle)
+    if partitions is None:
+        partitions = max(1, len(client.scheduler_info().get("workers", {})))
+    # NOTE: hash=False: tokenising a whole batch would cost as much as sending it.
+    [shared] = client.scatter([(engine, batch)], broadcast=True, hash=False)
+    futures = [
+        client.submit(audit_partition_task, shared, k, partitions, pure=False)
+        for k in range(partitions)
+    ]
+    partials: list[PartialResult] = client.gather(futures)
+    return engine.merge(bundle, batch, partials)

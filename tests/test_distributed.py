@@ -1,0 +1,56 @@
+"""The audit on a Dask LocalCluster equals the single-process audit, byte for byte."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from bhi_audit.engine import Engine
+from bhi_audit.generator import GenerateSpec, generate
+from bhi_audit.loaders import load_paths
+from bhi_audit.registry import load_registry
+from bhi_audit.reporters import REPORTERS
+
+from conftest import SAMPLE
+
+distributed = pytest.importorskip(
+    "distributed", reason="dask.distributed is not installed (pip install bhi-audit[dask])"
+)
+
+
+def _json(result) -> str:
+    out = io.StringIO()
+    REPORTERS["json"](result, out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def practice(tmp_path_factory):
+    out = tmp_path_factory.mktemp("practice")
+    generate(GenerateSpec(patients=40, months=4, seed=3, defect_rate=0.25), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def client():
+    # NOTE: two in-process workers (threads): real scheduler, scatter and task graph, no
+    # worker processes to start on a small CI machine.
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+@pytest.mark.parametrize("where", ["sample", "practice"])
+@pytest.mark.parametrize("partitions", [None, 3])
+def test_dask_result_equals_single_process(where, partitions, practice, client):
+    from bhi_audit.distributed import audit_on_client
+
+    engine = Engine(load_registry(plugins=False).specs)
+    bundle = load_paths([SAMPLE if where == "sample" else practice])
+    on_cluster = audit_on_client(client, engine, bundle, partitions)
+    assert _json(on_cluster) == _json(engine.audit(bundle))
