@@ -7,7 +7,8 @@ Not a test: speed is measured here, never asserted in the test suite.
 
 For each size it reports: records, the parse-only floor (reading every CSV row with the csv
 module, no validation), and the full audit (load -> validate -> checks -> JSON report) run as
-a separate `bhi-audit check` process: wall seconds, records/s, patient-months/s and peak RSS.
+a separate `bhi-audit check` process: wall and CPU seconds, records/s, patient-months/s and
+peak memory (summed PSS of the process and its --jobs workers).
 """
 
 from __future__ import annotations
@@ -35,14 +36,55 @@ def parse_floor(directory: Path) -> tuple[float, int]:
     return time.perf_counter() - start, rows
 
 
-def run_child(args: list[str]) -> tuple[float, int, int]:
-    """Wall seconds, exit code and peak RSS (KiB) of a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def _tree(root: int) -> list[int]:
+    """``root`` and every process descended from it (Linux /proc)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(parents.get(pid, []))
+    return found
+
+
+def _pss_kib(pids: list[int]) -> int:
+    """Proportional set size of the processes, summed: shared pages counted once overall."""
+    total = 0
+    for pid in pids:
+        try:
+            text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for line in text.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
+                break
+    return total
+
+
+def run_child(args: list[str]) -> tuple[float, float, int, int]:
+    """Wall seconds, CPU seconds, exit code and peak memory (KiB) of a child and its workers.
+
+    Peak memory is the largest sum of PSS over the child's process tree, sampled every 0.1 s
+    (``--jobs`` workers included; ``ru_maxrss`` would give only the largest single process).
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    code = subprocess.run(args, stdout=subprocess.DEVNULL, check=False).returncode
+    child = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+    peak = 0
+    while child.poll() is None:
+        peak = max(peak, _pss_kib(_tree(child.pid)))
+        time.sleep(0.1)
     wall = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, code, max(peak, before)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, child.returncode, peak
 
 
 def main() -> int:
@@ -54,7 +96,7 @@ def main() -> int:
     options = parser.parse_args()
     exe = [sys.executable, "-m", "bhi_audit"]
     print(f"# {platform.platform()}, {os.cpu_count()} cpu, Python {platform.python_version()}")
-    print("patients  records  floor_s  jobs  audit_s  records/s  pm/s  peak_MiB  exit")
+    print("patients  records  floor_s  jobs  audit_s  cpu_s  records/s  pm/s  peak_MiB  exit")
     for size in [int(s) for s in options.sizes.split(",")]:
         base = options.keep or Path(tempfile.mkdtemp(prefix="bhi-bench-"))
         out = base / f"p{size}"
@@ -81,11 +123,11 @@ def main() -> int:
             args = [*exe, "check", str(out), "--format", "json", "--output", str(base / "r.json")]
             if jobs != 1:
                 args += ["--jobs", str(jobs)]
-            wall, code, peak = run_child(args)
+            wall, cpu, code, peak = run_child(args)
             report = json.loads((base / "r.json").read_text())
             months = report["totals"]["patient_months"]
             print(
-                f"{size:>8} {records:>8} {floor:>8.2f} {jobs:>5} {wall:>8.2f} "
+                f"{size:>8} {records:>8} {floor:>8.2f} {jobs:>5} {wall:>8.2f} {cpu:>6.1f} "
                 f"{records / wall:>10.0f} {months / wall:>5.0f} {peak / 1024:>9.0f} {code:>5}"
             )
         del truth

@@ -180,20 +180,21 @@ class Engine:
             month_default: Record | None = (
                 unit.lines[0].line if unit.lines else (unit.time_entries or (None,))[0]
             )
+            label = str(month)
+            month_unit = Unit(f"{pid} {label}", pid, label, month_default)
             for spec in self._by_scope["patient_month"]:
                 if self._applies(spec, unit.codes):
-                    key = f"{pid} {month}"
-                    self._apply(spec, unit, Unit(key, pid, str(month), month_default), out)
+                    self._apply(spec, unit, month_unit, out)
             for billed in unit.lines:
+                line_unit: tuple[LineUnit, Unit] | None = None
                 for spec in self._by_scope["line"]:
                     if self._applies(spec, (billed.code,)):
-                        key = billed.line.line_key
-                        self._apply(
-                            spec,
-                            LineUnit(billed=billed, month=unit),
-                            Unit(key, pid, str(month), billed.line),
-                            out,
-                        )
+                        if line_unit is None:  # made once per line, shared by its checks
+                            line_unit = (
+                                LineUnit(billed=billed, month=unit),
+                                Unit(billed.line.line_key, pid, label, billed.line),
+                            )
+                        self._apply(spec, *line_unit, out)
         return len(records.months)
 
     @staticmethod
@@ -304,10 +305,15 @@ class Engine:
     ) -> AuditResult:
         findings, unused_waivers, stale_baseline = self._apply_exceptions(out.findings)
         out.evaluations.sort(key=lambda e: (e[0], e[1]))
-        # NOTE: model_construct skips validation: the engine made these three strings itself.
+        # NOTE: model_construct skips validation (the engine made these three strings itself)
+        # and every evaluation shares one fields-set (pydantic copies it on model_copy): about
+        # half the memory of a validated Evaluation, and there is one per check and unit.
+        fields = set(Evaluation.model_fields)
         evaluations = tuple(
-            Evaluation.model_construct(check_id=c, unit=u, status=s) for c, u, s in out.evaluations
+            Evaluation.model_construct(fields, check_id=c, unit=u, status=s)
+            for c, u, s in out.evaluations
         )
+        out.evaluations.clear()
         rejected = tuple(
             RejectedRecord(
                 kind=r.kind,

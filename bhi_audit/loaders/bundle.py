@@ -96,6 +96,7 @@ class BundleBuilder:
     files: list[InputFile] = field(default_factory=list)
     not_used: dict[str, int] = field(default_factory=dict)
     _seen: dict[tuple[str, str], Location] = field(default_factory=dict)
+    _fields_sets: dict[frozenset[str], set[str]] = field(default_factory=dict)
 
     def mark_provided(self, kind: str) -> None:
         """Note that the input supplied this kind (possibly with zero rows)."""
@@ -127,6 +128,12 @@ class BundleBuilder:
         except ValidationError as exc:
             self.reject(kind, location, [describe_error(err) for err in exc.errors()])
             return None
+        # NOTE: records with the same fields given share one fields-set object (pydantic
+        # copies it on model_copy, and nothing mutates it): a set per record was a quarter of
+        # a large bundle's memory.
+        fields = record.__pydantic_fields_set__
+        shared = self._fields_sets.setdefault(frozenset(fields), fields)
+        object.__setattr__(record, "__pydantic_fields_set__", shared)
         key = self._identity(record)
         if key is not None:
             first = self._seen.get(key)

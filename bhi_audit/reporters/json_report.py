@@ -53,6 +53,19 @@ def _write_evaluations(evaluations: tuple[Evaluation, ...], out: TextIO) -> None
     out.write("\n  ]")
 
 
+def _write_findings(result: AuditResult, out: TextIO) -> None:
+    """The findings list, one finding dumped and encoded at a time (bounded memory)."""
+    if not result.findings:
+        out.write("[]")
+        return
+    out.write("[\n")
+    for index, finding in enumerate(result.findings):
+        if index:
+            out.write(",\n")
+        out.write("    " + _encode(finding.model_dump(mode="json"), 2))
+    out.write("\n  ]")
+
+
 def render(result: AuditResult, out: TextIO) -> None:
     """Write the result as sorted, indented JSON with a trailing newline.
 
@@ -60,14 +73,16 @@ def render(result: AuditResult, out: TextIO) -> None:
     ensure_ascii=False)`` (tests/reporters compare bytes), written key by key so that the
     evaluations list is written by :func:`_write_evaluations`.
     """
-    document = result.model_dump(mode="json", exclude={"evaluations"})
+    document = result.model_dump(mode="json", exclude={"evaluations", "findings"})
     document["schema_version"] = SCHEMA_VERSION
-    keys = sorted([*document, "evaluations"])
+    keys = sorted([*document, "evaluations", "findings"])
     out.write("{\n")
     for index, key in enumerate(keys):
         out.write(f"  {json.dumps(key, ensure_ascii=False)}: ")
         if key == "evaluations":
             _write_evaluations(result.evaluations, out)
+        elif key == "findings":
+            _write_findings(result, out)
         else:
             out.write(_encode(document[key], 1))
         out.write(",\n" if index < len(keys) - 1 else "\n")
