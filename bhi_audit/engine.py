@@ -23,7 +23,14 @@ from bhi_audit import RULEBOOK_VERSION, __version__
 from bhi_audit.baseline import Baseline, apply_baseline
 from bhi_audit.checkapi import Problem, Severity
 from bhi_audit.comparison import ComparisonTally
-from bhi_audit.context import Batch, LineUnit, PatientIndex, PatientRecords, build_batch
+from bhi_audit.context import (
+    Batch,
+    LineUnit,
+    PatientIndex,
+    PatientRecords,
+    build_batch,
+    partition_of,
+)
 from bhi_audit.evidence import summarize
 from bhi_audit.findings import Finding, Outcome
 from bhi_audit.loaders import Bundle
@@ -130,12 +137,16 @@ class Engine:
         partition: int = 0,
         partitions: int = 1,
         progress: Progress | None = None,
+        index: PatientIndex | None = None,
     ) -> PartialResult:
         """Audit the patients of one partition (see ``partition_of``); the partial result.
 
         Partition 0 also runs the batch-scope checks, so that they run once per audit. Every
         other check is per patient, so the partitions together audit each unit exactly once
         and :meth:`merge` of all of them equals a single-pass audit, byte for byte.
+
+        ``index`` is an index of every patient built once and shared (forked workers): each
+        partition then reads only its own patients' records, instead of grouping them all.
         """
         out = _Collector()
         if partition == 0:
@@ -143,12 +154,17 @@ class Engine:
                 self._apply(spec, batch, Unit("batch", None, None, None), out)
         patient_months = 0
         comparison = ComparisonTally()
-        index = PatientIndex(batch, partition, partitions)
-        for done, records in enumerate(index, start=1):
+        if index is None:
+            index = PatientIndex(batch, partition, partitions)
+            ids = index.ids
+        else:
+            ids = [i for i in index.ids if partition_of(i, partitions) == partition]
+        for done, patient_id in enumerate(ids, start=1):
+            records = index.records(patient_id)
             patient_months += self._audit_patient(records, out)
             comparison.add(records)
             if progress is not None:
-                progress(done, len(index))
+                progress(done, len(ids))
         return PartialResult(
             partition=partition,
             findings=out.findings,

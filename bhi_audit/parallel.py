@@ -17,25 +17,25 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Iterable
 
-from bhi_audit.context import Batch, build_batch
+from bhi_audit.context import Batch, PatientIndex, build_batch
 from bhi_audit.diagnoses import billable_status
 from bhi_audit.engine import Engine, PartialResult, Progress
 from bhi_audit.loaders import Bundle
 from bhi_audit.result import AuditResult
 
 #: What each worker audits its partitions with (set by inheritance or by the initializer).
-_shared: tuple[Engine, Batch, int] | None = None
+_shared: tuple[Engine, Batch, int, PatientIndex] | None = None
 
 
-def _share(engine: Engine, batch: Batch, partitions: int) -> None:
+def _share(engine: Engine, batch: Batch, partitions: int, index: PatientIndex) -> None:
     global _shared
-    _shared = (engine, batch, partitions)
+    _shared = (engine, batch, partitions, index)
 
 
 def _audit_partition(partition: int) -> PartialResult:
     assert _shared is not None, "worker started without an engine and batch"
-    engine, batch, partitions = _shared
-    return engine.audit_partition(batch, partition, partitions)
+    engine, batch, partitions, index = _shared
+    return engine.audit_partition(batch, partition, partitions, index=index)
 
 
 def audit_partitions(
@@ -51,12 +51,15 @@ def audit_partitions(
     forked = context.get_start_method() == "fork"
     # NOTE: set before the pool starts, so that forked workers inherit it; spawned workers
     # get the same objects through the initializer instead.
-    _share(engine, batch, partitions)
+    # NOTE: the index is built once, here: each worker then touches only its own patients'
+    # records, so forked workers copy few pages of the parent's memory.
+    index = PatientIndex(batch)
+    _share(engine, batch, partitions, index)
     if forked:
         # NOTE: load the ICD-10-CM code set (about 2 s, imported on first use) once in the
         # parent, so that forked workers share it instead of each loading their own.
         billable_status("F32.1")
-    initargs = () if forked else (engine, batch, partitions)
+    initargs = () if forked else (engine, batch, partitions, index)
     partials = []
     try:
         with context.Pool(
