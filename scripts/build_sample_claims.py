@@ -1276,10 +1276,9 @@ def write_readme(p: Practice) -> None:
         "| patient | month | check | defect |",
         "|---|---|---|---|",
     ]
-    lines += [
-        f"| {pid} | {month or '(patient)'} | {check} | {what}{' (info)' if level == 'info' else ''} |"
-        for pid, month, check, what, level in p.defects
-    ]
+    for pid, month, check, what, level in p.defects:
+        suffix = " (info)" if level == "info" else ""
+        lines.append(f"| {pid} | {month or '(patient)'} | {check} | {what}{suffix} |")
     (OUT / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (OUT / "expected_defects.json").write_text(
         json.dumps(
