@@ -67,3 +67,11 @@ def test_nothing_in_the_sample_is_rejected():
     result = run_audit(SAMPLE)
     assert result.rejected == ()
     assert all(c.read == c.audited for c in result.records.values())
+
+
+def test_sample_exercises_every_check():
+    from bhi_audit.registry import load_registry
+
+    result = run_audit(SAMPLE)
+    violated = {f.check_id for f in result.findings if f.outcome is Outcome.VIOLATION}
+    assert {s.id for s in load_registry(plugins=False).specs} - violated == set()
