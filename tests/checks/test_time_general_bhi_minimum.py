@@ -30,6 +30,19 @@ CASES = [
     ("fail_unverifiable_staff_roles_without_roster.json", UNVERIFIABLE),
     ("pass_practitioner_time_without_roster.json", set()),
     ("fail_below_minimum_without_roster.json", FAIL),
+    # time given by start and end only (12 + 8 min)
+    ("pass_99484_start_end_only_20_min.json", set()),
+    ("pass_99484_last_and_first_day_of_month.json", set()),
+    # 10 min on 31 March + 10 on 1 April: April's minutes do not count toward March
+    ("fail_99484_entry_on_first_of_next_month.json", FAIL),
+    ("pass_99484_leap_day_2024.json", set()),
+    ("fail_99484_cocm_time_not_counted.json", FAIL),
+    # March has 25 min, April 19: only April's line fails
+    ("fail_99484_second_month_short.json", {("C2", 1, ID, "violation")}),
+    # the billing practitioner's 12 min and staff's 8 add up
+    ("pass_99484_other_practitioner_time.json", set()),
+    # records from 15 March only: minutes of 1-14 March cannot be ruled out
+    ("fail_unverifiable_period_starts_mid_month.json", UNVERIFIABLE),
 ]
 
 
@@ -62,6 +75,16 @@ def test_message_states_countable_minutes(fixture, countable):
     assert finding.severity == "error"
     assert finding.facts["countable_minutes"] == countable
     assert f": {countable} countable min (< 20 required)" in finding.message
+
+
+def test_partial_month_message():
+    (finding,) = audit_fixture(check, "fail_unverifiable_period_starts_mid_month.json").findings
+    assert finding.severity == "info"
+    assert finding.at_risk is None
+    assert finding.message == (
+        "99484 minutes not verifiable: 15 countable min (< 20 required), but the records cover "
+        "only 2026-03-15 to 2026-04-30"
+    )
 
 
 def test_unverifiable_roles_message():
