@@ -43,6 +43,8 @@ CASES = [
     ("pass_99484_other_practitioner_time.json", set()),
     # records from 15 March only: minutes of 1-14 March cannot be ruled out
     ("fail_unverifiable_period_starts_mid_month.json", UNVERIFIABLE),
+    # 19 min on 8 and on 9 March 2024: both fail, priced either side of the CF change
+    ("fail_99484_cf_split_2024.json", {*FAIL, ("C2", 1, ID, "violation")}),
 ]
 
 
@@ -95,3 +97,9 @@ def test_unverifiable_roles_message():
         "(< 20 required); the roles of the others need staff records"
     )
     assert {e.id for e in finding.evidence} == {"C1#1", "T2"}
+
+
+def test_at_risk_follows_the_2024_conversion_factor_split():
+    # rulebook §6.1-6.2: 99484 NF $54.03 to 8 March 2024, $54.92 from 9 March
+    result = audit_fixture(check, "fail_99484_cf_split_2024.json")
+    assert {f.claim_id: str(f.at_risk) for f in result.findings} == {"C1": "54.03", "C2": "54.92"}
