@@ -12,6 +12,7 @@ Passes: P1 2026-03, COCM consent obtained 2026-03-02, first CoCM time entry 2026
 Fails: P1 2026-03, 99493 billed, COCM consent obtained 2026-03-10 after time logged on
 2026-03-04; or no COCM consent at all; or the consent was revoked before the first service;
 or D1's own consent dated after the first service, even if D2's older consent is on file.
+Time belonging to a separately billed service (e.g. psychotherapy 90834) is not a first service.
 """
 
 from __future__ import annotations
@@ -58,7 +59,14 @@ def _check_practitioner(
     month: PatientMonth, program: Program, lines: list[BilledLine], practitioner: str | None
 ) -> Iterator[Problem]:
     first_line = lines[0].line
-    entries = [e for e in month.entries_for(program) if e.date is not None]
+    # NOTE: time that belongs to a separately billed service (psychotherapy, an E/M visit) is
+    # not a BHI/CoCM service and does not need this consent.
+    entries = [
+        e
+        for e in month.entries_for(program)
+        if e.date is not None
+        and (e.billed_service is None or program_of(e.billed_service) is program)
+    ]
     entry_days = [e.date for e in entries if e.date is not None]
     first_day = min([b.date_of_service for b in lines] + entry_days)
     first_entries = tuple(e for e in entries if e.date == first_day)

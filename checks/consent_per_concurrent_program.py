@@ -49,7 +49,12 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
             continue
         # NOTE: judged at the companion's first service of the month (its first line or its
         # first time entry), as BHI-CONS-001 judges the BHI/CoCM consent.
-        entry_days = [e.date for e in month.entries_for(program) if e.date is not None]
+        entry_days = [
+            e.date
+            for e in month.entries_for(program)
+            if e.date is not None
+            and (e.billed_service is None or program_of(e.billed_service) is program)
+        ]
         first_day = min([b.date_of_service for b in lines] + entry_days)
         consents = month.consents_for(program)
         if any(c.in_force_on(first_day) for c in consents):

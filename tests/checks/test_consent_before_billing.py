@@ -44,6 +44,8 @@ CASES = [
     ("fail_two_practitioners_one_late.json", FAIL),
     # only another practitioner's consent: BHI-CONS-002's warning, not reported twice
     ("pass_other_practitioners_consent_left_to_cons_002.json", set()),
+    # psychotherapy time (billed as 90834) logged to COCM before the consent is not CoCM service
+    ("pass_separately_billed_time_before_consent.json", set()),
 ]
 
 

@@ -29,6 +29,8 @@ CASES = [
     # CCM billed by another practitioner still needs its own consent
     ("fail_ccm_by_other_practitioner_without_consent.json", {("C2", 1, ID, "violation")}),
     ("pass_ccm_in_other_month.json", set()),
+    # CCM-program time belonging to a billed E/M visit is not the first CCM service
+    ("pass_separately_billed_ccm_time_before_consent.json", set()),
 ]
 
 
