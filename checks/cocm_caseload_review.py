@@ -11,7 +11,8 @@ descriptors; [S-NGS-COCM].
 Passes: P8 2026-03, 99493 billed; caseload review on 2026-03-11 lists P8.
 Fails: P8 2026-03, 99493 billed and no review in the episode lists P8 (error); P8 reviewed in
 2026-02 but not in 2026-03 (warning); with review_window_days, P8 reviewed on 2026-02-25 but no
-caseload review at all held in 2026-03 (warning).
+caseload review at all held in 2026-03 (warning). Not verifiable when the records given cover
+only part of the month (or window) and no review in them lists the patient.
 """
 
 from __future__ import annotations
@@ -80,6 +81,18 @@ def check(month: PatientMonth, options: Options) -> Iterator[Problem]:
                 evidence=(line, recent[-1]),
                 variant="not-reviewed-in-window",
             )
+        return
+    coverage = month.batch.coverage
+    if not coverage.covers(start, end):
+        yield Problem(
+            message=(
+                f"caseload review not verifiable: no review lists the patient between {start} "
+                f"and {end}, but the records cover only {coverage.start} to {coverage.end}"
+            ),
+            record=line,
+            field="caseload_review",
+            unverifiable=True,
+        )
         return
     episode = episode_of(month.records, month.month)
     in_episode = [r for r in mine if episode.start.first_day <= r.date <= end]

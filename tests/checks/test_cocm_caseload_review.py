@@ -30,6 +30,8 @@ CASES = [
     ("fail_gap_5_months_same_episode.json", {("C2", 1, ID, NOT_IN_WINDOW)}),
     # six months without CoCM (April-September) start a new episode in October
     ("fail_gap_6_months_new_episode.json", {("C2", 1, ID, NEVER)}),
+    # records from 15 March only: a review on 1-14 March cannot be ruled out
+    ("fail_unverifiable_period_starts_mid_month.json", {("C1", 1, ID, "unverifiable")}),
     (
         "pass_review_within_window_days_review_held_in_month.json",
         {("C2", 1, ID, NOT_IN_WINDOW)},
