@@ -193,7 +193,9 @@ class Engine:
             and isinstance(problem.record, ClaimLine)
         ):
             line = problem.record
-            at_risk = line_price(line.code, line.date_of_service, line.units)
+            units = line.units if problem.units_at_risk is None else problem.units_at_risk
+            if units > 0:
+                at_risk = line_price(line.code, line.date_of_service, min(units, line.units))
         return Finding(
             check_id=spec.id,
             check_name=spec.name,
@@ -395,11 +397,13 @@ def _claim_fields(record: Record | None) -> tuple[str | None, int | None, str | 
 
 
 def _lines_at_risk(findings: Iterable[Finding]) -> dict[tuple[str, int], Decimal]:
-    """Money at risk per claim line, counted once however many findings flag the line."""
+    """Money at risk per claim line, counted once however many findings flag the line (the
+    largest amount, when one finding puts only some of the line's units at risk)."""
     lines: dict[tuple[str, int], Decimal] = {}
     for finding in findings:
         if finding.at_risk and finding.claim_id and finding.line_number:
-            lines[(finding.claim_id, finding.line_number)] = finding.at_risk
+            key = (finding.claim_id, finding.line_number)
+            lines[key] = max(lines.get(key, finding.at_risk), finding.at_risk)
     return lines
 
 
