@@ -54,3 +54,25 @@ def test_unbilled_month(fixture: str, opportunity: str | None) -> None:
         return
     assert keys(result) == {("/time_entries/0", None, ID, "info", "violation")}
     assert [f.opportunity for f in result.findings] == [Decimal(opportunity)]
+
+
+# Independent review (rulebook-first cases: boundaries, partial records, double reports).
+REVIEW_CASES = [
+    # the April entry (the second) carries the note: G2214 at the 16-minute floor
+    ("fail_cocm_16_min_subsequent_not_billed", "/time_entries/1", "60.79"),
+    ("pass_cocm_15_min_not_billed", None, None),
+    ("pass_consent_revoked", None, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "pointer", "opportunity"), REVIEW_CASES, ids=[c[0] for c in REVIEW_CASES]
+)
+def test_review_cases(fixture: str, pointer: str | None, opportunity: str | None) -> None:
+    result = audit(fixture)
+    if pointer is None:
+        assert keys(result) == set()
+        return
+    assert keys(result) == {(pointer, None, ID, "info", "violation")}
+    (finding,) = result.findings
+    assert str(finding.opportunity) == opportunity
