@@ -10,7 +10,8 @@ values forward. By default only lines that cannot be priced are reported (rates 
 national RVU, e.g. contractor-priced G0552): an info note on every correct line would bury the
 findings that matter, and the dollars of each finding and the model comparison already carry the
 amounts. The option ``every_line: true`` adds the expected amount of every priced line (a
-payment worksheet).
+payment worksheet). A code outside its validity window (G0507 in 2026) has no rate because it
+may not be billed at all: BHI-CODE-001/002 report it, this check stays silent.
 Source: rulebook §6.1, §6.2, §6.3, §6.4 and §9 BHI-PAY-001; [S-RVU24]; [S-RVU25]; [S-RVU26];
 [S-CF]; [S-FR27P].
 Passes: 99492 on 2026-03-10 (priced at $160.32: silent unless ``every_line``, then "expected
@@ -28,7 +29,7 @@ from pydantic import BaseModel, ConfigDict
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import APCM_BASE, CCM, COCM_ALL, DMHT, GENERAL_BHI, PCM, TCM
 from bhi_audit.context import LineUnit
-from bhi_audit.policy import policy_for, unit_price
+from bhi_audit.policy import code_window, policy_for, unit_price
 
 ID = "BHI-PAY-001"
 NAME = "expected-payment"
@@ -49,6 +50,9 @@ def check(unit: LineUnit, options: Options) -> Iterator[Problem]:
     """One info per line that cannot be priced; with ``every_line``, also per priced line."""
     line = unit.line
     day = line.date_of_service
+    window = code_window(line.code)
+    if window is not None and not window.in_force(day):
+        return  # a retired or not-yet-effective code is BHI-CODE-001/002's error, not a rate gap
     choice = policy_for(day)
     if not choice.exact:
         yield Problem(

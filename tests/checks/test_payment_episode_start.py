@@ -76,3 +76,9 @@ def test_review_cases(fixture: str, pointer: str | None, opportunity: str | None
     assert keys(result) == {(pointer, None, ID, "info", "violation")}
     (finding,) = result.findings
     assert str(finding.opportunity) == opportunity
+
+
+def test_unbilled_2027_month_says_rates_not_loaded() -> None:
+    (finding,) = audit("fail_bhi_2027_rates_not_loaded").findings
+    assert "99484 supported, rates not loaded for CY2027" in finding.message
+    assert finding.opportunity is None

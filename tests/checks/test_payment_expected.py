@@ -76,3 +76,14 @@ def test_amount(claim: str, line: int, amount: str | None, what: str) -> None:
 def test_2027_says_rates_not_loaded() -> None:
     (finding,) = (f for f in audit("fail_expected_amounts").findings if f.claim_id == "C4")
     assert "rates not loaded for CY2027" in finding.message
+
+
+def test_priced_lines_are_silent_by_default() -> None:
+    # 99492 + 99494 in CY2026, 99484 on 2024-03-08: all priced, nothing to find
+    assert keys(audit("pass_priced_lines_silent_by_default")) == set()
+    settings = every_line()
+    assert len(audit("pass_priced_lines_silent_by_default", settings=settings).findings) == 3
+
+
+def test_retired_code_is_code_001s_error_not_a_rate_gap() -> None:
+    assert keys(audit("pass_retired_code_left_to_code_001")) == set()
