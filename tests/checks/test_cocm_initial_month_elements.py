@@ -81,6 +81,11 @@ REVIEW_CASES = [
         },
     ),  # only the February 99492
     ("fail_addon_line_not_reported_twice", {v("no-rating-scale")}),
+    (
+        "fail_no_assessments_kind_plan_reviewed",
+        {v("info", "unverifiable")},
+    ),  # scale part not verifiable, plan checked
+    ("fail_no_assessments_kind_no_plan", {v("info", "unverifiable"), v("no-treatment-plan")}),
 ]
 
 

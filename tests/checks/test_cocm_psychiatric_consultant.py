@@ -70,6 +70,10 @@ REVIEW_CASES = [
     ("fail_not_psychiatry_trained", {v("not-qualified")}),
     ("fail_addon_line_not_reported_twice", {v("no-consultant")}),
     ("pass_g2214_with_consultant", set()),
+    (
+        "fail_consultant_is_primary_care_physician",
+        {v("not-qualified")},
+    ),  # D2 has no consultant role
 ]
 
 

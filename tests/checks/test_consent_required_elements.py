@@ -79,6 +79,7 @@ REVIEW_CASES = [
     ("pass_practitioner_not_named", set()),  # no practitioner on the consent: not another's
     ("fail_cocm_only_cost_sharing", {v("missing-elements")}),
     ("fail_addon_line_not_reported_twice", {v("missing-elements")}),  # one finding, base line
+    ("pass_consent_lists_both_programs", set()),
 ]
 
 

@@ -82,3 +82,14 @@ REVIEW_CASES = [
 @pytest.mark.parametrize(("fixture", "expected"), REVIEW_CASES, ids=[c[0] for c in REVIEW_CASES])
 def test_review_cases(fixture: str, expected: set[tuple[object, ...]]) -> None:
     assert keys(audit(fixture)) == expected
+
+
+def test_min_days_is_an_option() -> None:
+    from bhi_audit.engine import AuditSettings
+    from bhi_audit.registry import load_registry
+
+    model = load_registry(plugins=False).get(ID).options_model
+    assert model is not None
+    settings = AuditSettings(options={ID: model(min_days=21)})  # 25 days apart now counts
+    result = audit("pass_no_improvement_within_first_month", settings=settings)
+    assert keys(result) == {v("not-revised")}

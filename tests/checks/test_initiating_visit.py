@@ -81,6 +81,8 @@ REVIEW_CASES = [
     ("fail_year_partly_outside_period", UNVERIFIABLE),  # records from 2025-03-05, year from 03-04
     ("pass_year_exactly_inside_period_with_visit", set()),
     ("fail_year_exactly_inside_period_no_visit", ERROR),  # records from 2025-03-04
+    ("fail_g0323_90791_over_a_year", ERROR),  # 90791 on 2025-03-03 for 2026-03-04
+    ("pass_cocm_visit_within_year", set()),
 ]
 
 
