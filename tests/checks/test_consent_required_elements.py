@@ -80,6 +80,7 @@ REVIEW_CASES = [
     ("fail_cocm_only_cost_sharing", {v("missing-elements")}),
     ("fail_addon_line_not_reported_twice", {v("missing-elements")}),  # one finding, base line
     ("pass_consent_lists_both_programs", set()),
+    ("fail_elements_not_given", {v("missing-elements")}),  # no elements recorded = none documented
 ]
 
 

@@ -62,6 +62,8 @@ REVIEW_CASES = [
     ("fail_cocm_16_min_subsequent_not_billed", "/time_entries/1", "60.79"),
     ("pass_cocm_15_min_not_billed", None, None),
     ("pass_consent_revoked", None, None),
+    ("pass_month_billed_under_the_other_model", None, None),  # 99484 billed; CoCM time too
+    ("pass_other_practitioner_billed_the_month", None, None),  # D2 billed 99484
 ]
 
 
