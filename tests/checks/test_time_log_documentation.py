@@ -70,6 +70,7 @@ REVIEW_CASES = [
     ("fail_no_duration", set()),  # BHI-TIME-006 reports it (test below)
     ("fail_no_staff", set()),  # BHI-TIME-006 reports it (test below)
     ("fail_no_date", set()),  # BHI-TIME-006 reports it (test below)
+    ("fail_staff_without_name", {("/time_entries/0", None, ID, "warning", "violation")}),
 ]
 
 
