@@ -90,6 +90,9 @@ REVIEW_CASES = [
     ("fail_g2214_31_min_subsequent_2025", {v("79.25")}),  # 133.59 - 54.34 (CY2025)
     ("pass_g2214_consultant_minutes_not_counted", set()),  # 30 countable of 50 logged
     ("pass_99493_units_over_billed_not_under", set()),  # over-billing is BHI-TIME-003's
+    ("fail_g2214_76_min_subsequent", {v("145.63")}),  # 99493 + 99494 - G2214
+    ("pass_99492_145_min_two_units", set()),
+    ("fail_99492_146_min_two_units", {v("61.46")}),  # third unit (subject to the MUE, D12)
 ]
 
 
