@@ -583,11 +583,12 @@ def build() -> Practice:
 
     # --- clean general BHI, three months
     for i, pid in enumerate(("P001", "P002", "P003")):
-        onboard(p, pid, i, DR, "BHI")
+        onboard(p, pid, i, DR, "BHI", qmb=pid == "P003")
         bhi_plan(p, pid, date(2026, 1, 5))
         for m, minutes in zip(MONTHS, (25, 22 + i, 30), strict=True):
             general_bhi(p, pid, m, minutes)
-        p.clean.append((pid, "general BHI 99484, 22-30 minutes a month, Jan-Mar"))
+        qmb = " (a QMB: BHI-COST-001's info note)" if pid == "P003" else ""
+        p.clean.append((pid, f"general BHI 99484, 22-30 minutes a month, Jan-Mar{qmb}"))
 
     # --- clean CoCM: initial month then subsequent months
     for i, pid in enumerate(("P010", "P011")):
@@ -1043,12 +1044,15 @@ def rulebook_defects(p: Practice, reviewed: dict[tuple[int, int], list[str]]) ->
     simple_bhi(p, "P056", 56, mar, [("99484", 1)], pos="02")
     p.defect("P056", "2026-03", "BHI-POS-001", "99484 billed with telehealth POS 02 (warning)")
 
-    simple_bhi(p, "P057", 57, mar, [("G0553", 1)], programs="BHI", plan=False, program="DMHT")
+    simple_bhi(
+        p, "P057", 57, mar, [("G0552", 1), ("G0553", 1)], programs="BHI", plan=False, program="DMHT"
+    )
     p.defect(
         "P057",
         "2026-03",
         "BHI-DMHT-001",
-        "G0553 billed with no behavioral health care plan in place",
+        "G0553 billed with no behavioral health care plan in place (G0552, contractor-priced, "
+        "also gets BHI-PAY-001's info note: no national rate)",
     )
 
 
