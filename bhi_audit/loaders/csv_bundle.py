@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 from pathlib import Path
 
 from bhi_audit.errors import InputError, InputErrors
@@ -53,7 +54,9 @@ def load_csv_file(path: Path, display: str, kind: str, builder: BundleBuilder) -
     text = read_text(path, display)
     builder.add_file(path, display, "csv")
     builder.mark_provided(kind)
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    # NOTE: newline="" splits rows only at \n, \r\n and \r, as the csv module expects;
+    # str.splitlines would also split at U+2028, U+0085, \f ... inside a field.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header: list[str] | None = None
         start = 1
