@@ -133,7 +133,7 @@ def check(
             result = engine.audit(bundle, progress)
     renderer = REPORTERS[fmt]
     if output is None:
-        renderer(result, click.get_text_stream("stdout"))
+        renderer(result, sys.stdout)
     else:
         with user_errors(), open_output(output) as stream:
             renderer(result, stream)
