@@ -21,7 +21,7 @@ from bhi_audit.engine import AuditSettings, Engine, Progress
 from bhi_audit.errors import BhiAuditError, InputErrors
 from bhi_audit.gate import EXIT_USAGE, FAIL_ON_CHOICES, exit_code
 from bhi_audit.loaders import load_paths
-from bhi_audit.models import RECORD_KINDS
+from bhi_audit.models import RECORD_KINDS, Period
 from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REPORTERS
 
@@ -229,6 +229,8 @@ def explain(check_id: str, checks_dirs: tuple[Path, ...]) -> None:
 def bundle_json_schema() -> dict[str, Any]:
     """The JSON Schema of a bundle document (the JSON/YAML form of the CSV bundle)."""
     fields: dict[str, Any] = {kind.KIND: (list[kind] | None, None) for kind in RECORD_KINDS}  # type: ignore[valid-type]
+    # NOTE: the loader also accepts ``period`` as one object (docs: "period may be one object").
+    fields[Period.KIND] = (list[Period] | Period | None, None)
     document = create_model("BundleDocument", **fields)
     document.model_config["extra"] = "forbid"
     document.model_rebuild(force=True)
