@@ -18,25 +18,12 @@ from conftest import REPO
 from bhi_audit.registry import ID_RE, NAME_RE, SECTIONS, builtin_modules, load_registry
 
 PACKAGE = REPO / "bhi_audit"
+#: Every module of the package except the CLI and the reporters (the only UI layers).
 CORE = sorted(
-    [PACKAGE / "engine.py", *(PACKAGE / "loaders").glob("*.py")]
-    + [
-        PACKAGE / f"{name}.py"
-        for name in (
-            "models",
-            "context",
-            "timecount",
-            "episodes",
-            "codes",
-            "checkapi",
-            "findings",
-            "result",
-            "evidence",
-            "months",
-            "gate",
-            "errors",
-        )
-    ]
+    path
+    for path in PACKAGE.rglob("*.py")
+    if path.name not in ("cli.py", "__main__.py")
+    and "reporters" not in path.relative_to(PACKAGE).parts
 )
 CHECKS = sorted(p for p in (REPO / "checks").glob("*.py") if p.name != "__init__.py")
 

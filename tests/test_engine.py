@@ -283,3 +283,30 @@ def test_price_used_is_the_policy_price():
         x for x in load_paths([ERRORS_DOCUMENT]).records["claim_lines"] if x.claim_id == "C3"
     ]
     assert line_price(line.code, line.date_of_service, line.units) == PRICE_99484
+
+
+# ------------------------------------------------------------------ options
+
+OPTIONS_BODY = """
+from pydantic import BaseModel, ConfigDict
+
+
+class Options(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    limit: int = 20
+
+
+def check(unit, options):
+    yield Problem(message=f"limit {options.limit}", record=unit.billed.line)
+"""
+
+
+def test_options_default_and_configured(tmp_path):
+    default = run_with_plugin(tmp_path, OPTIONS_BODY, "line", CLEAN_BUNDLE)
+    assert {f.message for f in default.findings} == {"limit 20"}
+    registry = load_registry([tmp_path / "plugins"], plugins=False)
+    spec = registry.get("ACME-TEST-001")
+    assert spec.options_model is not None
+    settings = AuditSettings(options={"ACME-TEST-001": spec.options_model(limit=31)})
+    configured = Engine([spec], settings).audit(load_paths([CLEAN_BUNDLE]))
+    assert {f.message for f in configured.findings} == {"limit 31"}
