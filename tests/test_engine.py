@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import random
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from conftest import CLEAN_BUNDLE, ERRORS_DOCUMENT, FIXTURES, run_audit
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bhi_audit.checkapi import Severity
 from bhi_audit.engine import AuditSettings, Engine
@@ -310,3 +313,111 @@ def test_options_default_and_configured(tmp_path):
     settings = AuditSettings(options={"ACME-TEST-001": spec.options_model(limit=31)})
     configured = Engine([spec], settings).audit(load_paths([CLEAN_BUNDLE]))
     assert {f.message for f in configured.findings} == {"limit 31"}
+
+
+# ------------------------------------------------------------------ property: valid input
+
+CARE_CODES = [
+    "99484", "G0323", "99492", "99493", "99494", "G2214", "99490", "99439", "99487", "99491",
+    "99424", "99495", "G0568", "G0569", "G0570", "G0556", "90834", "99214",
+]  # fmt: skip
+PROGRAMS = ["BHI", "COCM", "CCM", "PCM", "TCM", "APCM"]
+DAYS = (
+    st.integers(1, 31).map(lambda d: f"2026-03-{d:02d}")
+    | st.integers(1, 30).map(lambda d: f"2026-04-{d:02d}")
+    | st.just("2025-12-31")
+)
+PATIENT = st.sampled_from(["P1", "P2"])
+STAFF = st.sampled_from(["S1", "S2", "S3", "S9"])
+
+
+@st.composite
+def valid_documents(draw: st.DrawFn) -> dict:
+    """Well-formed bundle documents mixing every program, month edge and optional kind."""
+    claims, lines, entries = [], [], []
+    for i in range(draw(st.integers(0, 4))):
+        claims.append(
+            {"claim_id": f"C{i}", "patient_id": draw(PATIENT), "billing_practitioner": draw(STAFF)}
+        )
+        for n in range(1, draw(st.integers(1, 3)) + 1):
+            lines.append(
+                {
+                    "claim_id": f"C{i}",
+                    "line_number": n,
+                    "code": draw(st.sampled_from(CARE_CODES)),
+                    "units": draw(st.integers(1, 4)),
+                    "date_of_service": draw(DAYS),
+                }
+            )
+    for i in range(draw(st.integers(0, 6))):
+        entry = {
+            "entry_id": f"T{i}",
+            "patient_id": draw(PATIENT),
+            "program": draw(st.lists(st.sampled_from(PROGRAMS), min_size=1, max_size=2)),
+            "staff_id": draw(st.none() | STAFF),
+            "date": draw(st.none() | DAYS),
+        }
+        if draw(st.booleans()):
+            entry["minutes"] = draw(st.integers(0, 90))
+        elif draw(st.booleans()):
+            hour, minute = draw(st.integers(8, 16)), draw(st.integers(0, 50))
+            entry["start_time"] = f"{hour:02d}:{minute:02d}"
+            entry["end_time"] = f"{hour:02d}:{minute + draw(st.integers(1, 9)):02d}"
+        if draw(st.booleans()):
+            entry["billed_service"] = draw(st.sampled_from(CARE_CODES))
+        entries.append({k: v for k, v in entry.items() if v is not None})
+    document: dict = {"claims": claims, "claim_lines": lines, "time_entries": entries}
+    if draw(st.booleans()):
+        roles = st.lists(
+            st.sampled_from(["bhcm", "clinical_staff", "psychiatric_consultant"]),
+            min_size=1,
+            max_size=2,
+            unique=True,
+        )
+        document["staff"] = [
+            {"staff_id": "S1", "roles": ["billing_practitioner"], "practitioner_type": "physician"},
+            {"staff_id": "S2", "roles": draw(roles)},
+            {"staff_id": "S3", "roles": ["psychiatric_consultant"]},
+        ]
+    if draw(st.booleans()):
+        document["consents"] = [
+            {
+                "consent_id": f"K{i}",
+                "patient_id": draw(PATIENT),
+                "programs": draw(st.lists(st.sampled_from(PROGRAMS), min_size=1, max_size=3)),
+                "date_obtained": draw(DAYS),
+                "method": "verbal",
+                **({"revoked_on": draw(DAYS)} if draw(st.booleans()) else {}),
+            }
+            for i in range(draw(st.integers(0, 3)))
+        ]
+    if draw(st.booleans()):
+        document["caseload_reviews"] = [
+            {
+                "review_id": f"R{i}",
+                "date": draw(DAYS),
+                "consultant_id": draw(STAFF),
+                "patients_reviewed": draw(st.lists(PATIENT, max_size=2)),
+            }
+            for i in range(draw(st.integers(0, 2)))
+        ]
+    if draw(st.booleans()):
+        document["patients"] = [{"patient_id": "P1"}]
+    if draw(st.booleans()):
+        end = draw(st.sampled_from(["2026-03-31", "2026-04-30"]))
+        document["period"] = {"records_from": "2026-03-01", "records_to": end}
+    return document
+
+
+@settings(max_examples=100, deadline=None, database=None)
+@given(document=valid_documents())
+def test_valid_input_never_crashes_a_builtin_check(document):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bundle.json"
+        path.write_text(json.dumps(document), encoding="utf-8")
+        result = run_audit(path)
+    crashes = [f.message for f in result.findings if f.outcome is Outcome.INTERNAL_ERROR]
+    assert crashes == []
+    assert result.rejected == ()
+    assert list(result.findings) == sorted(result.findings, key=lambda f: f.sort_key)
+    assert result.totals.at_risk == sum(c.at_risk for c in result.per_claim.values())
