@@ -17,13 +17,16 @@ import click
 from pydantic import create_model
 
 from bhi_audit import RULEBOOK_VERSION, __version__
-from bhi_audit.engine import AuditSettings, Engine, Progress
+from bhi_audit.baseline import build_baseline, dump_baseline
+from bhi_audit.config import CliChoices, RunPlan, config_checks_dirs, load_config, plan_run
+from bhi_audit.engine import Engine, Progress
 from bhi_audit.errors import BhiAuditError, InputErrors
 from bhi_audit.gate import EXIT_USAGE, FAIL_ON_CHOICES, exit_code
 from bhi_audit.loaders import load_paths
 from bhi_audit.models import RECORD_KINDS, Period
 from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REPORTERS
+from bhi_audit.result import AuditResult
 
 
 class UserError(click.ClickException):
@@ -68,6 +71,39 @@ checks_dir_option = click.option(
 )
 
 
+config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Use this bhi-audit.toml (or pyproject.toml) instead of the one found from PATHS upward.",
+)
+waivers_option = click.option(
+    "--waivers",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Accepted exceptions (YAML or TOML; see docs/gating.md).",
+)
+
+
+def plan(
+    paths: tuple[Path, ...],
+    config_file: Path | None,
+    cli: CliChoices,
+    with_baseline: bool = True,
+) -> RunPlan:
+    """Load the configuration, the registry it names, and resolve the run (docs/gating.md)."""
+    loaded = load_config(paths, config_file)
+    registry = make_registry((*cli.checks_dirs, *config_checks_dirs(loaded)))
+    return plan_run(registry, loaded, cli, with_baseline=with_baseline)
+
+
+def warn_exceptions(result: AuditResult) -> None:
+    """Unused waivers and stale baseline entries, on standard error (they never gate)."""
+    messages = [w.message for w in result.unused_waivers]
+    messages += [s.message for s in result.stale_baseline]
+    for message in messages:
+        click.echo(f"bhi-audit: warning: {message}", err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     __version__, prog_name="bhi-audit", message=f"%(prog)s %(version)s ({RULEBOOK_VERSION})"
@@ -101,34 +137,46 @@ def main() -> None:
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON_CHOICES),
-    default="error",
-    show_default=True,
-    help="Exit 1 when a finding reaches this severity.",
+    default=None,
+    help="Exit 1 when a finding reaches this severity (default: config fail-on, else error).",
 )
 @checks_dir_option
+@config_option
+@waivers_option
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Fail only on findings not in this baseline (written by `bhi-audit baseline`).",
+)
 def check(
     paths: tuple[Path, ...],
     fmt: str,
     output: Path | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
-    fail_on: str,
+    fail_on: str | None,
     checks_dirs: tuple[Path, ...],
+    config_file: Path | None,
+    waivers: Path | None,
+    baseline_file: Path | None,
 ) -> None:
     """Audit the claims and documentation in PATHS (bundle directories or JSON/YAML files)."""
     with user_errors():
-        registry = make_registry(checks_dirs)
-        specs = registry.select(split_ids(select), split_ids(ignore))
-        bundle = load_paths(paths)
-        settings = AuditSettings(
-            config={
-                "select": split_ids(select),
-                "ignore": split_ids(ignore),
-                "fail_on": fail_on,
-                "checks_dirs": [str(d) for d in checks_dirs],
-            }
+        run = plan(
+            paths,
+            config_file,
+            CliChoices(
+                select=split_ids(select),
+                ignore=split_ids(ignore),
+                fail_on=fail_on,  # type: ignore[arg-type]
+                waivers=waivers,
+                baseline=baseline_file,
+                checks_dirs=checks_dirs,
+            ),
         )
-        engine = Engine(specs, settings)
+        bundle = load_paths(paths)
+        engine = Engine(run.specs, run.settings)
         with progress_bar() as progress:
             result = engine.audit(bundle, progress)
     renderer = REPORTERS[fmt]
@@ -137,7 +185,60 @@ def check(
     else:
         with user_errors(), open_output(output) as stream:
             renderer(result, stream)
-    sys.exit(exit_code(result, fail_on))  # type: ignore[arg-type]
+    warn_exceptions(result)
+    gate = run.gate
+    sys.exit(exit_code(result, gate.fail_on, gate.always_fail, gate.never_fail))
+
+
+@main.command("baseline")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the baseline to FILE (JSON).",
+)
+@click.option("--select", multiple=True, help="Only these checks (as for `check`).")
+@click.option("--ignore", multiple=True, help="Skip these checks (as for `check`).")
+@checks_dir_option
+@config_option
+@waivers_option
+def write_baseline(
+    paths: tuple[Path, ...],
+    output: Path,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    checks_dirs: tuple[Path, ...],
+    config_file: Path | None,
+    waivers: Path | None,
+) -> None:
+    """Accept the current findings in PATHS: `check --baseline FILE` then fails only on new ones.
+
+    Findings covered by a waiver in force and checks marked not-waivable are left out.
+    """
+    with user_errors():
+        run = plan(
+            paths,
+            config_file,
+            CliChoices(
+                select=split_ids(select),
+                ignore=split_ids(ignore),
+                waivers=waivers,
+                checks_dirs=checks_dirs,
+            ),
+            with_baseline=False,
+        )
+        result = Engine(run.specs, run.settings).audit(load_paths(paths))
+    baseline = build_baseline(result.findings, run.settings.not_waivable)
+    with user_errors(), open_output(output) as stream:
+        stream.write(dump_baseline(baseline))
+    accepted = sum(e.count for e in baseline.entries)
+    click.echo(
+        f"bhi-audit: wrote {len(baseline.entries)} baseline entries "
+        f"({accepted} findings) to {output}",
+        err=True,
+    )
 
 
 @contextmanager
@@ -244,3 +345,33 @@ def bundle_json_schema() -> dict[str, Any]:
 def schema() -> None:
     """Print the JSON Schema of the bundle document (JSON/YAML input)."""
     click.echo(json.dumps(bundle_json_schema(), indent=2, sort_keys=True))
+
+
+@main.command()
+@click.option("--patients", type=click.IntRange(1, 10_000_000), required=True)
+@click.option("--months", type=click.IntRange(1, 120), required=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option(
+    "--defect-rate",
+    type=click.FloatRange(0, 1),
+    default=0.05,
+    show_default=True,
+    help="Chance per patient-month that a patient carries one injected defect.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+def generate(
+    patients: int, months: int, seed: int, out_dir: Path, defect_rate: float, fmt: str
+) -> None:
+    """Write a synthetic practice with known defects and its ground truth to OUT."""
+    from bhi_audit.generator import GenerateSpec
+    from bhi_audit.generator import generate as write_practice
+
+    spec = GenerateSpec(patients=patients, months=months, seed=seed, defect_rate=defect_rate)
+    truth = write_practice(spec, out_dir, fmt)
+    click.echo(
+        f"wrote {sum(truth['records'].values())} records for {patients} patients x {months} "
+        f"months to {out_dir} ({len(truth['defects'])} injected defects; ground_truth.json)"
+    )

@@ -84,6 +84,7 @@ class Batch:
     patients: dict[str, Patient]
     claims: dict[str, Claim]
     reviews_by_month: dict[Month, tuple[CaseloadReview, ...]]
+    reviews_by_patient: dict[str, tuple[CaseloadReview, ...]]
     coverage: Coverage
 
     def provided(self, kind: str) -> bool:
@@ -102,6 +103,10 @@ class Batch:
     def reviews_in(self, month: Month) -> tuple[CaseloadReview, ...]:
         """Caseload reviews held in ``month`` (any patient)."""
         return self.reviews_by_month.get(month, ())
+
+    def reviews_of(self, patient_id: str) -> tuple[CaseloadReview, ...]:
+        """Caseload reviews that list ``patient_id``, by date."""
+        return self.reviews_by_patient.get(patient_id, ())
 
 
 @dataclass(frozen=True)
@@ -203,7 +208,7 @@ class PatientMonth:
     def reviews_of_patient(self) -> tuple[CaseloadReview, ...]:
         """Caseload reviews this month that list this patient."""
         return tuple(
-            r for r in self.batch.reviews_in(self.month) if self.patient_id in r.patients_reviewed
+            r for r in self.batch.reviews_of(self.patient_id) if self.month.contains(r.date)
         )
 
     def consents_for(self, program: Program) -> tuple[Consent, ...]:
@@ -261,14 +266,18 @@ def infer_coverage(bundle: Bundle) -> Coverage:
 def build_batch(bundle: Bundle) -> Batch:
     """Index the roster, claims and reviews of a bundle."""
     reviews: dict[Month, list[CaseloadReview]] = defaultdict(list)
+    by_patient: dict[str, list[CaseloadReview]] = defaultdict(list)
     for review in sorted(bundle.of(CaseloadReview), key=lambda r: (r.date, r.review_id)):
         reviews[Month.of(review.date)].append(review)
+        for patient_id in dict.fromkeys(review.patients_reviewed):
+            by_patient[patient_id].append(review)
     return Batch(
         bundle=bundle,
         staff={s.staff_id: s for s in bundle.of(Staff)},
         patients={p.patient_id: p for p in bundle.of(Patient)},
         claims={c.claim_id: c for c in bundle.of(Claim)},
         reviews_by_month={m: tuple(rs) for m, rs in reviews.items()},
+        reviews_by_patient={p: tuple(rs) for p, rs in by_patient.items()},
         coverage=infer_coverage(bundle),
     )
 

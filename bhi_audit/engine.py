@@ -13,12 +13,14 @@ import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
 
 from bhi_audit import RULEBOOK_VERSION, __version__
+from bhi_audit.baseline import Baseline, apply_baseline
 from bhi_audit.checkapi import Problem, Severity
 from bhi_audit.context import Batch, LineUnit, PatientIndex, PatientRecords, build_batch
 from bhi_audit.evidence import summarize
@@ -36,8 +38,11 @@ from bhi_audit.result import (
     InputFileSummary,
     RecordCount,
     RejectedRecord,
+    StaleBaselineEntry,
     Totals,
+    UnusedWaiver,
 )
+from bhi_audit.waivers import Waiver, apply_waivers
 
 log = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
@@ -52,6 +57,12 @@ class AuditSettings:
     severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
     options: Mapping[str, BaseModel] = field(default_factory=dict)
     config: Mapping[str, object] = field(default_factory=dict)
+    #: Accepted exceptions (bhi_audit/waivers.py, bhi_audit/baseline.py; docs/gating.md).
+    waivers: tuple[Waiver, ...] = ()
+    baseline: Baseline | None = None
+    not_waivable: frozenset[str] = frozenset()
+    #: The day waiver expiry is judged on (None: today).
+    as_of: date | None = None
 
 
 @dataclass(frozen=True)
@@ -239,7 +250,7 @@ class Engine:
     def _finish(
         self, bundle: Bundle, batch: Batch, out: _Collector, patient_months: int
     ) -> AuditResult:
-        findings = tuple(sorted(out.findings, key=lambda f: f.sort_key))
+        findings, unused_waivers, stale_baseline = self._apply_exceptions(out.findings)
         evaluations = tuple(sorted(out.evaluations, key=lambda e: (e.check_id, e.unit)))
         rejected = tuple(
             RejectedRecord(
@@ -295,7 +306,30 @@ class Engine:
             evaluations=evaluations,
             notes=_policy_notes(bundle),
             totals=_totals(findings, per_claim, patient_months),
+            unused_waivers=unused_waivers,
+            stale_baseline=stale_baseline,
         )
+
+    # ------------------------------------------------------------------ exceptions
+
+    def _apply_exceptions(
+        self, findings: Iterable[Finding]
+    ) -> tuple[tuple[Finding, ...], tuple[UnusedWaiver, ...], tuple[StaleBaselineEntry, ...]]:
+        """Apply waivers, then the baseline, and sort (see docs/gating.md).
+
+        Both only mark findings (``waiver``, ``baselined``); nothing is dropped, so waived
+        and baselined findings stay visible and counted. Waivers go first so that a finding
+        covered by a waiver in force never uses up a baseline entry.
+        """
+        ran = {s.id for s in self.specs}
+        as_of = self.settings.as_of or date.today()
+        marked, unused = apply_waivers(findings, self.settings.waivers, as_of, ran)
+        stale: tuple[StaleBaselineEntry, ...] = ()
+        if self.settings.baseline is not None:
+            marked, stale = apply_baseline(
+                marked, self.settings.baseline, ran, self.settings.not_waivable
+            )
+        return tuple(sorted(marked, key=lambda f: f.sort_key)), unused, stale
 
     def _per_check(
         self, findings: tuple[Finding, ...], evaluations: tuple[Evaluation, ...]
@@ -317,6 +351,8 @@ class Engine:
                 unverifiable=counts["unverifiable"],
                 internal_errors=counts["internal-error"],
                 findings=len(mine),
+                waived=sum(1 for f in mine if f.waiver is not None and not f.waiver.expired),
+                baselined=sum(1 for f in mine if f.baselined),
                 at_risk=sum((f.at_risk for f in mine if f.at_risk), ZERO),
                 opportunity=sum((f.opportunity for f in mine if f.opportunity), ZERO),
             )
@@ -391,4 +427,7 @@ def _totals(
         patient_months=patient_months,
         at_risk=sum(_lines_at_risk(findings).values(), ZERO),
         opportunity=sum((f.opportunity for f in findings if f.opportunity), ZERO),
+        waived=sum(1 for f in findings if f.waiver is not None and not f.waiver.expired),
+        baselined=sum(1 for f in findings if f.baselined),
+        waiver_expired=sum(1 for f in findings if f.waiver is not None and f.waiver.expired),
     )

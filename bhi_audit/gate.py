@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Literal
 
 from bhi_audit.checkapi import Severity
-from bhi_audit.findings import Outcome
+from bhi_audit.findings import Finding, Outcome
 from bhi_audit.result import AuditResult
 
 EXIT_OK = 0  # nothing at or above the fail-on level
@@ -16,21 +17,40 @@ FailOn = Literal["error", "warning", "info", "never"]
 FAIL_ON_CHOICES: tuple[FailOn, ...] = ("error", "warning", "info", "never")
 
 
-def exit_code(result: AuditResult, fail_on: FailOn = "error") -> int:
-    """0, or 1 when a violation reaches ``fail_on`` or any check crashed.
+def exit_code(
+    result: AuditResult,
+    fail_on: FailOn = "error",
+    always_fail: Collection[str] = frozenset(),
+    never_fail: Collection[str] = frozenset(),
+) -> int:
+    """0, or 1 when a finding fails the run; precedence (docs/gating.md), first rule wins:
 
-    Waived (waiver in force) and baselined findings never fail the gate.
-    Findings that are only "not verifiable from the records given" never fail the gate on
-    their own: they are reported for the auditor, at info level.
+    1. an internal error in a check fails the run;
+    2. "not verifiable from the records given" never fails it (reported at info level);
+    3. a finding waived by a waiver in force, or accepted by the baseline, does not fail it;
+    4. a check listed ``never-fail`` does not fail it;
+    5. a check listed ``always-fail`` fails it, whatever the severity and ``--fail-on``;
+    6. otherwise it fails when its severity reaches ``fail_on`` (``never``: nothing does).
     """
-    if any(f.outcome is Outcome.INTERNAL_ERROR for f in result.findings):
-        return EXIT_FINDINGS
-    if fail_on == "never":
-        return EXIT_OK
-    threshold = Severity(fail_on).rank
     for finding in result.findings:
-        if finding.suppressed:
-            continue
-        if finding.outcome is Outcome.VIOLATION and finding.severity.rank >= threshold:
+        if finding_fails(finding, fail_on, always_fail, never_fail):
             return EXIT_FINDINGS
     return EXIT_OK
+
+
+def finding_fails(
+    finding: Finding,
+    fail_on: FailOn = "error",
+    always_fail: Collection[str] = frozenset(),
+    never_fail: Collection[str] = frozenset(),
+) -> bool:
+    """Whether one finding fails the run (the precedence of :func:`exit_code`)."""
+    if finding.outcome is Outcome.INTERNAL_ERROR:
+        return True
+    if finding.outcome is Outcome.UNVERIFIABLE or finding.suppressed:
+        return False
+    if finding.check_id in never_fail:
+        return False
+    if finding.check_id in always_fail:
+        return True
+    return fail_on != "never" and finding.severity.rank >= Severity(fail_on).rank

@@ -12,6 +12,7 @@ Each record remembers where it came from (:class:`Location`), so a finding can p
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -22,10 +23,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 # --------------------------------------------------------------------------- locations
 
 
-class Location(BaseModel):
-    """Where a record came from: a file plus a CSV row, a JSON pointer or an X12 segment."""
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a record came from: a file plus a CSV row, a JSON pointer or an X12 segment.
 
-    model_config = ConfigDict(frozen=True)
+    A plain slotted dataclass, not a pydantic model: one is made per record read.
+    """
 
     file: str
     row: int | None = None
@@ -259,12 +262,13 @@ class Record(BaseModel):
     #: The field that identifies a record of this kind, used for duplicates and references.
     ID_FIELD: ClassVar[str | None] = None
 
-    _location: Location = PrivateAttr(default=UNKNOWN_LOCATION)
+    # NOTE: default None, not a Location: pydantic deep-copies private defaults per instance.
+    _location: Location | None = PrivateAttr(default=None)
 
     @property
     def location(self) -> Location:
         """Where this record was read from."""
-        return self._location
+        return self._location or UNKNOWN_LOCATION
 
     def at(self, location: Location) -> Record:
         """Return this record with its source location set (called once by a loader)."""

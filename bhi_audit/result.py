@@ -6,6 +6,7 @@ per-check and per-claim summaries, money, the configuration used — is computed
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
@@ -69,6 +70,8 @@ class CheckSummary(FrozenModel):
     findings: int
     at_risk: Decimal
     opportunity: Decimal
+    waived: int = 0
+    baselined: int = 0
 
 
 class ClaimSummary(FrozenModel):
@@ -104,6 +107,35 @@ class Totals(FrozenModel):
     patient_months: int
     at_risk: Decimal
     opportunity: Decimal
+    #: Findings covered by a waiver in force / accepted by the baseline (still in findings).
+    waived: int = 0
+    baselined: int = 0
+    #: Findings whose waiver has expired: they count and gate again.
+    waiver_expired: int = 0
+
+
+class UnusedWaiver(FrozenModel):
+    """A waiver that matched no finding of a check that ran (clean the waivers file up)."""
+
+    waiver_id: str
+    check_id: str
+    scope: str
+    expires: date
+    expired: bool
+    message: str
+
+
+class StaleBaselineEntry(FrozenModel):
+    """A baseline entry (or part of its count) that no longer occurs (shrink the baseline)."""
+
+    check_id: str
+    patient_id: str | None
+    month: str | None
+    code: str | None
+    variant: str | None
+    field: str | None
+    missing: int
+    message: str
 
 
 class ComparisonRow(FrozenModel):
@@ -143,3 +175,5 @@ class AuditResult(FrozenModel):
     notes: tuple[str, ...]
     totals: Totals
     comparison: ModelComparison | None = None
+    unused_waivers: tuple[UnusedWaiver, ...] = ()
+    stale_baseline: tuple[StaleBaselineEntry, ...] = ()

@@ -20,10 +20,11 @@ The result does not depend on the order of the time log (entries are sorted firs
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from bhi_audit.checkapi import Problem
 from bhi_audit.codes import GENERAL_BHI
 from bhi_audit.context import Batch, BilledLine, PatientMonth
 from bhi_audit.models import Program, Role, TimeEntry
@@ -45,11 +46,20 @@ class Tally:
     program: Program
     counted: tuple[tuple[TimeEntry, int], ...]
     excluded: tuple[Exclusion, ...]
+    #: Counted entries whose staff role could not be checked because the input has no staff
+    #: records (they might be, say, psychiatric-consultant time).
+    unverified: tuple[TimeEntry, ...] = ()
 
     @property
     def minutes(self) -> int:
         """Countable minutes."""
         return sum(minutes for _, minutes in self.counted)
+
+    @property
+    def verified_minutes(self) -> int:
+        """Countable minutes whose staff role was checked (all of them when staff is given)."""
+        unverified = {e.entry_id for e in self.unverified}
+        return sum(minutes for e, minutes in self.counted if e.entry_id not in unverified)
 
     @property
     def logged(self) -> int:
@@ -149,18 +159,18 @@ def tally_minutes(
             key = (entry.staff_id, entry.date)
             free = _uncovered(clock, other_busy[key])
             fresh = _uncovered_spans(free, own_busy[key])
-            minutes = min(logged, sum(end - start for start, end in fresh))
+            minutes = min(logged, _length(fresh))
             own_busy[key].append(clock)
-            lost_other = _length([clock]) - _length(free)
-            if lost_other:
-                excluded.append(
-                    Exclusion(entry, min(lost_other, logged), "overlaps another program's time")
-                )
-            lost_own = logged - minutes - min(lost_other, logged)
-            if lost_own > 0:
-                excluded.append(Exclusion(entry, lost_own, "overlaps a time entry already counted"))
+            excluded.extend(_split_lost(entry, logged - minutes, clock, free, fresh))
         counted.append((entry, minutes))
-    return Tally(program=program, counted=tuple(counted), excluded=tuple(excluded))
+    unverified = tuple(
+        entry
+        for entry, _ in counted
+        if not own_time_only and entry.staff_id != practitioner and not batch.provided("staff")
+    )
+    return Tally(
+        program=program, counted=tuple(counted), excluded=tuple(excluded), unverified=unverified
+    )
 
 
 def _entry_reason(
@@ -176,6 +186,31 @@ def _entry_reason(
     if entry.billed_service:
         return f"belongs to separately billed {entry.billed_service}"
     return _role_reason(entry, program, batch, practitioner, own)
+
+
+def _split_lost(
+    entry: TimeEntry,
+    lost: int,
+    clock: tuple[int, int],
+    free: list[tuple[int, int]],
+    fresh: list[tuple[int, int]],
+) -> Iterator[Exclusion]:
+    """Explain the ``lost`` minutes of a clocked entry, each minute once.
+
+    NOTE: ``minutes`` may disagree with the clock times. Lost minutes are put first on the
+    overlap with another program, then on the overlap with this program's counted entries,
+    and any rest on minutes logged beyond the clock span.
+    """
+    span = _length([clock])
+    for reason, most in (
+        ("overlaps another program's time", span - _length(free)),
+        ("overlaps a time entry already counted", _length(free) - _length(fresh)),
+        (f"more minutes than its clock times ({span} min)", lost),
+    ):
+        part = min(lost, most)
+        if part > 0:
+            yield Exclusion(entry, part, reason)
+            lost -= part
 
 
 def _length(spans: Iterable[tuple[int, int]]) -> int:
@@ -219,4 +254,26 @@ def tally_for(month: PatientMonth, billed: BilledLine) -> Tally:
         month.batch,
         practitioner=billed.billing_practitioner,
         own_time_only=code == "G0323",
+    )
+
+
+def unverified_roles(billed: BilledLine, tally: Tally, required: int | None) -> Problem:
+    """The unverifiable finding for a month that passes only on time by unchecked roles.
+
+    Without staff records a time entry's role cannot be checked, so its minutes are counted
+    in good faith; when the month reaches its threshold only thanks to them, the result is
+    "not verifiable", never a silent pass.
+    """
+    need = f" (< {required} required)" if required is not None else ""
+    return Problem(
+        message=(
+            f"{billed.code} minutes not verifiable: {tally.minutes} min counted, of which "
+            f"{tally.verified_minutes} by the billing practitioner{need}; the roles of the "
+            "others need staff records"
+        ),
+        record=billed.line,
+        field="minutes",
+        evidence=(billed.line, *tally.unverified),
+        unverifiable=True,
+        facts={"countable_minutes": tally.minutes, "verified_minutes": tally.verified_minutes},
     )

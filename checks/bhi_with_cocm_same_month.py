@@ -2,12 +2,15 @@
 
 Why: one practitioner must choose CoCM or general BHI for a beneficiary's month; billing both
 is recouped. CMS is silent on two different practitioners splitting the month, but every
-secondary source reads the rule at patient level, so that case is an audit-risk warning.
-Source: rulebook §3.13a-b2, §4.1, D4 and §9 BHI-EXCL-001; [S-FR17] (81 FR 80170); [S-AAFP];
-[S-BCBSM].
+secondary source reads the rule at patient level, so that case is an audit-risk warning. From
+2026 the APCM add-ons are the same two models billed beside APCM (G0570 mirrors 99484; G0568
+and G0569 mirror 99492 and 99493), so G0570 is general BHI and G0568/G0569 are CoCM here.
+Source: rulebook §3.13a-b2, §4.1, §1.9, D4 and §9 BHI-EXCL-001; [S-FR17] (81 FR 80170);
+[S-AAFP]; [S-BCBSM].
 Passes: P6 2026-03, 99493 only; or 99484 in 2026-03 and 99493 in 2026-04.
 Fails: P6 2026-03, 99484 and 99493 by the same billing practitioner (error); by different
-billing practitioners (warning). The 99484 line is flagged.
+billing practitioners (warning); G0570 and G0569 by the APCM practitioner (error). The
+general-BHI line is flagged.
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ NAME = "bhi-with-cocm-same-month"
 SCOPE = "patient_month"
 DEFAULT_SEVERITY = "error"
 SEVERITIES = {"same-practitioner": "error", "different-practitioner": "warning"}
-CODES = frozenset({"99484"})
+CODES = frozenset({"99484", "G0570"})
+#: CoCM codes, stand-alone and APCM add-on.
+COCM_CODES = COCM | {"G0568", "G0569"}
 
 
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:
-    """One problem per 99484 line that shares its month with a CoCM line."""
-    cocm = month.lines_with(COCM)
+    """One problem per 99484/G0570 line that shares its month with a CoCM line."""
+    cocm = month.lines_with(COCM_CODES)
     if not cocm:
         return
     for billed in month.lines_with(CODES):
@@ -36,12 +41,15 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
         others = same or list(cocm)
         codes = "/".join(sorted({b.code for b in others}))
         if same:
-            message = f"99484 billed with CoCM ({codes}) in {month.month} by the same practitioner"
+            message = (
+                f"{billed.code} billed with CoCM ({codes}) in {month.month} by the same "
+                "practitioner"
+            )
         else:
             who = ", ".join(sorted({str(b.billing_practitioner) for b in cocm}))
             message = (
-                f"99484 billed with CoCM ({codes}) in {month.month}; CoCM billed by another "
-                f"practitioner ({who})"
+                f"{billed.code} billed with CoCM ({codes}) in {month.month}; CoCM billed by "
+                f"another practitioner ({who})"
             )
         yield Problem(
             message=message,

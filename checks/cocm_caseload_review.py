@@ -62,11 +62,7 @@ def check(month: PatientMonth, options: Options) -> Iterator[Problem]:
     if options.review_window_days is not None:
         start = min(start, month.month.last_day - timedelta(days=options.review_window_days))
     end = month.month.last_day
-    all_reviews: list[CaseloadReview] = list(month.batch.bundle.of(CaseloadReview))
-    mine = sorted(
-        (r for r in all_reviews if month.patient_id in r.patients_reviewed),
-        key=lambda r: (r.date, r.review_id),
-    )
+    mine: tuple[CaseloadReview, ...] = month.batch.reviews_of(month.patient_id)
     if any(start <= r.date <= end for r in mine):
         return
     episode = episode_of(month.records, month.month)

@@ -35,7 +35,8 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
             continue
         first_line = lines[0].line
         entries = [e for e in month.entries_for(program) if e.date is not None]
-        first_day = min([b.date_of_service for b in lines] + [e.date for e in entries])  # type: ignore[misc]
+        entry_days = [e.date for e in entries if e.date is not None]
+        first_day = min([b.date_of_service for b in lines] + entry_days)
         first_entries = tuple(e for e in entries if e.date == first_day)
         if not month.batch.provided("consents"):
             yield Problem(
@@ -62,8 +63,9 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
                 )
                 facts["consent_date"] = later[0].date_obtained.isoformat()
             else:
+                when = "on the day of" if revoked[-1].revoked_on == first_day else "before"
                 message = (
-                    f"{program.value} consent revoked on {revoked[0].revoked_on}, before the "
+                    f"{program.value} consent revoked on {revoked[-1].revoked_on}, {when} the "
                     f"first service of the month ({first_day})"
                 )
         yield Problem(

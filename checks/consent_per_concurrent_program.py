@@ -29,12 +29,19 @@ CONSENTED = (Program.CCM, Program.PCM, Program.APCM, Program.RPM, Program.RTM)
 
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:
     """One problem per companion program billed this month without a consent of its own."""
-    if not month.batch.provided("consents"):
-        return  # BHI-CONS-001 reports consent as not verifiable
     behavioral = sorted({program_of(b.code).value for b in month.lines_with(CODES)})  # type: ignore[union-attr]
     for program in CONSENTED:
         lines = [b for b in month.lines if program_of(b.code) is program]
         if not lines:
+            continue
+        if not month.batch.provided("consents"):
+            # NOTE: never a silent pass: the companion's consent cannot be checked either.
+            yield Problem(
+                message=f"{program.value} consent not verifiable: no consent records in the input",
+                record=lines[0].line,
+                field="consent",
+                unverifiable=True,
+            )
             continue
         last_day = max(b.date_of_service for b in lines)
         consents = month.consents_for(program)

@@ -21,7 +21,7 @@ from itertools import combinations
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import BEHAVIORAL_PROGRAMS, COCM_ALL, GENERAL_BHI, program_of
 from bhi_audit.context import PatientMonth
-from bhi_audit.models import TimeEntry
+from bhi_audit.models import ClaimLine, Program, TimeEntry
 
 ID = "BHI-TIME-007"
 NAME = "minutes-counted-twice"
@@ -40,25 +40,47 @@ def _span(entry: TimeEntry) -> tuple[int, int] | None:
     )
 
 
+def _behavioral_line(
+    month: PatientMonth, programs: set[Program], behavioral: set[Program]
+) -> ClaimLine:
+    """The BHI/CoCM line whose month the doubly counted minutes were counted toward."""
+    wanted = programs & behavioral
+    return next(b.line for b in month.lines_with(CODES) if program_of(b.code) in wanted)
+
+
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:
-    """One problem per entry or pair of entries whose minutes count toward two billed programs."""
+    """One problem per entry or pair of entries whose minutes count toward two billed programs.
+
+    Each problem points at the BHI/CoCM line the minutes were counted toward (the claim that
+    would be recouped), with the time entries as evidence.
+    """
     billed = {program_of(b.code) for b in month.lines} - {None}
-    behavioral = billed & BEHAVIORAL_PROGRAMS
+    behavioral: set[Program] = billed & BEHAVIORAL_PROGRAMS  # type: ignore[assignment]
     others = billed - BEHAVIORAL_PROGRAMS
     if not behavioral or not others:
+        return
+    if not month.batch.provided("time_entries"):
+        names = "+".join(sorted(p.value for p in billed))  # type: ignore[union-attr]
+        yield Problem(
+            message=f"double counting between {names} not verifiable: no time log in the input",
+            record=month.lines_with(CODES)[0].line,
+            field="minutes",
+            unverifiable=True,
+        )
         return
     entries = sorted(month.time_entries, key=lambda e: e.entry_id)
     for entry in entries:
         programs = set(entry.program)
         if programs & behavioral and programs & others:
             names = "+".join(sorted(p.value for p in programs & billed))
+            line = _behavioral_line(month, programs, behavioral)
             yield Problem(
                 message=(
                     f"time entry {entry.entry_id}: {entry.duration or 0} min counted toward {names}"
                 ),
-                record=entry,
-                field="program",
-                evidence=(entry,),
+                record=line,
+                field="minutes",
+                evidence=(line, entry),
                 facts={"minutes": entry.duration, "programs": names},
             )
     for first, second in combinations(entries, 2):
@@ -67,6 +89,7 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
         a, b = set(first.program), set(second.program)
         if not ((a & behavioral and b & others) or (b & behavioral and a & others)):
             continue
+        line = _behavioral_line(month, a | b, behavioral)
         span_a, span_b = _span(first), _span(second)
         names = f"{'+'.join(sorted(p.value for p in a))} and {'+'.join(sorted(p.value for p in b))}"
         if span_a and span_b:
@@ -77,9 +100,9 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
                         f"time entries {first.entry_id} and {second.entry_id} ({names}) by "
                         f"{first.staff_id} overlap by {overlap} min on {first.date}"
                     ),
-                    record=second,
-                    field="start_time",
-                    evidence=(first, second),
+                    record=line,
+                    field="minutes",
+                    evidence=(line, first, second),
                     facts={"overlap_minutes": overlap},
                 )
         elif (
@@ -93,9 +116,9 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
                     f"{first.staff_id} on {first.date}: same {first.duration} min and description, "
                     "probably the same minutes logged twice"
                 ),
-                record=second,
-                field="program",
-                evidence=(first, second),
+                record=line,
+                field="minutes",
+                evidence=(line, first, second),
                 variant="probable-duplicate",
                 facts={"minutes": first.duration},
             )

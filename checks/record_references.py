@@ -15,7 +15,7 @@ with no lines (errors); time entry T9 by unknown staff S99 (warning).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from bhi_audit.checkapi import Problem
 from bhi_audit.context import Batch
@@ -39,8 +39,20 @@ SCOPE = "batch"
 DEFAULT_SEVERITY = "error"
 SEVERITIES = {"claim": "error", "documentation": "warning"}
 
+#: How messages name one record of each documentation kind.
+_RECORD_NOUN = {
+    TimeEntry.KIND: "time entry",
+    Consent.KIND: "consent",
+    Assessment.KIND: "assessment",
+    CarePlan.KIND: "care plan",
+    Visit.KIND: "visit",
+    RegistryEnrollment.KIND: "registry enrollment",
+    Episode.KIND: "episode",
+    CaseloadReview.KIND: "caseload review",
+}
 
-def _unknown(batch: Batch, kind: str, value: str | None, known: dict[str, object]) -> bool:
+
+def _unknown(batch: Batch, kind: str, value: str | None, known: Mapping[str, object]) -> bool:
     return value is not None and batch.provided(kind) and value not in known
 
 
@@ -109,7 +121,7 @@ def _claim_problems(batch: Batch, claim: Claim, with_lines: set[str]) -> Iterato
 
 def _doc_problem(record: Record, field: str, what: str) -> Problem:
     return Problem(
-        message=f"{record.KIND.rstrip('s').replace('_', ' ')} {record.record_id}: {what}",
+        message=f"{_RECORD_NOUN.get(record.KIND, record.KIND)} {record.record_id}: {what}",
         record=record,
         field=field,
         variant="documentation",

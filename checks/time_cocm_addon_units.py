@@ -18,7 +18,7 @@ from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM_ADDON, COCM_INITIAL, COCM_SUBSEQUENT
 from bhi_audit.context import PatientMonth
 from bhi_audit.policy import thresholds_for
-from bhi_audit.timecount import tally_for
+from bhi_audit.timecount import tally_for, unverified_roles
 
 ID = "BHI-TIME-003"
 NAME = "cocm-addon-units-supported"
@@ -48,6 +48,8 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
     supported = thresholds.addon_units_supported(tally.minutes, initial)
     billed_units = sum(b.line.units for b in addons)
     if billed_units <= supported:
+        if billed_units > thresholds.addon_units_supported(tally.verified_minutes, initial):
+            yield unverified_roles(addons[-1], tally, None)
         return
     base_minutes = thresholds.cocm_initial_base if initial else thresholds.cocm_subsequent_base
     next_needed = (

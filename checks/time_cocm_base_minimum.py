@@ -20,7 +20,7 @@ from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM_INITIAL, COCM_SUBSEQUENT
 from bhi_audit.context import PatientMonth
 from bhi_audit.policy import thresholds_for
-from bhi_audit.timecount import tally_for
+from bhi_audit.timecount import tally_for, unverified_roles
 
 ID = "BHI-TIME-002"
 NAME = "cocm-base-minimum-minutes"
@@ -47,6 +47,8 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
         )
         tally = tally_for(month, billed)
         if tally.minutes >= required:
+            if tally.verified_minutes < required:
+                yield unverified_roles(billed, tally, required)
             continue
         kind = "CoCM initial month" if initial else "CoCM subsequent month"
         yield Problem(

@@ -20,7 +20,7 @@ from bhi_audit.checkapi import Problem
 from bhi_audit.codes import GENERAL_BHI_TIMED
 from bhi_audit.context import PatientMonth
 from bhi_audit.policy import thresholds_for
-from bhi_audit.timecount import tally_for
+from bhi_audit.timecount import tally_for, unverified_roles
 
 ID = "BHI-TIME-001"
 NAME = "general-bhi-minimum-minutes"
@@ -43,6 +43,8 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
         required = thresholds_for(billed.date_of_service).general_bhi_minutes
         tally = tally_for(month, billed)
         if tally.minutes >= required:
+            if tally.verified_minutes < required:
+                yield unverified_roles(billed, tally, required)
             continue
         yield Problem(
             message=(

@@ -145,3 +145,133 @@ def line_price(code: str, day: date, units: int) -> Decimal | None:
     """Non-facility national amount for ``units`` of ``code`` (rulebook §6.3: RHC/FQHC too)."""
     price = unit_price(code, day)
     return None if price is None else price * units
+
+
+# --------------------------------------------------------------------------- effective-dated
+# Code validity windows and exclusivity pairs are not yearly values: each entry carries its own
+# first and last date of service. They live in ``code_validity.toml`` and ``exclusivity.toml``
+# beside the yearly files (see docs/policy-data.md).
+
+
+class _Dated(BaseModel):
+    """A rule in force for dates of service ``valid_from..valid_to`` (either bound optional)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    valid_from: date | None = None
+    valid_to: date | None = None
+    source: str
+
+    def in_force(self, day: date) -> bool:
+        """Whether the rule applies to a date of service."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class PractitionerWindow(_Dated):
+    """A later (or earlier-ending) window for some billing practitioner types."""
+
+    types: list[str] = Field(min_length=1)
+
+
+class CodeWindow(_Dated):
+    """When a family of codes may be billed (rulebook §1, §9 BHI-CODE-001)."""
+
+    codes: list[str] = Field(min_length=1)
+    warn_from: date | None = None
+    warn_note: str = "end date disputed"
+    rhc_fqhc_only: bool = False
+    practitioner: list[PractitionerWindow] = Field(default_factory=list)
+
+    def in_warning_span(self, day: date) -> bool:
+        """Whether ``day`` falls in the disputed span that ends the window (D5)."""
+        return self.warn_from is not None and self.warn_from <= day and self.in_force(day)
+
+    def practitioner_window(self, practitioner_type: str) -> PractitionerWindow | None:
+        """The narrower window that applies to a billing practitioner type, if any."""
+        return next((w for w in self.practitioner if practitioner_type in w.types), None)
+
+
+class RhcTransition(BaseModel):
+    """When RHCs/FQHCs moved from a bundled G-code to the individual codes (rulebook §1.7)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    service: str
+    rhc_code: str
+    individual_codes: list[str] = Field(min_length=1)
+    individual_from: date
+    source: str
+
+
+class CodeValidity(BaseModel):
+    """The whole ``code_validity.toml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    window: list[CodeWindow]
+    rhc_transition: list[RhcTransition]
+
+
+class ExclusivePair(_Dated):
+    """Codes that may not share a patient-month with other codes (rulebook §4)."""
+
+    check: str
+    flagged: list[str] = Field(min_length=1)
+    with_: list[str] = Field(min_length=1, alias="with")
+    practitioner: str = Field(pattern=r"^(same|other|any)$")
+
+    def applies_between(self, first: str | None, second: str | None) -> bool:
+        """Whether two billing practitioners' lines fall under this pair."""
+        if self.practitioner == "same":
+            return first == second
+        if self.practitioner == "other":
+            return first != second
+        return True
+
+
+class Exclusivity(BaseModel):
+    """The whole ``exclusivity.toml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pair: list[ExclusivePair]
+
+
+def _read_data(name: str) -> dict[str, object]:
+    return tomllib.loads(resources.files(__package__).joinpath(name).read_text("utf-8"))
+
+
+@cache
+def code_validity() -> CodeValidity:
+    """Code validity windows and RHC/FQHC transitions (``code_validity.toml``)."""
+    return CodeValidity.model_validate(_read_data("code_validity.toml"))
+
+
+def code_window(code: str) -> CodeWindow | None:
+    """The validity window of ``code``, or None when the data sets no bounds for it."""
+    return next((w for w in code_validity().window if code in w.codes), None)
+
+
+def rhc_transition_for(code: str) -> RhcTransition | None:
+    """The RHC/FQHC transition that ``code`` belongs to (as bundled or individual code)."""
+    return next(
+        (
+            t
+            for t in code_validity().rhc_transition
+            if code == t.rhc_code or code in t.individual_codes
+        ),
+        None,
+    )
+
+
+@cache
+def exclusivity() -> Exclusivity:
+    """Month-level exclusivity pairs (``exclusivity.toml``)."""
+    return Exclusivity.model_validate(_read_data("exclusivity.toml"))
+
+
+def exclusions(check_id: str) -> tuple[ExclusivePair, ...]:
+    """The exclusivity pairs a check reports, in file order."""
+    return tuple(p for p in exclusivity().pair if p.check == check_id)

@@ -1,0 +1,59 @@
+"""ICD-10-CM facts for the diagnosis checks: billable (leaf) codes, chapter 5, dx pointers.
+
+Why a maintained code set: whether ``F32`` or ``F32.A`` is a billable code changes with each
+fiscal-year release; a hand-written list goes stale. ``simple-icd-10-cm`` ships the CDC tabular
+(April 2026 release in 1.5.0) offline. It takes about two seconds to import, so it is imported
+on first use only, never when the tool starts.
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import cache
+from types import ModuleType
+
+from bhi_audit.models import Claim, ClaimLine
+
+#: The ICD-10-CM release the installed code set carries (reported in messages).
+CODE_SET = "simple-icd-10-cm"
+
+
+@cache
+def _icd() -> ModuleType:
+    # NOTE: the package reads its data with importlib.resources.read_text, which Python 3.11+
+    # deprecates; the warning is the library's, not ours, and must not fail a strict run.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm
+
+    module: ModuleType = simple_icd_10_cm
+    return module
+
+
+@cache
+def billable_status(code: str) -> str:
+    """``"billable"``, ``"header"`` (a category/subcategory with children) or ``"unknown"``."""
+    icd = _icd()
+    if not icd.is_valid_item(code):
+        return "unknown"
+    if icd.is_leaf(code):
+        return "billable"  # NOTE: F99 is both a one-category block and a billable category
+    if icd.is_category_or_subcategory(code) or icd.is_extended_subcategory(code):
+        return "header"
+    return "unknown"  # a chapter or block range such as F01-F09
+
+
+def in_chapter_5(code: str) -> bool:
+    """Whether ``code`` lies in ICD-10-CM F01-F99 (mental, behavioral, neurodevelopmental)."""
+    return code[0] == "F" and code[1:3].isdigit() and "01" <= code[1:3] <= "99"
+
+
+def pointed_diagnoses(line: ClaimLine, claim: Claim) -> tuple[list[str], list[int]]:
+    """The claim's diagnoses the line points to, and pointers that point past the list."""
+    codes, broken = [], []
+    for pointer in line.diagnosis_pointers:
+        if pointer <= len(claim.diagnoses):
+            codes.append(claim.diagnoses[pointer - 1])
+        else:
+            broken.append(pointer)
+    return codes, broken

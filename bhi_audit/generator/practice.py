@@ -1,0 +1,243 @@
+"""A clean synthetic practice, patient by patient: the ground the defect injector works on.
+
+Why clean by construction: the generator's promise is "every injected defect is found, and no
+error where none was injected". So every clean patient-month here satisfies the whole rulebook:
+consent (all elements) before the first service, an initiating visit in the year before, time
+logged by the right staff on distinct clock times, codes on the §2.4 ladder, weekly caseload
+reviews, registry enrollment, rating scales that improve, care plans reviewed, POS 11, a
+behavioral diagnosis pointed to by every BHI/CoCM line.
+
+Each patient is drawn from its own seeded random stream (seed + patient id), so a patient's
+records do not depend on how many other patients there are, and the same seed gives the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bhi_audit.months import Month
+
+Row = dict[str, Any]
+Emit = Callable[[str, Row], None]
+
+FIRST = [
+    "Alder",
+    "Briar",
+    "Cedar",
+    "Dune",
+    "Ember",
+    "Fennel",
+    "Garnet",
+    "Heath",
+    "Iris",
+    "Juniper",
+    "Kestrel",
+    "Larch",
+    "Moss",
+    "Nettle",
+    "Onyx",
+    "Pike",
+    "Quill",
+    "Rowan",
+    "Sorrel",
+    "Thistle",
+    "Umber",
+    "Vale",
+    "Willow",
+    "Yarrow",
+    "Zinnia",
+    "Aster",
+    "Bramble",
+    "Clover",
+    "Dell",
+    "Fern",
+]
+LAST = [
+    "Testwood",
+    "Samplefield",
+    "Mockridge",
+    "Fakeley",
+    "Placeholm",
+    "Dummerton",
+    "Notreal",
+    "Synthby",
+    "Madeupson",
+    "Fictor",
+]
+ELEMENTS = "cost_sharing;consult_specialists;right_to_stop;one_practitioner"
+CHARGE = {
+    "99484": 75,
+    "99492": 190,
+    "99493": 170,
+    "99494": 80,
+    "G2214": 80,
+    "G0323": 75,
+    "99490": 85,
+}
+
+
+def npi_with_check_digit(base9: str) -> str:
+    """A made-up NPI: nine digits plus the Luhn check digit over 80840 + base."""
+    total = 0
+    for i, char in enumerate(reversed("80840" + base9)):
+        digit = int(char)
+        if i % 2 == 0:
+            digit = digit * 2 - 9 if digit * 2 > 9 else digit * 2
+        total += digit
+    return base9 + str((10 - total % 10) % 10)
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Staff sized to the practice."""
+
+    practitioners: tuple[str, ...]
+    bhcms: tuple[str, ...]
+    clinical: tuple[str, ...]
+    consultants: tuple[str, ...]
+    social_workers: tuple[str, ...]
+
+    @classmethod
+    def for_patients(cls, patients: int) -> Roster:
+        """About one practitioner per 400 patients, one care manager per 150, and so on."""
+
+        def ids(prefix: str, count: int) -> tuple[str, ...]:
+            return tuple(f"{prefix}{i:03d}" for i in range(1, max(1, count) + 1))
+
+        return cls(
+            practitioners=ids("DR", patients // 400 + 1),
+            bhcms=ids("CM", patients // 150 + 1),
+            clinical=ids("RN", patients // 300 + 1),
+            consultants=ids("PSY", patients // 2000 + 1),
+            social_workers=ids("SW", patients // 1000 + 1),
+        )
+
+    def rows(self) -> list[Row]:
+        """The staff records."""
+        rows: list[Row] = []
+        groups = (
+            (self.practitioners, "billing_practitioner", "physician", "MD", {}),
+            (self.bhcms, "bhcm", "other", "LCSW", {"bh_training": "true"}),
+            (self.clinical, "clinical_staff", "other", "RN", {}),
+            (
+                self.consultants,
+                "psychiatric_consultant",
+                "physician",
+                "MD, psychiatry",
+                {"full_psych_prescriber": "true", "psychiatry_trained": "true"},
+            ),
+            (
+                self.social_workers,
+                "billing_practitioner",
+                "clinical_social_worker",
+                "LCSW",
+                {"bh_training": "true"},
+            ),
+        )
+        serial = 100000000
+        for staff_ids, role, ptype, credential, extra in groups:
+            for staff_id in staff_ids:
+                serial += 1
+                number = role == "billing_practitioner" or role == "psychiatric_consultant"
+                rows.append(
+                    {
+                        "staff_id": staff_id,
+                        "name": f"{FIRST[serial % len(FIRST)]} {LAST[serial % len(LAST)]}",
+                        "npi": npi_with_check_digit(str(serial)) if number else "",
+                        "roles": role,
+                        "practitioner_type": ptype,
+                        "credential": credential,
+                        "group_id": "G-MAIN",
+                        "active_from": "2015-01-01",
+                        **extra,
+                    }
+                )
+        return rows
+
+
+@dataclass
+class MonthPlan:
+    """What happens for one patient in one month (before any defect)."""
+
+    month: Month
+    program: str  # "BHI", "COCM", "G0323", "BHI+CCM"
+    minutes: int
+    initial: bool = False
+    ccm_minutes: int = 0
+    score: int = 10
+
+
+@dataclass
+class PatientPlan:
+    """One patient's whole timeline, drawn from its own random stream."""
+
+    patient_id: str
+    index: int
+    program: str
+    practitioner: str
+    staff: str  # the care manager, nurse or social worker who logs the time
+    consultant: str
+    months: list[MonthPlan] = field(default_factory=list)
+
+
+def month_minutes(rng: random.Random, program: str, initial: bool) -> int:
+    """Minutes on the §2.4 ladder, away from every boundary so clean months stay clean."""
+    if program == "COCM":
+        return rng.choice(
+            [rng.randint(40, 80), rng.randint(90, 110)]
+            if initial
+            else [rng.randint(35, 70), rng.randint(80, 100)]
+        )
+    return rng.randint(22, 45)
+
+
+def plan_patient(seed: int, index: int, months: list[Month], roster: Roster) -> PatientPlan:
+    """Draw a patient's program, team and active months."""
+    rng = random.Random(f"{seed}:{index}")
+    pid = f"P{index:06d}"
+    roll = rng.random()
+    program = (
+        "COCM" if roll < 0.45 else "BHI" if roll < 0.78 else "BHI+CCM" if roll < 0.95 else "G0323"
+    )
+    if program == "G0323":
+        practitioner = rng.choice(roster.social_workers)
+        staff = practitioner
+    else:
+        practitioner = rng.choice(roster.practitioners)
+        staff = rng.choice(roster.bhcms if program == "COCM" else roster.clinical)
+    plan = PatientPlan(pid, index, program, practitioner, staff, rng.choice(roster.consultants))
+    start = rng.randrange(len(months))
+    length = rng.randint(1, len(months) - start)
+    active = list(range(start, start + length))
+    if program == "COCM" and start + length + 6 < len(months) and rng.random() < 0.5:
+        restart = start + length + 6 + rng.randrange(len(months) - start - length - 6)
+        active += list(range(restart, len(months)))  # lapse of >= 6 months, new episode
+    score = rng.randint(15, 22)
+    previous = None
+    for i in active:
+        initial = program == "COCM" and (previous is None or i - previous - 1 >= 6)
+        plan.months.append(
+            MonthPlan(
+                month=months[i],
+                program=program,
+                minutes=month_minutes(rng, program, initial),
+                initial=initial,
+                ccm_minutes=rng.randint(22, 40) if program == "BHI+CCM" else 0,
+                score=score,
+            )
+        )
+        score = max(3, score - rng.randint(2, 4))
+        previous = i
+    return plan
+
+
+def cocm_codes(minutes: int, initial: bool) -> list[tuple[str, int]]:
+    """The codes the §2.4 ladder gives for a CoCM month."""
+    base, first = (70, "99492") if initial else (60, "99493")
+    extra = minutes - base - 16
+    units = 0 if extra < 0 else extra // 30 + 1
+    return [(first, 1)] + ([("99494", units)] if units else [])

@@ -1,0 +1,46 @@
+"""99494 is billed only with 99492 or 99493 from the same practitioner in the same month.
+
+Why: 99494 is an add-on for each further 30 minutes of CoCM beyond the base code; without the
+practitioner's own 99492/99493 for that month (G2214 is not a base for it) the add-on has no
+primary service and is denied — OIG found add-ons paid on unsupported primaries.
+Source: rulebook §1.4, §2.6, §4.3, §4.12, §7.2 and §9 BHI-EXCL-004; [S-BCBSND]; [S-AAFP];
+[S-OIG21].
+Passes: P1 2026-03, 99493 and 99494 billed by D1.
+Fails: P1 2026-03, 99494 alone; 99494 with G2214; 99494 by D1 with 99493 billed by D2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bhi_audit.checkapi import Problem
+from bhi_audit.codes import COCM_ADDON, COCM_BASE
+from bhi_audit.context import PatientMonth
+
+ID = "BHI-EXCL-004"
+NAME = "cocm-addon-without-base"
+SCOPE = "patient_month"
+DEFAULT_SEVERITY = "error"
+CODES = frozenset({COCM_ADDON})
+
+
+def check(month: PatientMonth, options: None) -> Iterator[Problem]:
+    """One problem per 99494 line with no base code from its practitioner this month."""
+    bases = month.lines_with(COCM_BASE)
+    for billed in month.lines_with(CODES):
+        if any(b.billing_practitioner == billed.billing_practitioner for b in bases):
+            continue
+        if bases:
+            who = ", ".join(sorted({f"{b.code} by {b.billing_practitioner}" for b in bases}))
+            detail = f"base billed by another practitioner only ({who})"
+        elif month.lines_with({"G2214"}):
+            detail = "G2214 is not a base code for 99494"
+        else:
+            detail = "no 99492/99493 billed this month"
+        yield Problem(
+            message=f"99494 without 99492/99493 from {billed.billing_practitioner} in "
+            f"{month.month}: {detail}",
+            record=billed.line,
+            field="code",
+            evidence=(billed.line, *(b.line for b in bases)),
+        )

@@ -1,0 +1,58 @@
+"""BHI-PRAC-001 (billing-practitioner-type) on synthetic bundles read by the real loader.
+
+Requirement: The billing practitioner's type may bill the code, and CoCM is not billed by the
+care team.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checks import billing_practitioner_type
+
+from conftest import run_audit
+
+FIXTURES = Path(__file__).parent / "fixtures" / "billing_practitioner_type"
+
+E, W, U = "error", "warning", "unverifiable"
+#: fixture -> sorted (claim, line, variant, severity or "unverifiable") of every finding
+CASES = [
+    ("pass_allowed_types", []),
+    ("fail_type_not_allowed", [("C1", 1, "type-not-allowed", E), ("C2", 1, "type-not-allowed", E)]),
+    (
+        "fail_care_team_bills_cocm",
+        [
+            ("C1", 1, "care-team-role", E),
+            ("C2", 1, "care-team-role", E),
+            ("C3", 1, "care-team-role", E),
+        ],
+    ),
+    ("unverifiable_roster_or_type_missing", [("C1", 1, None, U), ("C2", 1, None, U)]),
+]
+
+
+def finding_keys(result):
+    keys = [
+        (
+            f.claim_id,
+            f.line_number,
+            f.variant,
+            "unverifiable" if f.outcome.value == "unverifiable" else f.severity.value,
+        )
+        for f in result.findings
+    ]
+    return sorted(keys, key=str)
+
+
+@pytest.mark.parametrize(("fixture", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_billing_practitioner_type(fixture, expected):
+    result = run_audit(FIXTURES / f"{fixture}.json", select=[billing_practitioner_type.ID])
+    assert finding_keys(result) == sorted(expected, key=str)
+    assert {f.check_id for f in result.findings} <= {billing_practitioner_type.ID}
+    assert not result.rejected
+
+
+def test_every_fixture_is_a_case():
+    assert sorted(p.stem for p in FIXTURES.glob("*.json")) == sorted(c[0] for c in CASES)

@@ -1,0 +1,58 @@
+"""BHI-POS-001 (telehealth-place-of-service) on synthetic bundles read by the real loader.
+
+Requirement: BHI, CoCM and care-management lines are not billed as telehealth (POS 02/10,
+95/93/FQ).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from checks import telehealth_place_of_service
+
+from conftest import run_audit
+
+FIXTURES = Path(__file__).parent / "fixtures" / "telehealth_place_of_service"
+
+E, W, U = "error", "warning", "unverifiable"
+#: fixture -> sorted (claim, line, variant, severity or "unverifiable") of every finding
+CASES = [
+    ("pass_office_place_of_service", []),
+    (
+        "fail_telehealth_coding",
+        [
+            ("C1", 1, "care-management", W),
+            ("C2", 1, "care-management", W),
+            ("C3", 1, "dmht", E),
+            ("C4", 1, "care-management", W),
+            ("C5", 1, "dmht", E),
+        ],
+    ),
+]
+
+
+def finding_keys(result):
+    keys = [
+        (
+            f.claim_id,
+            f.line_number,
+            f.variant,
+            "unverifiable" if f.outcome.value == "unverifiable" else f.severity.value,
+        )
+        for f in result.findings
+    ]
+    return sorted(keys, key=str)
+
+
+@pytest.mark.parametrize(("fixture", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_telehealth_place_of_service(fixture, expected):
+    result = run_audit(FIXTURES / f"{fixture}.json", select=[telehealth_place_of_service.ID])
+    assert finding_keys(result) == sorted(expected, key=str)
+    assert {f.check_id for f in result.findings} <= {telehealth_place_of_service.ID}
+    assert not result.rejected
+
+
+def test_every_fixture_is_a_case():
+    assert sorted(p.stem for p in FIXTURES.glob("*.json")) == sorted(c[0] for c in CASES)

@@ -1,0 +1,61 @@
+"""BHI-TIME-002: 99492 needs 36 and 99493 31 countable CoCM minutes in the month."""
+
+from __future__ import annotations
+
+import pytest
+from checkcases import audit_fixture, case_ids, fixture_names, observed
+
+from checks import time_cocm_base_minimum as check
+
+ID = check.ID
+FAIL = {("C1", 1, ID, "violation")}
+
+CASES = [
+    ("pass_99492_36_min.json", set()),
+    ("fail_99492_35_min.json", FAIL),
+    ("pass_99493_31_min.json", set()),
+    ("fail_99493_30_min.json", FAIL),
+    ("fail_99493_consultant_time_not_counted.json", FAIL),
+    ("pass_99492_treating_practitioner_time_counts.json", set()),
+    ("fail_99492_practitioner_time_for_billed_visit.json", FAIL),
+    ("fail_99493_clinical_staff_not_care_manager.json", FAIL),
+    ("fail_99493_entry_logged_to_cocm_and_ccm.json", FAIL),
+    ("fail_unverifiable_no_time_log.json", {("C1", 1, ID, "unverifiable")}),
+    ("fail_unverifiable_staff_roles_without_roster.json", {("C1", 1, ID, "unverifiable")}),
+    ("pass_practitioner_time_without_roster.json", set()),
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), CASES, ids=case_ids(CASES))
+def test_cocm_base_minimum(fixture, expected):
+    result = audit_fixture(check, fixture)
+    assert observed(result) == expected
+    assert result.rejected == ()
+
+
+def test_every_fixture_has_a_case():
+    assert fixture_names(check) == {case[0] for case in CASES}
+
+
+@pytest.mark.parametrize(
+    ("fixture", "text"),
+    [
+        (
+            "fail_99492_35_min.json",
+            "CoCM initial month: 35 countable min (< 36 required for 99492)",
+        ),
+        (
+            "fail_99493_30_min.json",
+            "CoCM subsequent month: 30 countable min (< 31 required for 99493)",
+        ),
+        (
+            "fail_99493_consultant_time_not_counted.json",
+            "25 countable min (< 31 required for 99493); 40 min logged; not counted: "
+            "T2 15 min (psychiatric consultant time)",
+        ),
+    ],
+    ids=lambda v: str(v).removesuffix(".json")[:40],
+)
+def test_message(fixture, text):
+    (finding,) = audit_fixture(check, fixture).findings
+    assert text in finding.message

@@ -1,0 +1,206 @@
+"""Configuration: discovery from the audited path upward, --config, and errors naming the key."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bhi_audit.cli import main
+from bhi_audit.config import find_config_file, load_config
+from bhi_audit.errors import ConfigError
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def report(runner, *args: str) -> tuple[int, dict, str]:
+    result = runner.invoke(main, ["check", *args, "--format", "json"])
+    assert result.stdout.strip(), (result.exit_code, result.stderr, result.exception)
+    document = json.loads(result.stdout)
+    return result.exit_code, document, result.stderr
+
+
+# --------------------------------------------------------------------------- discovery
+
+DISCOVERY = [
+    # (files written, relative to the project; the file expected to be found)
+    ({"bhi-audit.toml": "fail-on = 'warning'\n"}, "bhi-audit.toml"),
+    ({"pyproject.toml": "[tool.bhi-audit]\nfail-on = 'warning'\n"}, "pyproject.toml"),
+    (
+        {
+            "bhi-audit.toml": "fail-on = 'warning'\n",
+            "pyproject.toml": "[tool.bhi-audit]\nfail-on = 'info'\n",
+        },
+        "bhi-audit.toml",
+    ),
+    (
+        {
+            "claims/pyproject.toml": "[project]\nname = 'x'\n",
+            "pyproject.toml": "[tool.bhi-audit]\nfail-on = 'info'\n",
+        },
+        "pyproject.toml",
+    ),
+    (
+        {
+            "claims/bhi-audit.toml": "fail-on = 'never'\n",
+            "bhi-audit.toml": "fail-on = 'warning'\n",
+        },
+        "claims/bhi-audit.toml",
+    ),
+    ({"pyproject.toml": "[project]\nname = 'x'\n"}, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    DISCOVERY,
+    ids=[
+        "own-file",
+        "pyproject-table",
+        "own-file-beats-pyproject-in-same-dir",
+        "pyproject-without-table-is-skipped",
+        "nearest-wins",
+        "none",
+    ],
+)
+def test_discovery(project, files, expected):
+    for name, text in files.items():
+        write(project / name, text)
+    found = find_config_file(project / "claims")
+    if expected is None:
+        # NOTE: the walk goes on above the project; nothing in a temp dir's parents has ours.
+        assert found is None or not str(found).startswith(str(project))
+    else:
+        assert found == (project / expected).resolve()
+
+
+def test_discovery_from_a_file_starts_in_its_directory(project):
+    write(project / "claims" / "bhi-audit.toml", "fail-on = 'info'\n")
+    assert (
+        find_config_file(project / "claims" / "claims.csv")
+        == (project / "claims" / "bhi-audit.toml").resolve()
+    )
+
+
+def test_report_states_effective_config_and_source(runner, project):
+    write(project / "bhi-audit.toml", "fail-on = 'warning'\nignore = ['BHI-CONS-001']\n")
+    code, document, _ = report(runner, "claims", "--select", "BHI-TIME-,BHI-CONS-")
+    config = document["config"]
+    assert config["source"] == "bhi-audit.toml"
+    assert config["fail_on"] == "warning"
+    assert config["ignore"] == ["BHI-CONS-001"]
+    assert config["from_command_line"] == ["select"]
+    ran = {c["id"] for c in document["checks"]}
+    assert "BHI-TIME-001" in ran
+    assert "BHI-CONS-001" not in ran
+    assert all(i.startswith(("BHI-TIME-", "BHI-CONS-")) for i in ran)
+    assert code == 1
+
+
+def test_explicit_config_wins_over_discovered(runner, project):
+    write(project / "bhi-audit.toml", "fail-on = 'error'\n")
+    write(project / "ci" / "lenient.toml", "fail-on = 'never'\n")
+    code, document, _ = report(runner, "claims", "--config", "ci/lenient.toml")
+    assert document["config"]["source"] == str(Path("ci/lenient.toml"))
+    assert code == 0
+
+
+def test_command_line_fail_on_wins_over_config(runner, project):
+    write(project / "bhi-audit.toml", "fail-on = 'never'\n")
+    code, document, _ = report(runner, "claims", "--fail-on", "error")
+    assert document["config"]["fail_on"] == "error"
+    assert "fail_on" in document["config"]["from_command_line"]
+    assert code == 1
+
+
+def test_paths_with_different_configs_need_an_explicit_one(project):
+    write(project / "a" / "bhi-audit.toml", "fail-on = 'info'\n")
+    write(project / "b" / "bhi-audit.toml", "fail-on = 'error'\n")
+    with pytest.raises(ConfigError, match="different configuration files"):
+        load_config([project / "a", project / "b"])
+
+
+# --------------------------------------------------------------------------- errors
+
+ERRORS = [
+    ("fail_on = 'error'\n", "bhi-audit.toml: fail_on: unknown key"),
+    ("fail-on = 'sometimes'\n", "bhi-audit.toml: fail-on: Input should be"),
+    ("[severity]\nBHI-TIME-001 = 'fatal'\n", "bhi-audit.toml: severity.BHI-TIME-001: Input"),
+    ("[severity]\nBHI-XXX-999 = 'info'\n", "severity.BHI-XXX-999: no such check: BHI-XXX-999"),
+    (
+        "[severity]\n'BHI-COCM-003:sometimes' = 'info'\n",
+        "severity.BHI-COCM-003:sometimes: BHI-COCM-003 has no variant 'sometimes'",
+    ),
+    ("always-fail = ['BHI-NOPE-001']\n", "always-fail: no such check: BHI-NOPE-001"),
+    ("never-fail = ['no-such-name']\n", "never-fail: no such check: no-such-name"),
+    ("not-waivable = ['BHI-NOPE-002']\n", "not-waivable: no such check: BHI-NOPE-002"),
+    (
+        "always-fail = ['BHI-TIME-001']\nnever-fail = ['BHI-TIME-001']\n",
+        "bhi-audit.toml: (top level): BHI-TIME-001 listed in both always-fail and never-fail",
+    ),
+    (
+        "always-fail = ['BHI-TIME-001']\nnever-fail = ['general-bhi-minimum-minutes']\n",
+        "bhi-audit.toml: BHI-TIME-001 listed in both always-fail and never-fail",
+    ),
+    ("select = ['BHI-NOPE-']\n", "select/ignore: no check matches: BHI-NOPE-"),
+    (
+        "[options.BHI-COCM-003]\nreview_window = 30\n",
+        "options.BHI-COCM-003: review_window: unknown key",
+    ),
+    (
+        "[options.BHI-COCM-003]\nreview_window_days = 3\n",
+        "options.BHI-COCM-003: review_window_days: Input should be greater than or equal to 7",
+    ),
+    ("[options.BHI-TIME-001]\nfloor = 3\n", "options.BHI-TIME-001: check BHI-TIME-001 takes no"),
+    ("[options.BHI-NOPE-003]\nx = 1\n", "options.BHI-NOPE-003: no such check: BHI-NOPE-003"),
+    ("fail-on = \n", "bhi-audit.toml: not valid TOML"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    ERRORS,
+    ids=[
+        "snake-case-key",
+        "bad-fail-on",
+        "bad-severity",
+        "severity-unknown-check",
+        "severity-unknown-variant",
+        "always-fail-unknown",
+        "never-fail-unknown",
+        "not-waivable-unknown",
+        "always-and-never",
+        "always-and-never-by-name",
+        "select-no-match",
+        "option-unknown-key",
+        "option-bad-value",
+        "options-for-check-without-options",
+        "options-unknown-check",
+        "not-toml",
+    ],
+)
+def test_config_errors_exit_2_naming_the_key(runner, project, text, message):
+    write(project / "bhi-audit.toml", text)
+    result = runner.invoke(main, ["check", "claims"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("bhi-audit: error: ")
+    assert message in result.stderr
+
+
+def test_explicit_pyproject_without_table_is_an_error(runner, project):
+    write(project / "pyproject.toml", "[project]\nname = 'x'\n")
+    result = runner.invoke(main, ["check", "claims", "--config", "pyproject.toml"])
+    assert result.exit_code == 2
+    assert "pyproject.toml: no [tool.bhi-audit] table" in result.stderr
+
+
+def test_missing_explicit_config_is_an_error(runner, project):
+    result = runner.invoke(main, ["check", "claims", "--config", "nope.toml"])
+    assert result.exit_code == 2
+    assert "nope.toml: no such configuration file" in result.stderr
