@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CLEAN_BUNDLE, ERRORS_DOCUMENT, FIXTURES
 
 from bhi_audit.cli import main
 from bhi_audit.reporters import REPORTERS
+
+from conftest import CLEAN_BUNDLE, ERRORS_DOCUMENT, FIXTURES
 
 INPUTS = {
     "csv-bundle": [CLEAN_BUNDLE],

@@ -18,9 +18,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CLEAN_BUNDLE, REPO
 
 from bhi_audit import __version__
+
+from conftest import CLEAN_BUNDLE, REPO
 
 pytestmark = pytest.mark.slow
 

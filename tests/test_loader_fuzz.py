@@ -9,13 +9,14 @@ import json
 import tempfile
 from pathlib import Path
 
-from conftest import CLEAN_BUNDLE, run_audit
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bhi_audit.errors import InputError, InputErrors
 from bhi_audit.models import KIND_BY_NAME
 from bhi_audit.result import AuditResult
+
+from conftest import CLEAN_BUNDLE, run_audit
 
 FUZZ = settings(
     max_examples=100,

@@ -12,12 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import CLEAN_BUNDLE, lines_of, run_audit
 
 from bhi_audit.cli import main
 from bhi_audit.errors import InputErrors
 from bhi_audit.loaders import load_paths
 from bhi_audit.models import TimeEntry
+
+from conftest import CLEAN_BUNDLE, lines_of, run_audit
 
 CLEAN_COUNTS = {
     "claim_lines": 2,

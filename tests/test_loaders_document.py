@@ -11,11 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import CLEAN_BUNDLE, ERRORS_DOCUMENT, FIXTURES, run_audit
 
 from bhi_audit.errors import InputErrors
 from bhi_audit.loaders import load_paths
 from bhi_audit.models import Claim, ClaimLine, Consent, TimeEntry
+
+from conftest import CLEAN_BUNDLE, ERRORS_DOCUMENT, FIXTURES, run_audit
 
 
 def counts(result) -> dict[str, tuple[int, int, int]]:

@@ -12,9 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CLEAN_BUNDLE, FIXTURES, lines_of
 
 from bhi_audit.cli import main
+
+from conftest import CLEAN_BUNDLE, FIXTURES, lines_of
 
 INFO_PLUGIN_DIR = FIXTURES / "plugins" / "info_note"
 INFO_PLUGIN_FILE = INFO_PLUGIN_DIR / "acme_info_note.py"
