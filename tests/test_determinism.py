@@ -7,9 +7,11 @@ import pytest
 from bhi_audit.cli import main
 from bhi_audit.reporters import REPORTERS
 
-from conftest import CLEAN_BUNDLE, ERRORS_DOCUMENT, FIXTURES
+from conftest import CLEAN_BUNDLE, ERRORS_DOCUMENT, FIXTURES, SAMPLE
 
 INPUTS = {
+    "sample-claims": [SAMPLE],
+    "sample-claims-json": [SAMPLE / "json" / "sample_practice.json"],
     "csv-bundle": [CLEAN_BUNDLE],
     "json-document": [ERRORS_DOCUMENT],
     "yaml-document": [FIXTURES / "clean.yaml"],
