@@ -21,7 +21,7 @@ import pytest
 
 from bhi_audit import __version__
 
-from conftest import CLEAN_BUNDLE, REPO
+from conftest import CLEAN_BUNDLE, REPO, SAMPLE
 
 pytestmark = pytest.mark.slow
 
@@ -188,3 +188,12 @@ def test_installed_policy_data_and_templates_are_resources(installed):
     assert found["policy"] == shipped
     assert shipped
     assert found["templates"] == templates
+
+
+def test_installed_cli_audits_sample_claims_from_another_directory(installed):
+    result = installed.cli("check", SAMPLE, "--format", "json")
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    assert document["totals"]["errors"] > 0
+    assert document["totals"]["internal_errors"] == 0
+    assert document["rejected"] == []
