@@ -148,9 +148,13 @@ def _upper(value: Any) -> Any:
 
 
 Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1)]
-Identifier = Annotated[str, BeforeValidator(_identifier), Field(min_length=1, max_length=128)]
-WholeNumber = Annotated[int, BeforeValidator(_parse_int)]
-Flag = Annotated[bool, BeforeValidator(_parse_bool)]
+Identifier = Annotated[
+    str,
+    BeforeValidator(_identifier, json_schema_input_type=str | int),
+    Field(min_length=1, max_length=128),
+]
+WholeNumber = Annotated[int, BeforeValidator(_parse_int, json_schema_input_type=int | str)]
+Flag = Annotated[bool, BeforeValidator(_parse_bool, json_schema_input_type=bool | str)]
 IsoDate = Annotated[date, BeforeValidator(_parse_date)]
 ClockTime = Annotated[time, BeforeValidator(_parse_time)]
 Money = Annotated[Decimal, BeforeValidator(_parse_money), Field(ge=0)]
@@ -178,7 +182,10 @@ Icd10Code = Annotated[str, BeforeValidator(_normalise_icd10)]
 
 
 def _csv_list(item: Any) -> Any:
-    return Annotated[list[item], BeforeValidator(_split_list)]  # type: ignore[valid-type]
+    return Annotated[
+        list[item],  # type: ignore[valid-type]
+        BeforeValidator(_split_list, json_schema_input_type=list[item] | str),  # type: ignore[valid-type]
+    ]
 
 
 # --------------------------------------------------------------------------- enums
@@ -369,7 +376,9 @@ class ClaimLine(Record):
     modifiers: _csv_list(Modifier) = Field(default_factory=list, max_length=4)  # type: ignore[valid-type]
     date_of_service: IsoDate
     diagnosis_pointers: _csv_list(  # type: ignore[valid-type]
-        Annotated[int, BeforeValidator(_parse_int), Field(ge=1, le=12)]
+        Annotated[
+            int, BeforeValidator(_parse_int, json_schema_input_type=int | str), Field(ge=1, le=12)
+        ]
     ) = Field(default_factory=list, max_length=4)
     charge: Money | None = None
     revenue_code: Annotated[str, BeforeValidator(_strip), Field(pattern=r"^[0-9]{4}$")] | None = (
