@@ -20,7 +20,7 @@ from bhi_audit.cli import main
 from bhi_audit.registry import load_registry
 from bhi_audit.result import AuditResult
 
-from conftest import CLEAN_BUNDLE, ERRORS_DOCUMENT, FIXTURES, REPO, lines_of
+from conftest import CLEAN_BUNDLE, ERRORS_DOCUMENT, FIXTURES, REPO, SAMPLE, lines_of
 
 PLUGINS = FIXTURES / "plugins"
 INFO_PLUGIN = PLUGINS / "info_note"
@@ -436,12 +436,30 @@ def test_schema_rejects_what_the_loader_rejects(bundle_schema, mutate):
         jsonschema.validate(document, bundle_schema, cls=jsonschema.Draft202012Validator)
 
 
-def test_yaml_fixture_in_canonical_form_validates_against_the_schema(bundle_schema):
-    document = yaml.safe_load((FIXTURES / "clean.yaml").read_text(encoding="utf-8"))
-    assert document["claims"]  # sanity: the fixture parsed
-    # The fixture deliberately uses the lenient forms too (";"-lists, unquoted YAML dates), so
-    # only its canonical parts are checked here: every kind is a known property.
-    assert set(document) <= set(bundle_schema["properties"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        ERRORS_DOCUMENT,
+        FIXTURES / "bhi_with_cocm.json",
+        SAMPLE / "json" / "sample_practice.json",
+    ],
+    ids=lambda p: p.name,
+)
+def test_documents_the_loader_accepts_validate_against_the_schema(bundle_schema, path):
+    # These use the lenient forms the input format documents: ";"-separated lists, numbers as
+    # text ("1", "false"), identifiers as numbers.
+    document = json.loads(path.read_text(encoding="utf-8"))
+    jsonschema.validate(document, bundle_schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_yaml_fixture_validates_against_the_schema(bundle_schema):
+    # Dates and times stay text when a bundle is loaded (BundleYamlLoader), as in JSON.
+    from bhi_audit.loaders.document import BundleYamlLoader
+
+    text = (FIXTURES / "clean.yaml").read_text(encoding="utf-8")
+    document = yaml.load(text, Loader=BundleYamlLoader)
+    # YAML's 160.00 is a float; JSON Schema's "number" accepts it.
+    jsonschema.validate(document, bundle_schema, cls=jsonschema.Draft202012Validator)
 
 
 # ------------------------------------------------------------------ version
