@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from bhi_audit import RULEBOOK_VERSION, __version__
 from bhi_audit.baseline import Baseline, apply_baseline
 from bhi_audit.checkapi import Problem, Severity
+from bhi_audit.comparison import compare_models
 from bhi_audit.context import Batch, LineUnit, PatientIndex, PatientRecords, build_batch
 from bhi_audit.evidence import summarize
 from bhi_audit.findings import Finding, Outcome
@@ -308,6 +309,7 @@ class Engine:
             totals=_totals(findings, per_claim, patient_months),
             unused_waivers=unused_waivers,
             stale_baseline=stale_baseline,
+            comparison=compare_models(batch),
         )
 
     # ------------------------------------------------------------------ exceptions

@@ -64,3 +64,12 @@ def episode_of(records: PatientRecords, month: Month) -> EpisodeView:
     coverage = records.batch.coverage
     complete = coverage.start <= lookback_from
     return EpisodeView(start, explicit=False, history_complete=complete)
+
+
+def is_initial_month(records: PatientRecords, month: Month) -> bool | None:
+    """Whether ``month`` is the first month of its CoCM episode; None when the records cannot
+    tell (the month looks like a start but the six months before it are not all covered)."""
+    episode = episode_of(records, month)
+    if episode.start != month:
+        return False
+    return True if episode.history_complete else None

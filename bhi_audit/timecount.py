@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from bhi_audit.checkapi import Problem
-from bhi_audit.codes import GENERAL_BHI
+from bhi_audit.codes import COCM_ADDON, COCM_INITIAL, COCM_SHORT, COCM_SUBSEQUENT, GENERAL_BHI
 from bhi_audit.context import Batch, BilledLine, PatientMonth
 from bhi_audit.models import Program, Role, TimeEntry
+from bhi_audit.policy import Thresholds
 
 
 @dataclass(frozen=True)
@@ -277,3 +278,43 @@ def unverified_roles(billed: BilledLine, tally: Tally, required: int | None) -> 
         unverifiable=True,
         facts={"countable_minutes": tally.minutes, "verified_minutes": tally.verified_minutes},
     )
+
+
+def base_threshold(code: str, thresholds: Thresholds) -> int | None:
+    """Minutes a timed monthly code needs before it may be billed (None for untimed codes).
+
+    99484/G0323 >= 20 (§2.1-2.2); 99492 >= 36 and 99493 >= 31 (§2.3); G2214 from its floor
+    (§2.5, D1: the year policy's value, 16 by default).
+    """
+    return {
+        "99484": thresholds.general_bhi_minutes,
+        "G0323": thresholds.general_bhi_minutes,
+        COCM_INITIAL: thresholds.cocm_initial_minutes,
+        COCM_SUBSEQUENT: thresholds.cocm_subsequent_minutes,
+        COCM_SHORT: thresholds.g2214_floor,
+    }.get(code)
+
+
+def addon_threshold(units: int, initial: bool, thresholds: Thresholds) -> int:
+    """Minutes needed before ``units`` 99494 units may be billed (§2.4 ladder: 86/116/... or
+    76/106/...)."""
+    base = thresholds.cocm_initial_base if initial else thresholds.cocm_subsequent_base
+    return base + thresholds.addon_first_extra + thresholds.addon_block * (units - 1)
+
+
+def supported_cocm_codes(minutes: int, initial: bool, thresholds: Thresholds) -> dict[str, int]:
+    """The CoCM codes and units that ``minutes`` of countable time support (§2.4 table).
+
+    Empty below the G2214 floor; G2214 x1 up to the base threshold; then 99492 (initial) or
+    99493 (subsequent) with the 99494 units the minutes support.
+    """
+    base_needed = thresholds.cocm_initial_minutes if initial else thresholds.cocm_subsequent_minutes
+    if minutes >= base_needed:
+        codes = {COCM_INITIAL if initial else COCM_SUBSEQUENT: 1}
+        units = thresholds.addon_units_supported(minutes, initial)
+        if units:
+            codes[COCM_ADDON] = units
+        return codes
+    if minutes >= thresholds.g2214_floor:
+        return {COCM_SHORT: 1}
+    return {}

@@ -316,6 +316,7 @@ class Practice:
         diagnoses: str = "F32.1",
         pos: str = "11",
         pointers: str = "1",
+        institutional: bool = False,
     ) -> str:
         cid = self.next_id("C")
         dos = last_day(year, month)
@@ -327,7 +328,8 @@ class Practice:
             billing_practitioner=billing,
             rendering_practitioner=billing,
             place_of_service=pos,
-            claim_type="professional",
+            claim_type="institutional" if institutional else "professional",
+            type_of_bill="711" if institutional else None,
             diagnoses=diagnoses,
             created_on=created.isoformat(),
         )
@@ -341,6 +343,7 @@ class Practice:
                 date_of_service=dos.isoformat(),
                 diagnosis_pointers=pointers,
                 charge=f"{float(CHARGES.get(code, '50.00')) * units:.2f}",
+                revenue_code="0521" if institutional else None,
             )
         return cid
 
@@ -355,7 +358,7 @@ class Practice:
             administered_by=by,
         )
 
-    def defect(self, pid: str, month: str, check: str, what: str) -> None:
+    def defect(self, pid: str, month: str | None, check: str, what: str) -> None:
         self.defects.append((pid, month, check, what))
 
 
@@ -369,6 +372,7 @@ RN = "S-EVANS"  # clinical staff (general BHI, CCM)
 MA = "S-FOX"
 PSY = "S-GRANT"  # psychiatric consultant
 CSW = "S-HALL"  # clinical social worker, bills G0323
+RN_OTHER_GROUP = "S-IVES"  # clinical staff of another group
 
 
 def staff(p: Practice) -> None:
@@ -399,6 +403,7 @@ def staff(p: Practice) -> None:
         (BHCM2, "Dana Diaz", "", "bhcm", "other", "RN", "true", "", ""),
         (RN, "Emery Evans", "", "clinical_staff", "other", "RN", "", "", ""),
         (MA, "Finley Fox", "", "clinical_staff", "other", "MA", "", "", ""),
+        (RN_OTHER_GROUP, "Ira Ives", "", "clinical_staff", "other", "RN", "", "", ""),
         (
             PSY,
             "Gray Grant",
@@ -434,7 +439,7 @@ def staff(p: Practice) -> None:
             bh_training=bh,
             full_psych_prescriber=presc,
             psychiatry_trained=psych,
-            group_id="G-MAIN",
+            group_id="G-NORTH" if sid == RN_OTHER_GROUP else "G-MAIN",
             active_from="2020-01-01",
         )
 
@@ -468,7 +473,7 @@ def general_bhi(
 ) -> str:
     year, mon = month
     p.spread(pid, staff_id, year, mon, minutes, "BHI", start_hour=10)
-    p.phq9(pid, date(year, mon, 6), max(4, 15 - 3 * (mon - 1)), staff_id)
+    p.phq9(pid, date(year, mon, 6), (16, 10, 6)[mon - 1], staff_id)
     return p.claim(pid, billing, year, mon, [(code, 1)], diagnoses="F41.1")
 
 
@@ -594,7 +599,7 @@ def build() -> Practice:
         year, mon = m
         p.spread("P015", RN, year, mon, 24, "BHI", start_hour=10)
         p.spread("P015", MA, year, mon, 25, "CCM", start_hour=14)
-        p.phq9("P015", date(year, mon, 6), 14 - 2 * mon, RN)
+        p.phq9("P015", date(year, mon, 6), (16, 10, 6)[mon - 1], RN)
         p.claim(
             "P015",
             DR,
@@ -704,6 +709,12 @@ def build() -> Practice:
         "BHI-EXCL-001",
         "99484 by one practitioner, 99493 by another in the same month (warning)",
     )
+    p.defect(
+        "P028",
+        None,
+        "BHI-INIT-002",
+        "the initiating visit was by a colleague (S-ADAMS), not the NP who bills 99484",
+    )
 
     onboard(p, "P029", 29, DR, "BHI;CCM")
     bhi_plan(p, "P029", date(2026, 1, 5))
@@ -734,6 +745,12 @@ def build() -> Practice:
         "2026-03",
         "BHI-TIME-007",
         "one 20-minute entry logged to both BHI and CCM, which are both billed",
+    )
+    p.defect(
+        "P029",
+        None,
+        "BHI-TIME-006",
+        "the explanation: 32 min logged, 20 of them not countable (warning)",
     )
     p.defect(
         "P029",
@@ -773,6 +790,12 @@ def build() -> Practice:
         "BHI-TIME-002",
         "40 minutes logged for 99493 but 20 are the psychiatric consultant's (20 countable)",
     )
+    p.defect(
+        "P031",
+        None,
+        "BHI-TIME-006",
+        "the explanation: 20 of the 40 minutes are consultant time (warning)",
+    )
 
     onboard(p, "P032", 32, DR, "BHI")
     bhi_plan(p, "P032", date(2026, 1, 5))
@@ -781,13 +804,223 @@ def build() -> Practice:
     p.claim("P032", "S-ZZ-UNKNOWN", 2026, 3, [("99484", 1)], diagnoses="F41.1")
     p.defect(
         "P032",
-        "2026-03",
+        None,
         "BHI-DATA-001",
         "claim billed by a practitioner who is not on the staff roster",
     )
+    p.defect(
+        "P032",
+        "2026-03",
+        "BHI-CONS-002",
+        "consequence: the consent on file names another billing practitioner (warning)",
+    )
+    p.defect(
+        "P032",
+        None,
+        "BHI-INIT-001",
+        "consequence: no initiating visit by the unknown practitioner or their group",
+    )
 
+    rulebook_defects(p, reviewed)
     weekly_reviews(p, reviewed)
     return p
+
+
+def simple_bhi(
+    p: Practice,
+    pid: str,
+    index: int,
+    month: tuple[int, int],
+    lines,
+    *,
+    billing: str = DR,
+    staff_id: str = RN,
+    programs: str = "BHI",
+    minutes: int = 25,
+    diagnoses: str = "F41.1",
+    pointers: str = "1",
+    pos: str = "11",
+    institutional: bool = False,
+    plan: bool = True,
+    program: str = "BHI",
+) -> str:
+    """A patient with consent, initiating visit, care plan, one month of time and a claim."""
+    onboard(p, pid, index, billing, programs)
+    if plan:
+        bhi_plan(p, pid, date(2026, 1, 5), staff_id)
+    year, mon = month
+    if minutes:
+        p.spread(pid, staff_id, year, mon, minutes, program, start_hour=10)
+    p.phq9(pid, date(year, mon, 6), 12, staff_id)
+    return p.claim(
+        pid,
+        billing,
+        year,
+        mon,
+        lines,
+        diagnoses=diagnoses,
+        pointers=pointers,
+        pos=pos,
+        institutional=institutional,
+    )
+
+
+def rulebook_defects(p: Practice, reviewed: dict[tuple[int, int], list[str]]) -> None:
+    """One patient per rulebook check beyond the first five (issue 3)."""
+    jan, feb, mar = MONTHS
+    simple_bhi(p, "P040", 40, feb, [("G0507", 1)])
+    p.defect("P040", "2026-02", "BHI-CODE-001", "G0507 (retired after 2017) billed in 2026")
+
+    simple_bhi(p, "P041", 41, jan, [("G0511", 1)], institutional=True)
+    p.defect(
+        "P041",
+        "2026-01",
+        "BHI-CODE-002",
+        "RHC claim (TOB 711) billing G0511 in 2026, after its end date",
+    )
+
+    simple_bhi(p, "P042", 42, feb, [("99484", 1)], diagnoses="F32")
+    p.defect(
+        "P042",
+        "2026-02",
+        "BHI-DX-001",
+        "the only diagnosis is F32, a category header, not a billable code",
+    )
+
+    simple_bhi(p, "P043", 43, feb, [("99484", 1)], diagnoses="Z63.0")
+    p.defect(
+        "P043",
+        "2026-02",
+        "BHI-DX-002",
+        "99484 points only to Z63.0, outside F01-F99 and not allow-listed",
+    )
+
+    onboard(p, "P044", 44, DR, "COCM")
+    cocm_patient(p, "P044", date(2026, 1, 2))
+    cocm_month(p, "P044", jan, 50, [("99492", 1)], score=18)
+    cocm_month(p, "P044", feb, 50, [("99493", 1), ("G2214", 1)], score=14)
+    reviewed[jan].append("P044")
+    reviewed[feb].append("P044")
+    p.defect("P044", "2026-02", "BHI-EXCL-002", "G2214 billed with 99493 in the same month")
+
+    onboard(p, "P045", 45, DR, "COCM")
+    cocm_patient(p, "P045", date(2026, 1, 2))
+    cocm_month(p, "P045", jan, 50, [("99492", 1)], score=18)
+    cocm_month(p, "P045", feb, 50, [("99492", 1)], score=14)
+    reviewed[jan].append("P045")
+    reviewed[feb].append("P045")
+    p.defect(
+        "P045",
+        "2026-02",
+        "BHI-EXCL-003",
+        "99492 in February, one month after the episode began in January",
+    )
+
+    onboard(p, "P046", 46, DR, "COCM")
+    cocm_patient(p, "P046", date(2026, 3, 2))
+    cocm_month(p, "P046", mar, 90, [("99494", 1)], score=18)
+    reviewed[mar].append("P046")
+    p.defect("P046", "2026-03", "BHI-EXCL-004", "99494 billed without 99492 or 99493")
+
+    simple_bhi(p, "P047", 47, mar, [("99484", 1)])
+    p.claim("P047", DR, 2026, 3, [("99484", 1)], diagnoses="F41.1")
+    p.defect(
+        "P047",
+        "2026-03",
+        "BHI-EXCL-005",
+        "99484 billed twice for the same month by the same practitioner",
+    )
+
+    onboard(p, "P048", 48, DR, "APCM;CCM")
+    p.spread("P048", MA, 2026, 2, 25, "CCM", start_hour=14)
+    p.claim(
+        "P048", DR, 2026, 2, [("G0557", 1), ("99490", 1)], diagnoses="E11.9;I10", pointers="1;2"
+    )
+    p.defect(
+        "P048",
+        "2026-02",
+        "BHI-EXCL-006",
+        "CCM 99490 billed with APCM G0557 by the same practitioner",
+    )
+
+    simple_bhi(p, "P049", 49, feb, [("G0570", 1)], minutes=0)
+    p.defect("P049", "2026-02", "BHI-EXCL-007", "APCM add-on G0570 without an APCM base code")
+
+    onboard(p, "P050", 50, DR, "APCM;COCM")
+    cocm_patient(p, "P050", date(2026, 3, 2))
+    cocm_month(p, "P050", mar, 50, [("G0557", 1), ("G0568", 1), ("99492", 1)], score=18)
+    reviewed[mar].append("P050")
+    p.defect("P050", "2026-03", "BHI-EXCL-008", "APCM add-on G0568 billed with its mirror 99492")
+    p.defect(
+        "P050",
+        "2026-03",
+        "BHI-EXCL-009",
+        "stand-alone 99492 billed with APCM by the same practitioner (warning)",
+    )
+
+    simple_bhi(p, "P051", 51, mar, [("G0557", 1), ("99484", 1)], programs="APCM;BHI")
+    p.defect(
+        "P051",
+        "2026-03",
+        "BHI-EXCL-009",
+        "stand-alone 99484 billed with APCM by the same practitioner (warning)",
+    )
+
+    simple_bhi(p, "P052", 52, feb, [("99484", 1)])
+    p.consent("P052", "BHI", date(2025, 12, 20), CSW, CSW)
+    p.visit("P052", date(2025, 12, 20), "90791", CSW)
+    p.spread("P052", CSW, 2026, 2, 25, "BHI", days=(7, 14), start_hour=15)
+    p.claim("P052", CSW, 2026, 2, [("G0323", 1)], diagnoses="F41.1")
+    p.defect(
+        "P052",
+        "2026-02",
+        "BHI-EXCL-010",
+        "G0323 by a social worker in the same month as 99484 by the physician (warning)",
+    )
+
+    simple_bhi(
+        p,
+        "P053",
+        53,
+        mar,
+        [("99484", 1), ("99490", 1)],
+        programs="BHI;CCM",
+        diagnoses="F33.1;E11.9;I10",
+        pointers="1;2;3",
+    )
+    p.defect(
+        "P053",
+        "2026-03",
+        "BHI-EXCL-011",
+        "CCM billed beside 99484 with no CCM time log to prove the minutes are separate",
+    )
+
+    simple_bhi(p, "P054", 54, jan, [("99484", 1)], billing=CSW)
+    p.defect(
+        "P054",
+        "2026-01",
+        "BHI-PRAC-001",
+        "99484 billed by a clinical social worker (who must bill G0323)",
+    )
+
+    simple_bhi(p, "P055", 55, feb, [("99484", 1)], staff_id=RN_OTHER_GROUP)
+    p.defect(
+        "P055",
+        "2026-02",
+        "BHI-PRAC-002",
+        "the BHI minutes were logged by a nurse of another group (incident-to risk)",
+    )
+
+    simple_bhi(p, "P056", 56, mar, [("99484", 1)], pos="02")
+    p.defect("P056", "2026-03", "BHI-POS-001", "99484 billed with telehealth POS 02 (warning)")
+
+    simple_bhi(p, "P057", 57, mar, [("G0553", 1)], programs="BHI", plan=False, program="DMHT")
+    p.defect(
+        "P057",
+        "2026-03",
+        "BHI-DMHT-001",
+        "G0553 billed with no behavioral health care plan in place",
+    )
 
 
 def write(p: Practice) -> None:
@@ -831,7 +1064,10 @@ def write_readme(p: Practice) -> None:
         "| patient | month | check | defect |",
         "|---|---|---|---|",
     ]
-    lines += [f"| {pid} | {month} | {check} | {what} |" for pid, month, check, what in p.defects]
+    lines += [
+        f"| {pid} | {month or '(patient)'} | {check} | {what} |"
+        for pid, month, check, what in p.defects
+    ]
     (OUT / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (OUT / "expected_defects.json").write_text(
         json.dumps(

@@ -21,8 +21,18 @@ def test_every_seeded_defect_is_reported():
     result = run_audit(SAMPLE)
     found = {_key(f) for f in result.findings if f.outcome is Outcome.VIOLATION}
     for defect in EXPECTED:
-        month = defect["month"] if defect["check_id"] != "BHI-DATA-001" else None
-        assert (defect["patient_id"], month, defect["check_id"]) in found, defect
+        assert (defect["patient_id"], defect["month"], defect["check_id"]) in found, defect
+
+
+def test_seeded_patients_report_exactly_their_defects():
+    result = run_audit(SAMPLE)
+    expected = {(d["patient_id"], d["month"], d["check_id"]) for d in EXPECTED}
+    reported = {
+        _key(f)
+        for f in result.findings
+        if f.outcome is Outcome.VIOLATION and f.severity.value in {"error", "warning"}
+    }
+    assert reported == expected
 
 
 def test_clean_patients_have_no_errors_or_warnings():

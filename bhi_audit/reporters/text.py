@@ -64,4 +64,22 @@ def render(result: AuditResult, out: TextIO) -> None:
         for kind, c in sorted(result.records.items())
     )
     out.write(f"records: {counts}\n")
+    _render_comparison(result, out)
     out.write(f"{result.tool} {result.tool_version}, {result.rulebook_version}\n")
+
+
+def _render_comparison(result: AuditResult, out: TextIO) -> None:
+    """The general-BHI-versus-CoCM section (docs/comparison.md), when there was BHI/CoCM time."""
+    comparison = result.comparison
+    if comparison is None:
+        return
+    out.write("\nmodel comparison: the countable minutes billed as general BHI vs as CoCM\n")
+    for row in comparison.rows:
+        out.write(
+            f"  {row.month}  {row.patient_months} patient-month(s)  general BHI "
+            f"{_money(row.general_bhi)}  CoCM {_money(row.cocm)}\n"
+        )
+    out.write(
+        f"  total    general BHI {_money(comparison.general_bhi)}  CoCM {_money(comparison.cocm)}\n"
+    )
+    out.write(f"  ({comparison.note})\n")

@@ -28,15 +28,22 @@ def append_rows(path: Path, *rows: list[str]) -> None:
     rewrite_csv(path, lambda h, existing: (h, [*existing, *rows]))
 
 
+#: Only the checks the fixture bundle is built to trip; the rest of the rulebook adds info and
+#: not-verifiable findings that would blur what these tests are about.
+GATED = ["--select", "BHI-TIME-001,BHI-CONS-001"]
+
+
 def make_baseline(runner, *extra: str) -> dict:
-    result = runner.invoke(main, ["baseline", "claims", "--output", "baseline.json", *extra])
+    result = runner.invoke(
+        main, ["baseline", "claims", "--output", "baseline.json", *GATED, *extra]
+    )
     assert result.exit_code == 0, result.stderr
     return json.loads(Path("baseline.json").read_text(encoding="utf-8"))
 
 
 def check(runner, *extra: str) -> tuple[int, dict, str]:
     result = runner.invoke(
-        main, ["check", "claims", "--baseline", "baseline.json", "--format", "json", *extra]
+        main, ["check", "claims", "--baseline", "baseline.json", "--format", "json", *GATED, *extra]
     )
     assert result.stdout.strip(), result.stderr
     return result.exit_code, json.loads(result.stdout), result.stderr
@@ -53,6 +60,7 @@ def test_baseline_file_keys_on_identity_not_rows(runner, project):
     assert [
         (e["check_id"], e["patient_id"], e["month"], e["code"], e.get("variant"), e["count"])
         for e in document["entries"]
+        if e["check_id"] in {"BHI-CONS-001", "BHI-TIME-001"}
     ] == [
         ("BHI-CONS-001", "P2", "2026-03", "99484", None, 1),
         ("BHI-TIME-001", "P1", "2026-03", "99484", None, 1),
@@ -167,7 +175,7 @@ def test_output_with_waivers_and_baseline_is_deterministic(runner, project):
         "    expires: 2099-12-31\n",
         encoding="utf-8",
     )
-    args = ["check", "claims", "--baseline", "baseline.json", "--waivers", "waivers.yaml"]
+    args = ["check", "claims", "--baseline", "baseline.json", "--waivers", "waivers.yaml", *GATED]
     runs = [runner.invoke(main, [*args, "--format", "json"]) for _ in range(2)]
     assert runs[0].stdout == runs[1].stdout
     document = json.loads(runs[0].stdout)

@@ -20,6 +20,7 @@ from conftest import run_audit
 AS_OF = date(2026, 4, 15)
 #: For runs through the CLI, which judge expiry on the real today.
 FAR = "2099-12-31"
+GATED_CHECKS = ["BHI-TIME-001", "BHI-CONS-001"]
 
 WAIVER = """\
   - id: {id}
@@ -42,7 +43,9 @@ def waivers_yaml(path: Path, *waivers: dict[str, str]) -> Path:
 def audit(project: Path, waivers_file: Path, not_waivable: frozenset[str] = frozenset()):
     waivers = load_waivers(waivers_file, load_registry(plugins=False), not_waivable)
     settings = AuditSettings(waivers=waivers, as_of=AS_OF, not_waivable=not_waivable)
-    return run_audit(project / "claims", settings=settings)
+    # NOTE: only the checks the fixture bundle is built to trip; the rest of the rulebook
+    # adds info and not-verifiable findings that would blur what these tests are about.
+    return run_audit(project / "claims", select=GATED_CHECKS, settings=settings)
 
 
 def marks(result) -> set[tuple[str, str, str | None, bool | None]]:

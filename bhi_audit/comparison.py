@@ -1,0 +1,161 @@
+"""What the audited months' logged minutes would pay billed as general BHI versus as CoCM.
+
+Why: "should we run general BHI or collaborative care?" is a question practices ask, and the
+audit already holds the answer's inputs: the countable minutes of every patient-month. For each
+patient-month with BHI or CoCM time (method in ``docs/comparison.md``):
+
+- the behavioral entries (logged to BHI, to CoCM, or to both and nothing else) are tallied
+  once under each program's counting rules (§2.7-2.8, :mod:`bhi_audit.timecount`), with the
+  month's BHI/CoCM billing practitioner (else the consent's) as the practitioner;
+- general BHI pays 99484 when the BHI tally reaches 20 minutes (§2.1);
+- CoCM pays what the CoCM tally supports by month type (§2.4): G2214, 99492 or 99493 with
+  99494 units. The month type is that of a CoCM episode running over the months with
+  behavioral time (a new one after six empty months, §3.12); when the months before are not
+  all in the records, the lower of the two readings is used;
+- amounts are the national non-facility rates of the month's year (§6.2), dated at month end.
+  Months in a year without loaded rates are left out, and the note says how many.
+
+No finding is raised here; the result is a summary for people deciding between the models.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import cast
+
+from bhi_audit.codes import COCM_ALL, GENERAL_BHI
+from bhi_audit.context import Batch, PatientIndex, PatientMonth
+from bhi_audit.episodes import LAPSE_MONTHS
+from bhi_audit.models import Program, TimeEntry
+from bhi_audit.months import Month
+from bhi_audit.policy import line_price, thresholds_for
+from bhi_audit.result import ComparisonRow, ModelComparison
+from bhi_audit.timecount import supported_cocm_codes, tally_minutes
+
+ZERO = Decimal("0.00")
+BEHAVIORAL = frozenset({Program.BHI, Program.COCM})
+
+
+def _behavioral_entries(month: PatientMonth) -> list[TimeEntry]:
+    return [e for e in month.time_entries if e.program and set(e.program) <= BEHAVIORAL]
+
+
+class _Relabelled:
+    """A read-only view of a time entry attributed to one program.
+
+    NOTE: a view, not ``model_copy``: copying the pydantic records (and their private
+    location) made the comparison cost about as much as indexing the whole input.
+    """
+
+    __slots__ = ("_entry", "program")
+
+    def __init__(self, entry: TimeEntry, program: Program) -> None:
+        self._entry = entry
+        self.program = [program]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._entry, name)
+
+
+def _as_program(entries: list[TimeEntry], program: Program) -> list[TimeEntry]:
+    """The entries as if each had been logged to ``program`` alone."""
+    return [cast(TimeEntry, _Relabelled(e, program)) for e in entries]
+
+
+def _practitioner(month: PatientMonth) -> str | None:
+    for billed in month.lines:
+        if billed.code in GENERAL_BHI | COCM_ALL and billed.billing_practitioner:
+            return billed.billing_practitioner
+    consents = [c for c in month.records.consents if set(c.programs) & BEHAVIORAL]
+    return consents[-1].billing_practitioner if consents else None
+
+
+@dataclass
+class _MonthTotal:
+    patient_months: int = 0
+    general_bhi: Decimal = ZERO
+    cocm: Decimal = ZERO
+
+
+def _month_types(months: list[Month], batch: Batch) -> dict[Month, bool | None]:
+    """Initial (True), subsequent (False) or unknown (None) for each month with time."""
+    types: dict[Month, bool | None] = {}
+    previous: Month | None = None
+    for month in months:
+        if previous is not None and month.index - previous.index - 1 < LAPSE_MONTHS:
+            types[month] = False
+        else:
+            lookback = month.plus(-LAPSE_MONTHS).first_day
+            types[month] = True if batch.coverage.start <= lookback else None
+        previous = month
+    return types
+
+
+def _price(codes: dict[str, int], month: Month) -> Decimal | None:
+    total = ZERO
+    for code, units in codes.items():
+        price = line_price(code, month.last_day, units)
+        if price is None:
+            return None
+        total += price
+    return total
+
+
+def compare_models(batch: Batch) -> ModelComparison | None:
+    """The comparison over every patient-month with BHI or CoCM time; None when there is none."""
+    rows: dict[Month, _MonthTotal] = defaultdict(_MonthTotal)
+    unpriced = uncertain = 0
+    for records in PatientIndex(batch):
+        months = [m for m in records.months if _behavioral_entries(records.month(m))]
+        types = _month_types(months, batch)
+        for month in months:
+            unit = records.month(month)
+            entries = _behavioral_entries(unit)
+            practitioner = _practitioner(unit)
+            bhi = tally_minutes(
+                _as_program(entries, Program.BHI), Program.BHI, batch, practitioner=practitioner
+            ).minutes
+            cocm = tally_minutes(
+                _as_program(entries, Program.COCM), Program.COCM, batch, practitioner=practitioner
+            ).minutes
+            thresholds = thresholds_for(month.last_day)
+            general = {"99484": 1} if bhi >= thresholds.general_bhi_minutes else {}
+            known = types[month]
+            readings = [known] if known is not None else [True, False]
+            cocm_values = [
+                _price(supported_cocm_codes(cocm, reading, thresholds), month)
+                for reading in readings
+            ]
+            general_value = _price(general, month)
+            if general_value is None or any(v is None for v in cocm_values):
+                unpriced += 1
+                continue
+            uncertain += types[month] is None
+            row = rows[month]
+            row.patient_months += 1
+            row.general_bhi += general_value
+            row.cocm += min(v for v in cocm_values if v is not None)
+    if not rows and not unpriced:
+        return None
+    table = tuple(
+        ComparisonRow(
+            month=str(m), patient_months=r.patient_months, general_bhi=r.general_bhi, cocm=r.cocm
+        )
+        for m, r in sorted(rows.items())
+    )
+    note = (
+        "countable minutes of each patient-month with BHI/CoCM time, priced as 99484 (20+ min) "
+        "versus the CoCM codes they support by month type; national non-facility rates"
+    )
+    if uncertain:
+        note += f"; {uncertain} patient-month(s) of unknown month type at the lower CoCM reading"
+    if unpriced:
+        note += f"; {unpriced} patient-month(s) left out: rates not loaded for their year"
+    return ModelComparison(
+        rows=table,
+        general_bhi=sum((r.general_bhi for r in table), ZERO),
+        cocm=sum((r.cocm for r in table), ZERO),
+        note=note,
+    )

@@ -1,0 +1,58 @@
+"""General BHI patients have a designated care-team member recorded on the care plan.
+
+Why: continuity of care with a designated member of the care team is a required element of
+99484 and G0323 (and their APCM mirror G0570). The designation is the care plan's
+``designated_member``; when the roster is given, that person must be on it. A month without a
+recorded designation is audit risk (warning).
+Source: rulebook §1.1, §1.6, §3.5 and §9 BHI-GEN-002; [S-AAFP]; [S-NGS-BHI].
+Passes: P1 2026-03, 99484; BHI plan names S1, who is on the roster.
+Fails: the plan names nobody; the plan names S9, who is not on the roster; there is no BHI
+care plan at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bhi_audit.checkapi import Problem
+from bhi_audit.codes import GENERAL_BHI_TIMED
+from bhi_audit.context import PatientMonth
+
+from .general_bhi_care_plan import plans_for
+
+ID = "BHI-GEN-002"
+NAME = "general-bhi-designated-member"
+SCOPE = "patient_month"
+DEFAULT_SEVERITY = "warning"
+CODES = GENERAL_BHI_TIMED | {"G0570"}
+
+
+def check(month: PatientMonth, options: None) -> Iterator[Problem]:
+    """At most one problem per general-BHI patient-month."""
+    line = month.lines_with(CODES)[0].line
+    batch = month.batch
+    if not batch.provided("care_plans"):
+        yield Problem(
+            message="designated care-team member not verifiable: no care plans in the input",
+            record=line,
+            field="designated_member",
+            unverifiable=True,
+        )
+        return
+    plans = [p for p in plans_for(month) if p.designated_member]
+    if not plans:
+        yield Problem(
+            message="no designated care-team member recorded on a BHI care plan",
+            record=line,
+            field="designated_member",
+            evidence=(line, *plans_for(month)[-1:]),
+        )
+        return
+    member = plans[-1].designated_member
+    if batch.provided("staff") and batch.staff_member(member) is None:
+        yield Problem(
+            message=f"designated care-team member {member} is not on the roster",
+            record=line,
+            field="designated_member",
+            evidence=(line, plans[-1]),
+        )

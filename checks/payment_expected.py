@@ -1,0 +1,78 @@
+"""Expected national Medicare payment for each BHI/CoCM/APCM/care-management line (info).
+
+Why: an auditor and a biller want to see what each line should pay and which year's rates were
+used. Payment = total RVU of the date-of-service year x the conversion factor in force on that
+date (CY2024 changes on 9 March; from CY2026 non-QP, with the QP amount as a fact), national
+non-facility amount (also what RHC/FQHC care-management lines are paid), no GPCI. For a year
+whose final-rule RVU file and conversion factors are not loaded (CY2027 until they are), the
+finding says "rates not loaded" instead of carrying another year's values forward.
+Source: rulebook §6.1, §6.2, §6.3, §6.4 and §9 BHI-PAY-001; [S-RVU24]; [S-RVU25]; [S-RVU26];
+[S-CF]; [S-FR27P].
+Passes: nothing to pass — every line gets its expected amount (info).
+Fails: 99492 on 2026-03-10 -> $160.32 (4.80 RVU x 33.4009); 99484 on 2024-03-08 -> $54.03 and
+on 2024-03-09 -> $54.92; 99493 on 2027-01-15 -> "rates not loaded for CY2027".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bhi_audit.checkapi import Problem
+from bhi_audit.codes import APCM_BASE, CCM, COCM_ALL, DMHT, GENERAL_BHI, PCM, TCM
+from bhi_audit.context import LineUnit
+from bhi_audit.policy import policy_for, unit_price
+
+ID = "BHI-PAY-001"
+NAME = "expected-payment"
+SCOPE = "line"
+DEFAULT_SEVERITY = "info"
+CODES = GENERAL_BHI | COCM_ALL | APCM_BASE | CCM | PCM | TCM | DMHT
+
+
+def check(unit: LineUnit, options: None) -> Iterator[Problem]:
+    """Exactly one info per line: the amount, or why there is none."""
+    line = unit.line
+    day = line.date_of_service
+    choice = policy_for(day)
+    if not choice.exact:
+        yield Problem(
+            message=(
+                f"{line.code}: rates not loaded for CY{day.year} (final-rule RVU file and "
+                "conversion factors not in the policy data); no amount estimated"
+            ),
+            record=line,
+            field="code",
+            facts={"year": day.year},
+        )
+        return
+    rvus = choice.policy.rvu.get(line.code)
+    price = unit_price(line.code, day)
+    if not rvus or price is None:
+        yield Problem(
+            message=f"{line.code}: no national RVU in the CY{day.year} policy data "
+            "(contractor-priced, not payable under the PFS, or not loaded)",
+            record=line,
+            field="code",
+            facts={"year": day.year},
+        )
+        return
+    factor = next(cf for cf in choice.policy.conversion_factors if cf.start <= day <= cf.end)
+    facts: dict[str, object] = {
+        "unit_amount": str(price),
+        "rvu_non_facility": str(rvus[0]),
+        "conversion_factor": str(factor.non_qp),
+        "amount": str(price * line.units),
+    }
+    qp = unit_price(line.code, day, qp=True)
+    if factor.qp is not None and qp is not None:
+        facts["unit_amount_qp"] = str(qp)
+    units = f" x{line.units} = ${price * line.units:,.2f}" if line.units > 1 else ""
+    yield Problem(
+        message=(
+            f"{line.code}: expected ${price:,.2f}{units} (CY{day.year} national non-facility, "
+            f"{rvus[0]} RVU x CF {factor.non_qp})"
+        ),
+        record=line,
+        field="code",
+        facts=facts,
+    )

@@ -1,0 +1,72 @@
+"""BHI-CONS-002: consent records consultation and cost sharing (rulebook §3.2a, §3.2d2, D9)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bhi_audit.result import AuditResult
+
+from conftest import run_audit
+
+FIXTURES = Path(__file__).parent / "fixtures" / "consent_required_elements"
+ID = "BHI-CONS-002"
+
+
+def keys(result: AuditResult) -> set[tuple[object, ...]]:
+    """(claim id or JSON pointer, line, check, variant or severity, outcome) per finding."""
+    return {
+        (
+            f.claim_id or f.location.split("#")[-1],
+            f.line_number,
+            f.check_id,
+            f.variant or f.severity.value,
+            f.outcome.value,
+        )
+        for f in result.findings
+    }
+
+
+def audit(fixture: str, **kwargs: object) -> AuditResult:
+    result = run_audit(FIXTURES / f"{fixture}.json", select=[ID], **kwargs)  # type: ignore[arg-type]
+    assert result.rejected == ()
+    return result
+
+
+def v(variant: str, outcome: str = "violation") -> tuple[object, ...]:
+    return ("C1", 1, ID, variant, outcome)
+
+
+CASES = [
+    ("pass_both_elements", set()),
+    ("pass_consent_on_day_of_service", set()),
+    ("pass_no_consent_left_to_cons_001", set()),
+    ("fail_no_consult_specialists", {v("missing-elements")}),
+    ("fail_no_elements", {v("missing-elements")}),
+    ("fail_cocm_no_cost_sharing", {v("missing-elements")}),
+    ("fail_other_practitioner", {v("other-practitioner")}),
+    # two practitioners bill general BHI in one month: each is judged by its own consent
+    ("pass_two_practitioners_each_own_consent", set()),
+    ("fail_second_practitioner_without_consent", {v("other-practitioner")}),
+    ("fail_no_consent_records_unverifiable", {v("info", "unverifiable")}),
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_consent_required_elements(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    assert keys(audit(fixture)) == expected
+
+
+@pytest.mark.parametrize(
+    ("fixture", "severity"),
+    [("fail_no_elements", "error"), ("fail_other_practitioner", "warning")],
+)
+def test_severity(fixture: str, severity: str) -> None:
+    (finding,) = audit(fixture).findings
+    assert finding.severity.value == severity
+
+
+def test_message_names_both_missing_elements() -> None:
+    (finding,) = audit("fail_no_elements").findings
+    assert "does not record consult_specialists or cost_sharing" in finding.message

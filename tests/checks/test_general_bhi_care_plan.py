@@ -1,0 +1,68 @@
+"""BHI-GEN-001: a care plan, revised when scores show no improvement (rulebook §3.5)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bhi_audit.result import AuditResult
+
+from conftest import run_audit
+
+FIXTURES = Path(__file__).parent / "fixtures" / "general_bhi_care_plan"
+ID = "BHI-GEN-001"
+
+
+def keys(result: AuditResult) -> set[tuple[object, ...]]:
+    """(claim id or JSON pointer, line, check, variant or severity, outcome) per finding."""
+    return {
+        (
+            f.claim_id or f.location.split("#")[-1],
+            f.line_number,
+            f.check_id,
+            f.variant or f.severity.value,
+            f.outcome.value,
+        )
+        for f in result.findings
+    }
+
+
+def audit(fixture: str, **kwargs: object) -> AuditResult:
+    result = run_audit(FIXTURES / f"{fixture}.json", select=[ID], **kwargs)  # type: ignore[arg-type]
+    assert result.rejected == ()
+    return result
+
+
+def v(variant: str, outcome: str = "violation") -> tuple[object, ...]:
+    return ("C1", 1, ID, variant, outcome)
+
+
+CASES = [
+    ("pass_5_point_drop", set()),  # 15 -> 10: boundary of min_point_drop
+    ("pass_50_percent_drop", set()),  # 8 -> 4: 4 points but 50 %
+    ("pass_no_improvement_plan_revised", set()),
+    ("pass_single_score", set()),
+    ("pass_instrument_not_followed", set()),
+    ("fail_4_point_drop_not_revised", {v("not-revised")}),  # 15 -> 11: 4 points, 27 %
+    ("fail_worse_revised_before_first_score", {v("not-revised")}),  # GAD-7 and GAD7 match
+    ("fail_no_care_plan", {v("no-care-plan")}),
+    ("fail_plan_created_after_month", {v("no-care-plan")}),
+    ("fail_no_care_plans_unverifiable", {v("info", "unverifiable")}),
+    ("fail_no_assessments_unverifiable", {v("info", "unverifiable")}),
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_general_bhi_care_plan(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    assert keys(audit(fixture)) == expected
+
+
+def test_thresholds_are_options() -> None:
+    from bhi_audit.engine import AuditSettings
+    from bhi_audit.registry import load_registry
+
+    model = load_registry(plugins=False).get(ID).options_model
+    assert model is not None
+    settings = AuditSettings(options={ID: model(min_point_drop=4)})
+    assert keys(audit("fail_4_point_drop_not_revised", settings=settings)) == set()

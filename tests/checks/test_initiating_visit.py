@@ -1,0 +1,72 @@
+"""BHI-INIT-001: initiating visit in the year before BHI starts (rulebook §3.3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bhi_audit.result import AuditResult
+
+from conftest import run_audit
+
+FIXTURES = Path(__file__).parent / "fixtures" / "initiating_visit"
+ID = "BHI-INIT-001"
+
+
+def keys(result: AuditResult) -> set[tuple[object, ...]]:
+    """(claim id or JSON pointer, line, check, variant or severity, outcome) per finding."""
+    return {
+        (
+            f.claim_id or f.location.split("#")[-1],
+            f.line_number,
+            f.check_id,
+            f.variant or f.severity.value,
+            f.outcome.value,
+        )
+        for f in result.findings
+    }
+
+
+def audit(fixture: str, **kwargs: object) -> AuditResult:
+    result = run_audit(FIXTURES / f"{fixture}.json", select=[ID], **kwargs)  # type: ignore[arg-type]
+    assert result.rejected == ()
+    return result
+
+
+ERROR = {("C1", 1, ID, "error", "violation")}
+UNVERIFIABLE = {("C1", 1, ID, "info", "unverifiable")}
+
+CASES = [
+    ("pass_visit_exactly_one_year_before", set()),  # boundary: 2025-03-04 for 2026-03-04
+    ("pass_visit_on_first_service_day", set()),
+    ("pass_annual_wellness_visit", set()),
+    ("pass_visit_by_same_group", set()),  # BHI-INIT-002 warns about it
+    ("pass_g0323_after_90791", set()),
+    ("pass_seen_for_psychotherapy", set()),  # seen within the year: BHI-INIT-002 warns
+    ("fail_visit_a_day_too_early", ERROR),  # 2025-03-03
+    ("fail_visit_outside_group", ERROR),
+    ("fail_no_visit", ERROR),
+    ("fail_year_not_covered_unverifiable", UNVERIFIABLE),
+    ("fail_no_visit_records_unverifiable", UNVERIFIABLE),
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_initiating_visit(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    assert keys(audit(fixture)) == expected
+
+
+def test_unverifiable_names_what_is_missing() -> None:
+    (finding,) = audit("fail_year_not_covered_unverifiable").findings
+    assert "records cover 2026-01-01 to 2026-12-31" in finding.message
+    assert "2025-03-04 to 2026-03-04" in finding.message
+
+
+def test_error_message_names_the_window() -> None:
+    (finding,) = audit("fail_visit_outside_group").findings
+    assert finding.message == (
+        "no initiating visit: no visit by D1 or their group in the 12 months before the first "
+        "BHI/CoCM service (2025-03-04 to 2026-03-04); visits in the window were by "
+        "practitioners outside the group"
+    )

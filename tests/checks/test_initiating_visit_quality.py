@@ -1,0 +1,53 @@
+"""BHI-INIT-002: initiating visit not a 99211 and by the billing practitioner (rulebook §3.3b)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bhi_audit.result import AuditResult
+
+from conftest import run_audit
+
+FIXTURES = Path(__file__).parent / "fixtures" / "initiating_visit_quality"
+ID = "BHI-INIT-002"
+
+
+def keys(result: AuditResult) -> set[tuple[object, ...]]:
+    """(claim id or JSON pointer, line, check, variant or severity, outcome) per finding."""
+    return {
+        (
+            f.claim_id or f.location.split("#")[-1],
+            f.line_number,
+            f.check_id,
+            f.variant or f.severity.value,
+            f.outcome.value,
+        )
+        for f in result.findings
+    }
+
+
+def audit(fixture: str, **kwargs: object) -> AuditResult:
+    result = run_audit(FIXTURES / f"{fixture}.json", select=[ID], **kwargs)  # type: ignore[arg-type]
+    assert result.rejected == ()
+    return result
+
+
+CASES = [
+    ("pass_own_visit", set()),
+    ("pass_own_visit_beside_99211", set()),
+    ("pass_no_visit_left_to_init_001", set()),
+    ("pass_90791_for_g0323", set()),
+    ("fail_psychotherapy_visit_only", {("C1", 1, ID, "not-qualifying", "violation")}),
+    ("fail_90791_for_99484", {("C1", 1, ID, "not-qualifying", "violation")}),
+    ("fail_level_1_visit", {("C1", 1, ID, "level-1", "violation")}),
+    ("fail_visit_by_colleague", {("C1", 1, ID, "other-practitioner", "violation")}),
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_initiating_visit_quality(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    result = audit(fixture)
+    assert keys(result) == expected
+    assert all(f.severity.value == "warning" for f in result.findings)

@@ -1,0 +1,92 @@
+"""BHI-TIME-004: G2214 countable minutes at or above the floor (rulebook §2.5, D1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bhi_audit.result import AuditResult
+
+from conftest import run_audit
+
+FIXTURES = Path(__file__).parent / "fixtures" / "time_g2214_range"
+ID = "BHI-TIME-004"
+
+
+def keys(result: AuditResult) -> set[tuple[object, ...]]:
+    """(claim id or JSON pointer, line, check, variant or severity, outcome) per finding."""
+    return {
+        (
+            f.claim_id or f.location.split("#")[-1],
+            f.line_number,
+            f.check_id,
+            f.variant or f.severity.value,
+            f.outcome.value,
+        )
+        for f in result.findings
+    }
+
+
+def audit(fixture: str, **kwargs: object) -> AuditResult:
+    result = run_audit(FIXTURES / f"{fixture}.json", select=[ID], **kwargs)  # type: ignore[arg-type]
+    assert result.rejected == ()
+    return result
+
+
+def v(variant: str, outcome: str = "violation") -> tuple[object, ...]:
+    return ("C1", 1, ID, variant, outcome)
+
+
+CASES = [
+    ("pass_30_min", set()),
+    ("pass_40_min_above_range", set()),  # above the range is BHI-TIME-005's under-billing
+    ("fail_15_min", {v("below-floor")}),
+    ("fail_16_min", {v("below-30")}),
+    ("fail_29_min", {v("below-30")}),
+    ("fail_consultant_minutes_excluded", {v("below-floor")}),
+    ("fail_no_time_log_unverifiable", {v("info", "unverifiable")}),
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_g2214_range(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    assert keys(audit(fixture)) == expected
+
+
+@pytest.mark.parametrize(
+    ("fixture", "severity"), [("fail_15_min", "error"), ("fail_16_min", "warning")]
+)
+def test_severity_follows_d1(fixture: str, severity: str) -> None:
+    (finding,) = audit(fixture).findings
+    assert finding.severity.value == severity
+
+
+def _options(**values: object) -> object:
+    from bhi_audit.registry import load_registry
+
+    model = load_registry(plugins=False).get(ID).options_model
+    assert model is not None
+    return model(**values)
+
+
+@pytest.mark.parametrize(
+    ("options", "fixture", "expected"),
+    [
+        ({"strict": True}, "fail_29_min", {v("below-floor")}),
+        ({"strict": True}, "pass_30_min", set()),
+        ({"floor": 20}, "fail_16_min", {v("below-floor")}),
+    ],
+    ids=["strict-29", "strict-30", "floor-20"],
+)
+def test_configured_floor(options: dict[str, object], fixture: str, expected: set) -> None:
+    from bhi_audit.engine import AuditSettings
+
+    settings = AuditSettings(options={ID: _options(**options)})  # type: ignore[dict-item]
+    assert keys(audit(fixture, settings=settings)) == expected
+
+
+def test_message_names_the_minutes() -> None:
+    (finding,) = audit("fail_consultant_minutes_excluded").findings
+    assert "10 countable min (< 16 floor)" in finding.message
+    assert "T2 20 min (psychiatric consultant time)" in finding.message
