@@ -20,7 +20,7 @@ from bhi_audit.policy import line_price
 from bhi_audit.registry import load_registry
 from bhi_audit.result import AuditResult
 
-from conftest import CLEAN_BUNDLE, ERRORS_DOCUMENT, FIXTURES, run_audit
+from conftest import BASIC_CHECKS, CLEAN_BUNDLE, ERRORS_DOCUMENT, FIXTURES, run_audit
 
 BHI_WITH_COCM = FIXTURES / "bhi_with_cocm.json"
 PRICE_99484 = Decimal("57.45")
@@ -254,7 +254,7 @@ def test_per_check_counts_on_a_known_bundle():
 
 
 def test_per_claim_status_counts_and_money():
-    result = run_audit(ERRORS_DOCUMENT)
+    result = run_audit(ERRORS_DOCUMENT, select=BASIC_CHECKS)
     assert {
         k: (v.status, v.errors, v.warnings, v.at_risk) for k, v in result.per_claim.items()
     } == {
@@ -268,7 +268,7 @@ def test_at_risk_is_counted_once_per_line_however_many_checks_flag_it(tmp_path):
     document["consents"] = [c for c in document["consents"] if c["patient_id"] != "P3"]
     path = tmp_path / "two_findings_one_line.json"
     path.write_text(json.dumps(document), encoding="utf-8")
-    result = run_audit(path)
+    result = run_audit(path, select=["BHI-CONS-001", "BHI-TIME-001"])
     flagged = [(f.check_id, f.claim_id, f.line_number, f.at_risk) for f in result.findings]
     assert flagged == [
         ("BHI-CONS-001", "C3", 1, PRICE_99484),

@@ -149,7 +149,7 @@ def test_installed_cli_audits_a_bundle_from_another_directory(installed):
     # An error proves the policy data (prices, thresholds) shipped: the at-risk money.
     lines = bundle / "time_entries.csv"
     lines.write_text(lines.read_text(encoding="utf-8").replace(",25,", ",15,"), encoding="utf-8")
-    flagged = installed.cli("check", "bundle", "--format", "json")
+    flagged = installed.cli("check", "bundle", "--format", "json", "--select", "BHI-TIME-001")
     assert flagged.returncode == 1, flagged.stderr
     document = json.loads(flagged.stdout)
     assert [(f["check_id"], f["claim_id"], f["at_risk"]) for f in document["findings"]] == [
