@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,6 +24,7 @@ from bhi_audit.engine import Engine, Progress
 from bhi_audit.errors import BhiAuditError, InputErrors
 from bhi_audit.gate import EXIT_USAGE, FAIL_ON_CHOICES, exit_code
 from bhi_audit.loaders import load_paths
+from bhi_audit.loaders.fhir_validate import make_validator
 from bhi_audit.models import RECORD_KINDS, Period
 from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REPORTERS
@@ -149,6 +151,12 @@ def main() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Fail only on findings not in this baseline (written by `bhi-audit baseline`).",
 )
+@click.option(
+    "--fhir-validate",
+    is_flag=True,
+    help="Fully validate every FHIR resource with fhir.resources (R4B models) before mapping; "
+    "slower (see docs/fhir.md). Needs the 'fhir' extra.",
+)
 def check(
     paths: tuple[Path, ...],
     fmt: str,
@@ -160,8 +168,9 @@ def check(
     config_file: Path | None,
     waivers: Path | None,
     baseline_file: Path | None,
+    fhir_validate: bool,
 ) -> None:
-    """Audit the claims and documentation in PATHS (bundle directories or JSON/YAML files)."""
+    """Audit the claims and documentation in PATHS (bundle directories, JSON/YAML, FHIR)."""
     with user_errors():
         run = plan(
             paths,
@@ -175,8 +184,12 @@ def check(
                 checks_dirs=checks_dirs,
             ),
         )
-        bundle = load_paths(paths)
-        engine = Engine(run.specs, run.settings)
+        validator = make_validator() if fhir_validate else None
+        bundle = load_paths(paths, fhir_validator=validator)
+        settings = run.settings
+        if fhir_validate:
+            settings = replace(settings, config={**settings.config, "fhir_validate": True})
+        engine = Engine(run.specs, settings)
         with progress_bar() as progress:
             result = engine.audit(bundle, progress)
     renderer = REPORTERS[fmt]

@@ -271,7 +271,10 @@ class Engine:
         for kind in sorted(set(bundle.read) | set(bundle.provided)):
             read = bundle.read.get(kind, 0)
             bad = sum(1 for r in bundle.rejected if r.kind == kind)
-            records[kind] = RecordCount(read=read, audited=read - bad, rejected=bad)
+            unused = bundle.not_used.get(kind, 0)
+            records[kind] = RecordCount(
+                read=read, audited=read - bad - unused, rejected=bad, not_used=unused
+            )
         per_claim = self._per_claim(batch, findings)
         return AuditResult(
             tool="bhi-audit",

@@ -40,11 +40,13 @@ class RejectedRecord(FrozenModel):
 
 
 class RecordCount(FrozenModel):
-    """Records of one kind: read = audited + rejected."""
+    """Records of one kind: read = audited + rejected + not_used."""
 
     read: int
     audited: int
     rejected: int
+    #: Read but deliberately not used, e.g. FHIR resources no check needs (docs/fhir.md).
+    not_used: int = 0
 
 
 class CheckInfo(FrozenModel):

@@ -109,6 +109,16 @@ def _bhi_with_cocm(pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: R
     )
     nurse = roster.clinical[0]
     time_entries(pr, mp, "BHI", nurse, 25, 15, (6, 13))
+    pr.add(
+        "care_plans",
+        {
+            "care_plan_id": f"{pr.plan.patient_id}-CP-BHI",
+            "patient_id": pr.plan.patient_id,
+            "program": "BHI",
+            "created": mp.month.first_day.isoformat(),
+            "designated_member": nurse,
+        },
+    )
     return [(str(mp.month), "BHI-EXCL-001")]
 
 
@@ -143,7 +153,8 @@ def _unknown_practitioner(
 ) -> Expected:
     _claim(pr, mp)["billing_practitioner"] = "DR-NOT-ON-ROSTER"
     _claim(pr, mp)["rendering_practitioner"] = ""
-    return [(None, "BHI-DATA-001")]
+    # NOTE: rightly also unmatched: the consent and the initiating visit name the real one
+    return [(None, "BHI-DATA-001"), (str(mp.month), "BHI-CONS-002"), (None, "BHI-INIT-001")]
 
 
 CATALOG: tuple[Defect, ...] = (

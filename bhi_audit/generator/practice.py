@@ -230,7 +230,7 @@ def plan_patient(seed: int, index: int, months: list[Month], roster: Roster) -> 
                 score=score,
             )
         )
-        score = max(3, score - rng.randint(2, 4))
+        score = max(3, score - rng.randint(5, 7))  # improving: no care-plan revision due
         previous = i
     return plan
 

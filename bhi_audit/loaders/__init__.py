@@ -12,6 +12,14 @@ from bhi_audit.errors import InputError, InputErrors
 from bhi_audit.loaders.bundle import Bundle, BundleBuilder, InputFile, Rejection
 from bhi_audit.loaders.csv_bundle import load_csv_directory, load_csv_file
 from bhi_audit.loaders.document import load_document
+from bhi_audit.loaders.fhir import (
+    FhirSession,
+    Validator,
+    is_fhir_document,
+    is_ndjson,
+    ndjson_files,
+    parse_json_document,
+)
 from bhi_audit.models import KIND_BY_NAME, REQUIRED_KINDS
 
 __all__ = ["Bundle", "InputFile", "Rejection", "load_paths"]
@@ -19,13 +27,30 @@ __all__ = ["Bundle", "InputFile", "Rejection", "load_paths"]
 DOCUMENT_SUFFIXES = {".json", ".yaml", ".yml"}
 
 
-def load_path(path: Path, builder: BundleBuilder) -> None:
-    """Load one input path (bundle directory, single CSV, JSON or YAML document)."""
+def load_path(path: Path, builder: BundleBuilder, fhir: FhirSession | None = None) -> None:
+    """Load one input path (bundle directory, single CSV, JSON or YAML document, FHIR)."""
     display = str(path)
+    if fhir is None:  # a path loaded on its own resolves its own FHIR references
+        fhir = FhirSession()
+        load_path(path, builder, fhir)
+        fhir.finish(builder)
+        return
     if path.is_dir():
-        load_csv_directory(path, display, builder)
+        bulk = ndjson_files(path)
+        for file in bulk:
+            fhir.load_ndjson(file, f"{display.rstrip('/')}/{file.name}", builder)
+        if not bulk or any(p.suffix.lower() == ".csv" for p in path.iterdir()):
+            load_csv_directory(path, display, builder)
     elif not path.exists():
         raise InputError(display, "no such file or directory")
+    elif is_ndjson(path):
+        fhir.load_ndjson(path, display, builder)
+    elif path.suffix.lower() == ".json":
+        document = parse_json_document(path, display)
+        if is_fhir_document(document):
+            fhir.load_document(path, display, builder, document)
+        else:
+            load_document(path, display, builder)  # parsed again: bundle documents are small
     elif path.suffix.lower() in DOCUMENT_SUFFIXES:
         load_document(path, display, builder)
     elif path.suffix.lower() == ".csv" and path.stem in KIND_BY_NAME:
@@ -34,22 +59,27 @@ def load_path(path: Path, builder: BundleBuilder) -> None:
         raise InputError(
             display,
             "unrecognised input: give a bundle directory of CSV files, a <kind>.csv file, "
-            "or a .json/.yaml bundle document",
+            "a .json/.yaml bundle document, or FHIR (.ndjson, a Bundle .json)",
         )
 
 
-def load_paths(paths: Iterable[Path]) -> Bundle:
-    """Load and combine every input path; raise InputErrors for unusable input."""
+def load_paths(paths: Iterable[Path], fhir_validator: Validator | None = None) -> Bundle:
+    """Load and combine every input path; raise InputErrors for unusable input.
+
+    ``fhir_validator`` (``--fhir-validate``) fully validates every FHIR resource first.
+    """
     paths = list(paths)
     builder = BundleBuilder()
+    fhir = FhirSession(validator=fhir_validator)
     errors: list[InputError] = []
     for path in paths:
         try:
-            load_path(path, builder)
+            load_path(path, builder, fhir)
         except InputError as exc:
             errors.append(exc)
         except InputErrors as exc:
             errors.extend(exc.errors)
+    fhir.finish(builder)
     if not errors:
         for kind in sorted(REQUIRED_KINDS - builder.provided):
             errors.append(

@@ -50,6 +50,8 @@ class Bundle:
     read: dict[str, int]
     provided: frozenset[str]
     files: list[InputFile]
+    #: Records read but deliberately not used (e.g. FHIR resource types no check needs), by kind.
+    not_used: dict[str, int] = field(default_factory=dict)
 
     def of(self, kind: type[Record]) -> list[Any]:
         """The records of one kind (an empty list if that kind was not provided)."""
@@ -92,6 +94,7 @@ class BundleBuilder:
     read: dict[str, int] = field(default_factory=dict)
     provided: set[str] = field(default_factory=set)
     files: list[InputFile] = field(default_factory=list)
+    not_used: dict[str, int] = field(default_factory=dict)
     _seen: dict[tuple[str, str], Location] = field(default_factory=dict)
 
     def mark_provided(self, kind: str) -> None:
@@ -107,6 +110,11 @@ class BundleBuilder:
         """Count a record of ``kind`` as read and rejected."""
         self.read[kind] = self.read.get(kind, 0) + 1
         self.rejected.append(Rejection(kind=kind, location=location, reasons=tuple(reasons)))
+
+    def count_not_used(self, kind: str) -> None:
+        """Count a record of ``kind`` as read and deliberately not used (so the summary adds up)."""
+        self.read[kind] = self.read.get(kind, 0) + 1
+        self.not_used[kind] = self.not_used.get(kind, 0) + 1
 
     def add_row(self, kind: str, data: Any, location: Location) -> Record | None:
         """Validate one raw row (a mapping) and keep it, or reject it with reasons."""
@@ -148,4 +156,5 @@ class BundleBuilder:
             read=self.read,
             provided=frozenset(self.provided),
             files=self.files,
+            not_used=self.not_used,
         )

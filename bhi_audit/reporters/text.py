@@ -61,6 +61,7 @@ def render(result: AuditResult, out: TextIO) -> None:
     )
     counts = ", ".join(
         f"{kind} {c.read} read = {c.audited} audited + {c.rejected} rejected"
+        + (f" + {c.not_used} not used" if c.not_used else "")
         for kind, c in sorted(result.records.items())
     )
     out.write(f"records: {counts}\n")
