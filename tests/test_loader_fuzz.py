@@ -143,6 +143,19 @@ def test_any_bytes_as_a_yaml_document(content):
         audit_or_input_error(path)
 
 
+@FUZZ
+@given(content=st.binary(max_size=400))
+@example(content=b'{"resourceType": "Patient", "id": ' + b"9" * 5000 + b"}\n")
+@example(content=b"[" * 100_000 + b"]" * 100_000 + b"\n")
+@example(content=b'{"resourceType": "Patient", "id": "p1"}\n\x00\n')
+@example(content=b'\xef\xbb\xbf{"resourceType": "Patient", "id": "p1"}\n{"resourceType": 1}\n')
+def test_any_bytes_as_fhir_ndjson_beside_a_bundle(content):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "Patient.ndjson"
+        path.write_bytes(content)
+        audit_or_input_error(CLEAN_BUNDLE, path)
+
+
 JSON_VALUE = st.recursive(
     st.none()
     | st.booleans()

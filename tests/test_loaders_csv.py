@@ -262,7 +262,7 @@ UNUSABLE = {
         lambda directory: write("notes.txt", b"hello")(directory) / "notes.txt",
         [
             "{d}/notes.txt: unrecognised input: give a bundle directory of CSV files, "
-            "a <kind>.csv file, or a .json/.yaml bundle document"
+            "a <kind>.csv file, a .json/.yaml bundle document, or FHIR (.ndjson, a Bundle .json)"
         ],
     ),
 }
