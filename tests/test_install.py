@@ -96,14 +96,8 @@ def installed(tmp_path_factory) -> Installed:
     assert made.returncode == 0, made.stderr
     target = Installed(venv, root / "elsewhere")
     target.workdir.mkdir()
-    # Borrow the dependencies (click, pydantic, ...) of the environment running the tests, after
-    # the new venv's own site-packages so the installed wheel wins over any editable install.
-    purelib = run(
-        target.python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=root
-    ).stdout.strip()
-    Path(purelib, "zz_test_environment.pth").write_text(
-        "\n".join(site.getsitepackages()) + "\n", encoding="utf-8"
-    )
+    # Install first, into the empty venv: with the test environment already visible, pip would
+    # find the bhi-audit installed there (CI installs it non-editable) and skip the wheel.
     pip = run(
         sys.executable,
         "-m",
@@ -113,11 +107,20 @@ def installed(tmp_path_factory) -> Installed:
         "install",
         "--no-deps",
         "--no-index",
+        "--ignore-installed",
         "-q",
         wheel,
         cwd=root,
     )
     assert pip.returncode == 0, pip.stderr
+    # Then borrow the dependencies (click, pydantic, ...) of the environment running the tests,
+    # after the new venv's own site-packages so the installed wheel wins over any other copy.
+    purelib = run(
+        target.python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=root
+    ).stdout.strip()
+    Path(purelib, "zz_test_environment.pth").write_text(
+        "\n".join(site.getsitepackages()) + "\n", encoding="utf-8"
+    )
     return target
 
 
