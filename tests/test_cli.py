@@ -497,3 +497,51 @@ def test_python_dash_m_version():
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout == f"bhi-audit {__version__} ({RULEBOOK_VERSION})\n"
+
+
+# ------------------------------------------------------------------ one line per finding
+
+FORGED = "C1\nforged.json:9: P9 2026-03 C9#1 BHI-TIME-001 error: forged\u2028again"
+
+
+def test_line_breaks_from_the_input_cannot_split_or_forge_report_lines(runner, tmp_path):
+    path = tmp_path / "bundle.json"
+    path.write_text(
+        json.dumps(
+            {
+                "patients": [{"patient_id": "P1"}],
+                "claims": [{"claim_id": FORGED, "patient_id": "P1", "billing_practitioner": "S1"}],
+                "claim_lines": [
+                    {
+                        "claim_id": "C2",
+                        "line_number": 1,
+                        "code": "90834",
+                        "date_of_service": "2026-03-03",
+                        "col\r\numn": 1,
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = invoke(runner, "check", path, "--select", "BHI-DATA-001")
+    lines = result.stdout.split("\n")
+    assert not any(line.startswith("forged.json") for line in lines)
+    assert "\u2028" not in result.stdout
+    (finding,) = [line for line in lines if "has no lines" in line]
+    assert finding.startswith(f"{path}#/claims/0: P1 C1\\nforged.json:9: ")
+    assert finding.endswith("error: forged\\u2028again has no lines")
+    (rejected,) = [line for line in lines if ": rejected claim_lines record: " in line]
+    assert rejected == (
+        f"{path}#/claim_lines/0: rejected claim_lines record: col\\r\\numn: unknown field"
+    )
+
+
+def test_line_breaks_in_an_input_error_stay_on_one_line(runner, tmp_path):
+    path = tmp_path / "bundle.json"
+    path.write_text('{"claims": [], "claim_lines": [], "bad\\nkind": []}', encoding="utf-8")
+    result = invoke(runner, "check", path)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"bhi-audit: error: {path}: bad\\nkind: unknown record kind"
+    ]
