@@ -32,6 +32,22 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-golden``: rewrite reporter golden files instead of comparing (review the diff)."""
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/reporters/golden/* from the current output instead of comparing",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """Whether this run refreshes golden files."""
+    return bool(request.config.getoption("--update-golden"))
+
+
 # ---------------------------------------------------------------- shared by the core tests
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

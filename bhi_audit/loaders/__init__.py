@@ -20,9 +20,10 @@ from bhi_audit.loaders.fhir import (
     ndjson_files,
     parse_json_document,
 )
+from bhi_audit.loaders.x12 import X12Options, is_x12, load_x12
 from bhi_audit.models import KIND_BY_NAME, REQUIRED_KINDS
 
-__all__ = ["Bundle", "InputFile", "Rejection", "load_paths"]
+__all__ = ["Bundle", "InputFile", "Rejection", "X12Options", "load_paths"]
 
 DOCUMENT_SUFFIXES = {".json", ".yaml", ".yml"}
 
@@ -59,20 +60,28 @@ def load_path(path: Path, builder: BundleBuilder, fhir: FhirSession | None = Non
         raise InputError(
             display,
             "unrecognised input: give a bundle directory of CSV files, a <kind>.csv file, "
-            "a .json/.yaml bundle document, or FHIR (.ndjson, a Bundle .json)",
+            "a .json/.yaml bundle document, FHIR (.ndjson, a Bundle .json) or an X12 837P "
+            "file (.837/.x12/.edi)",
         )
 
 
-def load_paths(paths: Iterable[Path], fhir_validator: Validator | None = None) -> Bundle:
+def load_paths(
+    paths: Iterable[Path],
+    x12: X12Options | None = None,
+    fhir_validator: Validator | None = None,
+) -> Bundle:
     """Load and combine every input path; raise InputErrors for unusable input.
 
-    ``fhir_validator`` (``--fhir-validate``) fully validates every FHIR resource first.
+    X12 837P files are loaded last, after FHIR references are resolved, so their member ids
+    and NPIs can be matched against the patients and staff of the documentation given with
+    them. ``fhir_validator`` (``--fhir-validate``) fully validates every FHIR resource first.
     """
     paths = list(paths)
     builder = BundleBuilder()
     fhir = FhirSession(validator=fhir_validator)
     errors: list[InputError] = []
-    for path in paths:
+    x12_paths = [path for path in paths if not path.is_dir() and is_x12(path)]
+    for path in [p for p in paths if p not in x12_paths]:
         try:
             load_path(path, builder, fhir)
         except InputError as exc:
@@ -80,6 +89,13 @@ def load_paths(paths: Iterable[Path], fhir_validator: Validator | None = None) -
         except InputErrors as exc:
             errors.extend(exc.errors)
     fhir.finish(builder)
+    for path in x12_paths:
+        try:
+            load_x12(path, str(path), builder, x12 or X12Options())
+        except InputError as exc:
+            errors.append(exc)
+        except InputErrors as exc:
+            errors.extend(exc.errors)
     if not errors:
         for kind in sorted(REQUIRED_KINDS - builder.provided):
             errors.append(

@@ -1,0 +1,180 @@
+"""JUnit XML report: one testcase per (check x unit it applied to), passes included.
+
+Grouping (see docs/reports.md): one ``<testsuite>`` per check, named ``<id> <name>``; each
+testcase has ``classname`` = the check id and ``name`` = the unit (claim line, patient-month,
+patient or batch). Jenkins shows suites and classes as a tree and keys a test on
+classname + name; GitLab lists classname as "Suite" next to the test name. Both then read as
+"BHI-TIME-001 / MRN-10001 2026-02", and a test keeps its identity from month to month.
+
+Mapping from the result's evaluations:
+- passed -> empty testcase;
+- failed -> ``<failure type=severity message=...>`` (the highest severity of its findings);
+  when every violation of the pair is waived or baselined -> ``<skipped>`` with the reason;
+- unverifiable -> ``<skipped>`` ("not verifiable from the records given: ...");
+- internal-error -> ``<error>``.
+The testcase schema (Jenkins xUnit junit-10.xsd) has no per-testcase ``properties``, so each
+suite carries the check's severity, source and dollars as properties, and each testcase's
+finding details (severity, dollars, evidence) go in its ``system-out``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+from typing import TextIO
+
+from lxml import etree
+
+from bhi_audit.findings import Finding, Outcome
+from bhi_audit.result import AuditResult, Evaluation
+
+#: Characters XML 1.0 forbids (lxml raises ValueError on them).
+_ILLEGAL_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+def clean(text: str) -> str:
+    """Text with XML-illegal control characters removed."""
+    return _ILLEGAL_XML.sub("", text)
+
+
+def _money(amount: Decimal | None) -> str:
+    return f"{amount:.2f}" if amount is not None else "0.00"
+
+
+def describe_finding(finding: Finding) -> str:
+    """The plain-text block for one finding in a testcase's system-out."""
+    status = finding.severity.value
+    if finding.outcome is Outcome.UNVERIFIABLE:
+        status = "not verifiable"
+    lines = [f"{finding.check_id} {status}: {finding.message}", f"  at: {finding.location}"]
+    subject = [
+        f"patient {finding.patient_id}" if finding.patient_id else "",
+        f"month {finding.month}" if finding.month else "",
+        f"claim {finding.claim_id}" if finding.claim_id else "",
+        f"line {finding.line_number}" if finding.line_number else "",
+        f"code {finding.code}" if finding.code else "",
+    ]
+    if any(subject):
+        lines.append("  " + ", ".join(s for s in subject if s))
+    if finding.at_risk is not None:
+        lines.append(f"  at risk: ${_money(finding.at_risk)}")
+    if finding.opportunity is not None:
+        lines.append(f"  opportunity: ${_money(finding.opportunity)}")
+    if finding.waiver is not None:
+        state = "expired waiver" if finding.waiver.expired else "waived"
+        lines.append(
+            f"  {state} {finding.waiver.waiver_id}: {finding.waiver.reason} "
+            f"(approved by {finding.waiver.approved_by}, expires {finding.waiver.expires})"
+        )
+    if finding.baselined:
+        lines.append("  baselined: accepted in the baseline")
+    for evidence in finding.evidence:
+        lines.append(f"  evidence {evidence.location}: {evidence.summary}")
+    lines.append(f"  source: {finding.source}")
+    return "\n".join(lines)
+
+
+def _suppression_reason(findings: list[Finding]) -> str:
+    reasons = []
+    for finding in findings:
+        if finding.waiver is not None and not finding.waiver.expired:
+            reasons.append(f"waived ({finding.waiver.waiver_id}): {finding.waiver.reason}")
+        elif finding.baselined:
+            reasons.append("baselined: accepted in the baseline")
+    return "; ".join(dict.fromkeys(reasons))
+
+
+def _add_testcase(
+    suite: etree._Element, evaluation: Evaluation, findings: list[Finding], counts: dict[str, int]
+) -> None:
+    case = etree.SubElement(suite, "testcase")
+    case.set("classname", clean(evaluation.check_id))
+    case.set("name", clean(evaluation.unit))
+    case.set("time", "0")
+    counts["tests"] += 1
+    violations = [f for f in findings if f.outcome is Outcome.VIOLATION]
+    if evaluation.status == "internal-error":
+        counts["errors"] += 1
+        crashed = [f for f in findings if f.outcome is Outcome.INTERNAL_ERROR]
+        element = etree.SubElement(case, "error")
+        element.set("type", "internal-error")
+        element.set("message", clean(crashed[0].message if crashed else "internal error"))
+    elif evaluation.status == "failed" and violations:
+        open_ = [f for f in violations if not f.suppressed]
+        if open_:
+            counts["failures"] += 1
+            worst = max(open_, key=lambda f: _SEVERITY_RANK[f.severity.value])
+            element = etree.SubElement(case, "failure")
+            element.set("type", worst.severity.value)
+            element.set("message", clean("; ".join(f.message for f in open_)))
+        else:
+            counts["skipped"] += 1
+            element = etree.SubElement(case, "skipped")
+            element.set("message", clean(_suppression_reason(violations)))
+    elif evaluation.status == "unverifiable":
+        counts["skipped"] += 1
+        element = etree.SubElement(case, "skipped")
+        element.set(
+            "message",
+            clean(
+                "not verifiable from the records given: " + "; ".join(f.message for f in findings)
+            ),
+        )
+    if findings:
+        out = etree.SubElement(case, "system-out")
+        out.text = clean("\n".join(describe_finding(f) for f in findings) + "\n")
+
+
+def build(result: AuditResult) -> etree._Element:
+    """The ``<testsuites>`` element of a result."""
+    by_pair: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in result.findings:
+        by_pair[(finding.check_id, finding.unit)].append(finding)
+    by_check: dict[str, list[Evaluation]] = defaultdict(list)
+    for evaluation in result.evaluations:
+        by_check[evaluation.check_id].append(evaluation)
+
+    root = etree.Element("testsuites")
+    root.set("name", clean(f"{result.tool} {result.tool_version} ({result.rulebook_version})"))
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for check in result.checks:
+        suite = etree.SubElement(root, "testsuite")
+        suite.set("name", clean(f"{check.id} {check.name}"))
+        summary = result.per_check.get(check.id)
+        properties = etree.SubElement(suite, "properties")
+        for name, value in (
+            ("check.id", check.id),
+            ("check.name", check.name),
+            ("check.scope", check.scope),
+            ("check.severity", check.severity),
+            ("check.source", check.source),
+            ("findings", str(summary.findings) if summary else "0"),
+            ("at_risk", _money(summary.at_risk if summary else None)),
+            ("opportunity", _money(summary.opportunity if summary else None)),
+            ("waived", str(summary.waived) if summary else "0"),
+            ("baselined", str(summary.baselined) if summary else "0"),
+        ):
+            prop = etree.SubElement(properties, "property")
+            prop.set("name", name)
+            prop.set("value", clean(value))
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        for evaluation in by_check.get(check.id, []):
+            _add_testcase(suite, evaluation, by_pair[(check.id, evaluation.unit)], counts)
+        for key in ("tests", "failures", "errors", "skipped"):
+            suite.set(key, str(counts[key]))
+            totals[key] += counts[key]
+        suite.set("time", "0")
+    for key in ("tests", "failures", "errors"):
+        root.set(key, str(totals[key]))
+    root.set("time", "0")
+    return root
+
+
+def render(result: AuditResult, out: TextIO) -> None:
+    """Write the JUnit XML document (UTF-8 declared, indented, trailing newline)."""
+    document = etree.tostring(
+        build(result), pretty_print=True, xml_declaration=True, encoding="UTF-8"
+    )
+    out.write(document.decode("utf-8"))

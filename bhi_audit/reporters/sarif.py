@@ -1,0 +1,251 @@
+"""SARIF 2.1.0 report, for code-scanning dashboards (GitHub, GitLab, Azure DevOps, SonarQube).
+
+One run; ``tool.driver.rules`` lists every check that ran (id, name, help with the source
+citation); each finding is a result with a level, a physical location in the input file (and
+``region.startLine`` when the record has a row), its evidence as related locations, and a
+stable partial fingerprint. Waived findings carry an accepted external suppression with the
+waiver's reason; baselined findings one saying so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from bhi_audit.findings import Finding, Outcome
+from bhi_audit.result import AuditResult
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_ROW = re.compile(r"^(?P<file>.+):(?P<row>\d+)$")
+
+
+def artifact_uri(path: str) -> str:
+    """A URI reference for an input path: relative paths stay relative (percent-encoded)."""
+    if PureWindowsPath(path).drive:
+        return PureWindowsPath(path).as_uri()
+    posix = path.replace("\\", "/")
+    if PurePosixPath(posix).is_absolute():
+        return PurePosixPath(posix).as_uri()
+    return quote(posix, safe="/")
+
+
+def _physical(file: str, line: int | None) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(file)}}
+    if line is not None and line >= 1:
+        location["region"] = {"startLine": line}
+    return location
+
+
+def _split_location(location: str) -> tuple[str, int | None]:
+    """``file:row`` / ``file#/pointer`` / ``file:segment N`` -> (file, row or None)."""
+    match = _ROW.match(location)
+    if match:
+        return match["file"], int(match["row"])
+    if "#/" in location:
+        return location.split("#/", 1)[0], None
+    if ":segment " in location:
+        return location.split(":segment ", 1)[0], None
+    return location, None
+
+
+def _level(finding: Finding) -> str:
+    if finding.outcome is Outcome.UNVERIFIABLE:
+        return "note"
+    if finding.outcome is Outcome.INTERNAL_ERROR:
+        return "error"
+    return _LEVEL[finding.severity.value]
+
+
+def _fingerprint(finding: Finding) -> str:
+    key = "\0".join(
+        [
+            finding.check_id,
+            finding.unit,
+            finding.claim_id or "",
+            str(finding.line_number or ""),
+            finding.field or "",
+            finding.variant or "",
+        ]
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _money(value: object) -> str | None:
+    return f"{value:.2f}" if value is not None else None
+
+
+def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+    physical = _physical(finding.file, finding.line)
+    if finding.location and "#/" in finding.location:
+        physical["artifactLocation"]["properties"] = {
+            "pointer": "/" + finding.location.split("#/", 1)[1]
+        }
+    entry: dict[str, Any] = {
+        "ruleId": finding.check_id,
+        "level": _level(finding),
+        "kind": "fail" if finding.outcome is not Outcome.UNVERIFIABLE else "review",
+        "message": {"text": finding.message},
+        "locations": [{"physicalLocation": physical}],
+        "partialFingerprints": {"bhiAuditFinding/v1": _fingerprint(finding)},
+    }
+    if finding.check_id in rule_index:
+        entry["ruleIndex"] = rule_index[finding.check_id]
+    related = []
+    for number, evidence in enumerate(finding.evidence, start=1):
+        file, row = _split_location(evidence.location)
+        related.append(
+            {
+                "id": number,
+                "physicalLocation": _physical(file, row),
+                "message": {"text": f"{evidence.kind} {evidence.id}: {evidence.summary}"},
+            }
+        )
+    if related:
+        entry["relatedLocations"] = related
+    suppressions = []
+    if finding.waiver is not None and not finding.waiver.expired:
+        suppressions.append(
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": (
+                    f"waiver {finding.waiver.waiver_id}: {finding.waiver.reason} "
+                    f"(approved by {finding.waiver.approved_by}, "
+                    f"expires {finding.waiver.expires})"
+                ),
+            }
+        )
+    if finding.baselined:
+        suppressions.append(
+            {"kind": "external", "status": "accepted", "justification": "accepted in the baseline"}
+        )
+    if suppressions:
+        entry["suppressions"] = suppressions
+    properties: dict[str, Any] = {
+        "severity": finding.severity.value,
+        "outcome": finding.outcome.value,
+        "unit": finding.unit,
+        "source": finding.source,
+    }
+    for name, value in (
+        ("patient", finding.patient_id),
+        ("month", finding.month),
+        ("claim", finding.claim_id),
+        ("claimLine", finding.line_number),
+        ("code", finding.code),
+        ("field", finding.field),
+        ("variant", finding.variant),
+        ("atRisk", _money(finding.at_risk)),
+        ("opportunity", _money(finding.opportunity)),
+    ):
+        if value is not None:
+            properties[name] = value
+    if finding.facts:
+        properties["facts"] = dict(finding.facts)
+    if finding.waiver is not None and finding.waiver.expired:
+        properties["expiredWaiver"] = finding.waiver.waiver_id
+    entry["properties"] = properties
+    return entry
+
+
+def to_document(result: AuditResult) -> dict[str, Any]:
+    """The SARIF log of a result."""
+    rules = []
+    for check in result.checks:
+        help_text = f"{check.summary}\nSource: {check.source}"
+        rules.append(
+            {
+                "id": check.id,
+                "name": check.name,
+                "shortDescription": {"text": check.summary},
+                "fullDescription": {"text": check.summary},
+                "help": {"text": help_text},
+                "defaultConfiguration": {"level": _LEVEL.get(check.severity, "warning")},
+                "properties": {
+                    "source": check.source,
+                    "scope": check.scope,
+                    "origin": check.origin,
+                    "tags": ["bhi-audit", check.scope],
+                },
+            }
+        )
+    rule_index = {check.id: index for index, check in enumerate(result.checks)}
+    artifacts = [
+        {
+            "location": {"uri": artifact_uri(item.path)},
+            "hashes": {"sha-256": item.sha256},
+            "properties": {"format": item.format},
+        }
+        for item in result.inputs
+    ]
+    totals = result.totals
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": result.tool,
+                "version": result.tool_version,
+                "semanticVersion": result.tool_version,
+                "rules": rules,
+                "properties": {"rulebookVersion": result.rulebook_version},
+            }
+        },
+        "artifacts": artifacts,
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(f, rule_index) for f in result.findings],
+        "properties": {
+            "totals": {
+                "findings": totals.findings,
+                "errors": totals.errors,
+                "warnings": totals.warnings,
+                "infos": totals.infos,
+                "unverifiable": totals.unverifiable,
+                "internalErrors": totals.internal_errors,
+                "claims": totals.claims,
+                "claimsClean": totals.claims_clean,
+                "claimsFlagged": totals.claims_flagged,
+                "atRisk": _money(totals.at_risk),
+                "opportunity": _money(totals.opportunity),
+                "waived": totals.waived,
+                "baselined": totals.baselined,
+                "waiverExpired": totals.waiver_expired,
+            },
+            "rejectedRecords": len(result.rejected),
+            "unusedWaivers": [
+                {
+                    "waiverId": w.waiver_id,
+                    "checkId": w.check_id,
+                    "scope": w.scope,
+                    "expires": w.expires.isoformat(),
+                    "expired": w.expired,
+                    "message": w.message,
+                }
+                for w in result.unused_waivers
+            ],
+            "staleBaseline": [
+                {
+                    "checkId": b.check_id,
+                    "patient": b.patient_id,
+                    "month": b.month,
+                    "code": b.code,
+                    "missing": b.missing,
+                    "message": b.message,
+                }
+                for b in result.stale_baseline
+            ],
+        },
+    }
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+
+def render(result: AuditResult, out: TextIO) -> None:
+    """Write the SARIF log as sorted, indented JSON with a trailing newline."""
+    json.dump(to_document(result), out, indent=2, sort_keys=True, ensure_ascii=False)
+    out.write("\n")

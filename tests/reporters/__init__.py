@@ -1,0 +1,1 @@
+"""Reporter tests (a package, so its conftest does not shadow tests/conftest.py)."""

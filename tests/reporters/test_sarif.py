@@ -1,0 +1,116 @@
+"""SARIF reporter: golden output, the OASIS SARIF 2.1.0 schema, rules, locations, suppressions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bhi_audit.models import KIND_BY_NAME
+from bhi_audit.reporters import sarif
+
+
+@pytest.fixture
+def validate(validate_sarif):
+    """Every SARIF log in this module is validated against the OASIS 2.1.0 schema."""
+    return validate_sarif
+
+
+@pytest.mark.parametrize("name", ["sample", "rich", "csv", "hostile"])
+def test_matches_golden_and_validates(
+    name, request, render_text, golden, validate, sample_result, csv_result, run_hostile
+):
+    result = {
+        "sample": sample_result,
+        "rich": request.getfixturevalue("rich_result") if name == "rich" else None,
+        "csv": csv_result,
+        "hostile": run_hostile,
+    }[name]
+    text = render_text(sarif.render, result)
+    validate(text)
+    golden(f"{name}.sarif", text)
+
+
+def test_rules_have_ids_names_help_and_source(sample_result, render_text, validate):
+    log = validate(render_text(sarif.render, sample_result))
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == [c.id for c in sample_result.checks]
+    for rule, check in zip(rules, sample_result.checks, strict=True):
+        assert rule["name"] == check.name
+        assert check.source in rule["help"]["text"]
+        assert rule["properties"]["source"] == check.source
+
+
+def test_results_point_at_the_input_row(csv_result, render_text, validate):
+    log = validate(render_text(sarif.render, csv_result))
+    (result,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "BHI-TIME-001"]
+    physical = result["locations"][0]["physicalLocation"]
+    assert (
+        physical["artifactLocation"]["uri"] == "tests/reporters/fixtures/csv_bundle/claim_lines.csv"
+    )
+    assert physical["region"] == {"startLine": 2}
+    assert result["level"] == "error"
+    assert result["ruleId"] == "BHI-TIME-001"
+    related = {r["physicalLocation"]["artifactLocation"]["uri"] for r in result["relatedLocations"]}
+    assert "tests/reporters/fixtures/csv_bundle/time_entries.csv" in related
+
+
+def test_json_inputs_have_no_invented_row(sample_result, render_text, validate):
+    log = validate(render_text(sarif.render, sample_result))
+    for result in log["runs"][0]["results"]:
+        physical = result["locations"][0]["physicalLocation"]
+        assert "region" not in physical
+        pointer = physical["artifactLocation"]["properties"]["pointer"]
+        assert pointer.split("/")[1] in KIND_BY_NAME  # a JSON pointer to the record, no row
+
+
+def test_waived_and_baselined_are_suppressions(rich_result, render_text, validate):
+    log = validate(render_text(sarif.render, rich_result))
+    by_rule_unit = {(r["ruleId"], r["properties"]["unit"]): r for r in log["runs"][0]["results"]}
+    waived = by_rule_unit[("BHI-COCM-003", "MRN-10002 2026-01")]
+    assert waived["suppressions"] == [
+        {
+            "kind": "external",
+            "status": "accepted",
+            "justification": "waiver W-2026-01: consultant review documented on paper <scanned> "
+            "(approved by compliance officer, expires 2027-01-31)",
+        }
+    ]
+    baselined = by_rule_unit[("BHI-TIME-003", "MRN-10003 2026-02")]
+    assert baselined["suppressions"][0]["justification"] == "accepted in the baseline"
+    expired = by_rule_unit[("BHI-TIME-001", "MRN-10001 2026-02")]
+    assert "suppressions" not in expired
+    assert expired["properties"]["expiredWaiver"] == "W-2025-07"
+    unverifiable = by_rule_unit[("BHI-CONS-004", "MRN-10001 2026-01")]
+    assert (unverifiable["level"], unverifiable["kind"]) == ("note", "review")
+
+
+def test_levels_follow_severity(sample_result, render_text):
+    log = json.loads(render_text(sarif.render, sample_result))
+    levels = {(r["ruleId"], r["level"]) for r in log["runs"][0]["results"]}
+    assert ("BHI-COCM-003", "warning") in levels
+    assert ("BHI-TIME-002", "error") in levels
+
+
+def test_inputs_are_artifacts_with_their_digest(sample_result, render_text):
+    log = json.loads(render_text(sarif.render, sample_result))
+    (artifact,) = log["runs"][0]["artifacts"]
+    assert artifact["hashes"]["sha-256"] == sample_result.inputs[0].sha256
+
+
+@pytest.mark.parametrize(
+    ("path", "uri"),
+    [
+        ("claims.csv", "claims.csv"),
+        ("dir with space/claim_lines.csv", "dir%20with%20space/claim_lines.csv"),
+        ("/abs/claims.csv", "file:///abs/claims.csv"),
+        ("sub\\claims.csv", "sub/claims.csv"),
+    ],
+    ids=["relative", "space", "absolute", "backslash"],
+)
+def test_artifact_uri(path, uri):
+    assert sarif.artifact_uri(path) == uri
+
+
+def test_output_is_deterministic(rich_result, render_text):
+    assert render_text(sarif.render, rich_result) == render_text(sarif.render, rich_result)
