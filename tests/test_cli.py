@@ -106,7 +106,7 @@ USAGE = {
     "unknown-in-comma-list": (["--select", "BHI-TIME-001,nope"], "no such check: nope"),
     "unknown-ignore": (["--ignore", "BHI-NOPE-999"], "no such check: BHI-NOPE-999"),
     "prefix-matching-nothing": (["--select", "ACME-"], "no check matches: ACME-"),
-    "unknown-format": (["--format", "yaml"], "'yaml' is not one of 'json', 'text'"),
+    "unknown-format": (["--format", "yaml"], "Invalid value for '--format': 'yaml' is not one of"),
     "unknown-fail-on": (["--fail-on", "sometimes"], "'sometimes' is not one of"),
     "checks-dir-missing": (["--checks-dir", "/nonexistent/dir"], "--checks-dir /nonexistent/dir"),
 }

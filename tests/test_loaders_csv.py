@@ -260,12 +260,22 @@ UNUSABLE = {
     ),
     "not-a-bundle-file": (
         lambda directory: write("notes.txt", b"hello")(directory) / "notes.txt",
-        [
-            "{d}/notes.txt: unrecognised input: give a bundle directory of CSV files, "
-            "a <kind>.csv file, a .json/.yaml bundle document, or FHIR (.ndjson, a Bundle .json)"
-        ],
+        # the list of accepted formats grows (FHIR, X12, ...): only its start is pinned
+        ["{d}/notes.txt: unrecognised input: give a bundle directory of CSV files, ..."],
     ),
 }
+
+
+def same_lines(actual: list[str], expected: list[str], directory: Path) -> bool:
+    """Line by line equality; an expected line ending in ``...`` only pins its start."""
+    wanted = [e.format(d=directory) for e in expected]
+    assert len(actual) == len(wanted), actual
+    for line, want in zip(actual, wanted, strict=True):
+        if want.endswith("..."):
+            assert line.startswith(want[:-3]), line
+        else:
+            assert line == want
+    return True
 
 
 @pytest.mark.parametrize(("edit", "expected"), UNUSABLE.values(), ids=UNUSABLE.keys())
@@ -273,7 +283,7 @@ def test_unusable_input_is_one_line_per_problem(bundle_dir, edit, expected):
     target = edit(bundle_dir)
     with pytest.raises(InputErrors) as caught:
         load_paths([target])
-    assert [str(e) for e in caught.value.errors] == [e.format(d=bundle_dir) for e in expected]
+    assert same_lines([str(e) for e in caught.value.errors], expected, bundle_dir)
 
 
 @pytest.mark.parametrize(("edit", "expected"), UNUSABLE.values(), ids=UNUSABLE.keys())
@@ -282,9 +292,9 @@ def test_unusable_input_exits_2_without_traceback(runner, bundle_dir, edit, expe
     result = runner.invoke(main, ["check", str(target)])
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
-    assert lines_of(result.stderr) == [
-        "bhi-audit: error: " + e.format(d=bundle_dir) for e in expected
-    ]
+    assert same_lines(
+        lines_of(result.stderr), ["bhi-audit: error: " + e for e in expected], bundle_dir
+    )
     assert "Traceback" not in result.output
 
 
