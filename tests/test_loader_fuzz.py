@@ -16,7 +16,7 @@ from bhi_audit.errors import InputError, InputErrors
 from bhi_audit.models import KIND_BY_NAME
 from bhi_audit.result import AuditResult
 
-from conftest import CLEAN_BUNDLE, run_audit
+from conftest import CLEAN_BUNDLE, REPO, run_audit
 
 FUZZ = settings(
     max_examples=100,
@@ -239,3 +239,57 @@ def test_fhir_shaped_documents_beside_a_bundle(resources, as_bundle):
             path = Path(tmp) / "Resources.ndjson"
             path.write_text("".join(json.dumps(r) + "\n" for r in resources), encoding="utf-8")
         audit_or_input_error(CLEAN_BUNDLE, path)
+
+
+# ------------------------------------------------------------------ X12 837P
+
+X12_SAMPLE = (REPO / "tests" / "x12" / "fixtures" / "realistic_837p.837").read_text(
+    encoding="utf-8"
+)
+X12_SEGMENTS = [segment.strip() for segment in X12_SAMPLE.split("~") if segment.strip()]
+X12_ELEMENT = st.text(max_size=8) | st.sampled_from(
+    ["", "*", ":", "^", "~", "D8", "RD8", "20260231", "20261301", "HC:99492:95:GT:25:59", "HC:",
+     "-5", "1e9", "99999999999999999999", "ABK:F321", "ABK:", "XX", "1234567890", "22", "23"]
+)  # fmt: skip
+
+
+@st.composite
+def mutated_837(draw: st.DrawFn) -> str:
+    """The realistic 837P with a few elements changed, segments dropped, doubled or cut."""
+    segments = [segment.split("*") for segment in X12_SEGMENTS]
+    for _ in range(draw(st.integers(0, 8))):
+        operation = draw(st.sampled_from(["set", "drop", "double", "cut", "swap"]))
+        i = draw(st.integers(0, len(segments) - 1))
+        if operation == "set":
+            j = draw(st.integers(1, len(segments[i]) + 2))
+            segments[i] += [""] * (j + 1 - len(segments[i]))
+            segments[i][j] = draw(X12_ELEMENT)
+        elif operation == "drop" and len(segments) > 1:
+            del segments[i]
+        elif operation == "double":
+            segments.insert(i, list(segments[i]))
+        elif operation == "cut":
+            segments[i] = segments[i][: draw(st.integers(0, len(segments[i])))]
+        elif operation == "swap":
+            k = draw(st.integers(0, len(segments) - 1))
+            segments[i], segments[k] = segments[k], segments[i]
+    return "~\n".join("*".join(segment) for segment in segments) + "~\n"
+
+
+@FUZZ
+@given(text=mutated_837())
+@example(text=X12_SAMPLE.replace("ST*837*0021*005010X222A1~", "ST*837~"))
+def test_mutated_837p_files(text):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "claims.837"
+        path.write_text(text, encoding="utf-8")
+        audit_or_input_error(path)
+
+
+@FUZZ
+@given(content=st.binary(max_size=300))
+def test_any_bytes_as_an_837p_file(content):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "claims.837"
+        path.write_bytes(content)
+        audit_or_input_error(path)
