@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, TextIO, cast
 
@@ -106,6 +107,11 @@ waivers_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Accepted exceptions (YAML or TOML; see docs/gating.md).",
 )
+as_of_option = click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Judge waiver expiry on this day (YYYY-MM-DD) instead of today, to reproduce a run.",
+)
 
 
 def plan(
@@ -117,7 +123,7 @@ def plan(
     """Load the configuration, the registry it names, and resolve the run (docs/gating.md)."""
     loaded = load_config(paths, config_file)
     registry = make_registry((*cli.checks_dirs, *config_checks_dirs(loaded)))
-    return plan_run(registry, loaded, cli, with_baseline=with_baseline)
+    return plan_run(registry, loaded, cli, cli.as_of, with_baseline=with_baseline)
 
 
 def warn_exceptions(result: AuditResult) -> None:
@@ -198,6 +204,7 @@ def main() -> None:
 @checks_dir_option
 @config_option
 @waivers_option
+@as_of_option
 @click.option(
     "--baseline",
     "baseline_file",
@@ -225,6 +232,7 @@ def check(
     checks_dirs: tuple[Path, ...],
     config_file: Path | None,
     waivers: Path | None,
+    as_of: datetime | None,
     baseline_file: Path | None,
     fhir_validate: bool,
 ) -> None:
@@ -245,6 +253,7 @@ def check(
                 waivers=waivers,
                 baseline=baseline_file,
                 checks_dirs=checks_dirs,
+                as_of=as_of.date() if as_of else None,
             ),
         )
         validator = make_validator() if fhir_validate else None
@@ -312,6 +321,7 @@ def redacted_result(result: AuditResult, bundle: Bundle, key: str | None) -> Aud
 @checks_dir_option
 @config_option
 @waivers_option
+@as_of_option
 def write_baseline(
     paths: tuple[Path, ...],
     output: Path,
@@ -320,6 +330,7 @@ def write_baseline(
     checks_dirs: tuple[Path, ...],
     config_file: Path | None,
     waivers: Path | None,
+    as_of: datetime | None,
 ) -> None:
     """Accept the current findings in PATHS: `check --baseline FILE` then fails only on new ones.
 
@@ -334,6 +345,7 @@ def write_baseline(
                 ignore=split_ids(ignore),
                 waivers=waivers,
                 checks_dirs=checks_dirs,
+                as_of=as_of.date() if as_of else None,
             ),
             with_baseline=False,
         )

@@ -99,6 +99,8 @@ class CliChoices:
     waivers: Path | None = None
     baseline: Path | None = None
     checks_dirs: Sequence[Path] = ()
+    #: ``--as-of``: the day waiver expiry is judged on (None: today).
+    as_of: date | None = None
 
 
 @dataclass(frozen=True)
