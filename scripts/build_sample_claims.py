@@ -850,6 +850,7 @@ def build() -> Practice:
 
     rulebook_defects(p, reviewed)
     process_defects(p, reviewed)
+    unit_defects(p, reviewed)
     weekly_reviews(p, reviewed)
     return p
 
@@ -1232,6 +1233,20 @@ def process_defects(p: Practice, reviewed: dict[tuple[int, int], list[str]]) -> 
         "BHI-PAY-002",
         "26 BHI minutes logged in February and nothing billed",
         level="info",
+    )
+
+
+def unit_defects(p: Practice, reviewed: dict[tuple[int, int], list[str]]) -> None:
+    """Units over the fallback MUE limits (BHI-NCCI-002)."""
+    onboard(p, "P073", 73, DR, "COCM")
+    cocm_patient(p, "P073", date(2026, 1, 2))
+    cocm_month(p, "P073", (2026, 1), 150, [("99492", 1), ("99494", 3)], score=20)
+    reviewed[(2026, 1)].append("P073")
+    p.defect(
+        "P073",
+        "2026-01",
+        "BHI-NCCI-002",
+        "99494 x3 (150 minutes support 3) over the unverified 2-unit fallback (warning)",
     )
 
 
