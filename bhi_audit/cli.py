@@ -23,15 +23,16 @@ from bhi_audit import RULEBOOK_VERSION, __version__
 from bhi_audit.baseline import build_baseline, dump_baseline
 from bhi_audit.config import CliChoices, RunPlan, config_checks_dirs, load_config, plan_run
 from bhi_audit.engine import Engine, Progress
-from bhi_audit.errors import BhiAuditError, InputErrors
+from bhi_audit.errors import BhiAuditError, InputError, InputErrors
 from bhi_audit.gate import EXIT_USAGE, FAIL_ON_CHOICES, exit_code
 from bhi_audit.loaders import Bundle, X12Options, load_paths
 from bhi_audit.loaders.fhir_validate import make_validator
 from bhi_audit.loaders.mapping import load_id_map
-from bhi_audit.models import RECORD_KINDS
+from bhi_audit.models import RECORD_KINDS, Period
 from bhi_audit.redact import collect_phi, derive_key, redact
 from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REDACTED_BY_DEFAULT, REPORTERS
+from bhi_audit.reporters.text import one_line
 from bhi_audit.result import AuditResult
 
 
@@ -53,7 +54,9 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except InputErrors as exc:
-        raise UserError("\n".join(str(e) for e in exc.errors)) from None
+        raise UserError("\n".join(one_line(str(e)) for e in exc.errors)) from None
+    except InputError as exc:  # names and values from the input stay on their one line
+        raise UserError(one_line(str(exc))) from None
     except BhiAuditError as exc:
         raise UserError(str(exc)) from None
 
@@ -465,6 +468,8 @@ def explain(check_id: str, checks_dirs: tuple[Path, ...]) -> None:
 def bundle_json_schema() -> dict[str, Any]:
     """The JSON Schema of a bundle document (the JSON/YAML form of the CSV bundle)."""
     fields: dict[str, Any] = {kind.KIND: (list[kind] | None, None) for kind in RECORD_KINDS}  # type: ignore[valid-type]
+    # NOTE: the loader also accepts ``period`` as one object (docs: "period may be one object").
+    fields[Period.KIND] = (list[Period] | Period | None, None)
     document = create_model("BundleDocument", **fields)
     document.model_config["extra"] = "forbid"
     document.model_rebuild(force=True)

@@ -153,6 +153,9 @@ class Engine:
     def _apply(self, spec: CheckSpec, payload: Any, unit: Unit, out: _Collector) -> None:
         try:
             problems = list(spec.run(payload, self._options[spec.id]))
+            # NOTE: stamped inside the containment: a plugin that yields something other than
+            # a Problem (or a Problem pointing at a non-record) is a crash of that check too.
+            stamped = [self._stamp(spec, unit, problem) for problem in problems]
         except Exception as exc:  # NOTE: containment (STYLE §10): a crash must not look clean
             log.debug("check %s crashed on %s\n%s", spec.id, unit.key, traceback.format_exc())
             out.findings.append(self._internal_error(spec, unit, exc))
@@ -160,8 +163,7 @@ class Engine:
                 Evaluation(check_id=spec.id, unit=unit.key, status="internal-error")
             )
             return
-        for problem in problems:
-            out.findings.append(self._stamp(spec, unit, problem))
+        out.findings.extend(stamped)
         status = "passed"
         if any(not p.unverifiable for p in problems):
             status = "failed"
