@@ -21,7 +21,6 @@ from collections.abc import Iterator, Mapping
 
 from bhi_audit.checkapi import Problem
 from bhi_audit.context import Batch
-from bhi_audit.loaders import Bundle
 from bhi_audit.models import (
     Assessment,
     CarePlan,
@@ -83,7 +82,7 @@ def check(batch: Batch, options: None) -> Iterator[Problem]:
     for record, field, patient_id in docs:
         if _unknown(batch, "patients", patient_id, batch.patients):
             yield _doc_problem(record, field, f"patient {patient_id} is not in patients")
-    for record, field in _staff_references(bundle):
+    for record, field in _staff_references(batch):
         staff_id = getattr(record, field)
         if _unknown(batch, "staff", staff_id, batch.staff):
             yield _doc_problem(
@@ -109,7 +108,7 @@ _STAFF_NOUN = {
 }
 
 
-def _staff_references(bundle: Bundle) -> Iterator[tuple[Record, str]]:
+def _staff_references(batch: Batch) -> Iterator[tuple[Record, str]]:
     """Every (record, field) of the documentation that names a staff member."""
     fields: tuple[tuple[type[Record], tuple[str, ...]], ...] = (
         (Consent, ("obtained_by", "billing_practitioner")),
@@ -120,7 +119,7 @@ def _staff_references(bundle: Bundle) -> Iterator[tuple[Record, str]]:
         (RegistryEnrollment, ("bhcm_id", "consultant_id")),
     )
     for kind, names in fields:
-        for record in bundle.of(kind):
+        for record in batch.bundle.of(kind):
             for field in names:
                 yield record, field
 
