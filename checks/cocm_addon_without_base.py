@@ -7,6 +7,8 @@ Source: rulebook §1.4, §2.6, §4.3, §4.12, §7.2 and §9 BHI-EXCL-004; [S-BCB
 [S-OIG21].
 Passes: P1 2026-03, 99493 and 99494 billed by D1.
 Fails: P1 2026-03, 99494 alone; 99494 with G2214; 99494 by D1 with 99493 billed by D2.
+Not verifiable: 99494 with no base in the records when the records given do not cover the
+whole month (the base may be billed on a day outside them).
 """
 
 from __future__ import annotations
@@ -29,6 +31,19 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
     bases = month.lines_with(COCM_BASE)
     for billed in month.lines_with(CODES):
         if any(b.billing_practitioner == billed.billing_practitioner for b in bases):
+            continue
+        coverage = month.batch.coverage
+        if not coverage.covers(month.month.first_day, month.month.last_day):
+            # The base may be billed on a day of the month outside the records given.
+            yield Problem(
+                message=f"{billed.code} by {billed.billing_practitioner} in {month.month}: "
+                f"no 99492/99493 from them in the records given, which cover "
+                f"{coverage.start}..{coverage.end}, not the whole month: not verifiable",
+                record=billed.line,
+                field="code",
+                evidence=(billed.line, *(b.line for b in bases)),
+                unverifiable=True,
+            )
             continue
         if bases:
             who = ", ".join(sorted({f"{b.code} by {b.billing_practitioner}" for b in bases}))
