@@ -29,6 +29,8 @@ CASES = [
     ),
     # review-b: independent boundary cases written from the rulebook
     ("unverifiable_month_partly_outside_records", [("C1", 1, None, U), ("C2", 1, None, E)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("warn_base_on_another_date", [("C2", 1, "not-same-date", W)]),
 ]
 
 

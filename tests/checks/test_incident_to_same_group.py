@@ -26,6 +26,8 @@ CASES = [
     # review-b: independent boundary cases written from the rulebook
     ("pass_consultant_other_program_and_month", []),
     ("fail_bhcm_outside_group_cocm", [("C1", 1, None, W)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("unverifiable_no_time_log", [("C1", 1, None, U)]),
 ]
 
 
