@@ -39,6 +39,8 @@ CASES = [
     # review-b: independent boundary cases written from the rulebook
     ("fail_initial_and_subsequent_in_later_month", [("C2", 1, "not-episode-start", E)]),
     ("unverifiable_episode_record_without_lookback", [("C1", 1, None, U)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("fail_rhc_99492_after_g0512_transition", [("C2", 1, "not-episode-start", E)]),
 ]
 
 
