@@ -981,12 +981,7 @@ def rulebook_defects(p: Practice, reviewed: dict[tuple[int, int], list[str]]) ->
     cocm_month(p, "P050", mar, 50, [("G0557", 1), ("G0568", 1), ("99492", 1)], score=18)
     reviewed[mar].append("P050")
     p.defect("P050", "2026-03", "BHI-EXCL-008", "APCM add-on G0568 billed with its mirror 99492")
-    p.defect(
-        "P050",
-        "2026-03",
-        "BHI-EXCL-009",
-        "stand-alone 99492 billed with APCM by the same practitioner (warning)",
-    )
+    # NOTE: the 99492 beside its twin G0568 is BHI-EXCL-008's defect only (reported once).
 
     simple_bhi(p, "P051", 51, mar, [("G0557", 1), ("99484", 1)], programs="APCM;BHI")
     p.defect(
