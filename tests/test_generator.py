@@ -15,35 +15,50 @@ from bhi_audit.generator.defects import CATALOG
 from conftest import run_audit
 
 
-def _expected(truth):
+def _expected(truth, severities):
     return {
         (d["patient_id"], e["month"], e["check_id"])
         for d in truth["defects"]
         for e in d["expected"]
+        if e["severity"] in severities
     }
+
+
+def _found(result, severities, checks=None):
+    return {
+        (f.patient_id, f.month, f.check_id)
+        for f in result.findings
+        if f.outcome is Outcome.VIOLATION
+        and f.severity.value in severities
+        and (checks is None or f.check_id in checks)
+    }
+
+
+#: Info checks that defects can trip; BHI-PAY-001 and BHI-COST-001 note every clean line.
+INFO_DEFECT_CHECKS = frozenset({"BHI-TIME-005", "BHI-PAY-002", "BHI-CONS-003"})
 
 
 @pytest.fixture(scope="module")
 def practice(tmp_path_factory):
     out = tmp_path_factory.mktemp("practice")
-    truth = generate(GenerateSpec(patients=400, months=12, seed=11, defect_rate=0.06), out)
-    return out, truth
+    truth = generate(GenerateSpec(patients=400, months=12, seed=11, defect_rate=0.1), out)
+    return out, truth, run_audit(out)
 
 
 def test_every_injected_defect_is_found_and_nothing_else(practice):
-    out, truth = practice
-    result = run_audit(out)
-    found = {
-        (f.patient_id, f.month, f.check_id)
-        for f in result.findings
-        if f.outcome is Outcome.VIOLATION and f.severity.value in {"error", "warning"}
-    }
-    assert found == _expected(truth)
+    _, truth, result = practice
+    assert _found(result, {"error", "warning"}) == _expected(truth, {"error", "warning"})
     assert result.rejected == ()
 
 
+def test_info_defects_are_found_and_nothing_else(practice):
+    _, truth, result = practice
+    assert {d.check_id for d in CATALOG} >= INFO_DEFECT_CHECKS
+    assert _found(result, {"info"}, INFO_DEFECT_CHECKS) == _expected(truth, {"info"})
+
+
 def test_every_defect_kind_is_injected(practice):
-    _, truth = practice
+    _, truth, _ = practice
     assert {d["defect"] for d in truth["defects"]} == {d.name for d in CATALOG}
 
 

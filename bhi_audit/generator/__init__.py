@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from bhi_audit.generator.defects import CATALOG, Defect
-from bhi_audit.generator.practice import Roster, Row, plan_patient
+from bhi_audit.generator.practice import MonthPlan, Roster, Row, plan_patient
 from bhi_audit.generator.records import PatientRows, build_patient
 from bhi_audit.models import RECORD_KINDS
 from bhi_audit.months import Month
@@ -45,25 +45,51 @@ class GenerateSpec:
         return [self.first_month.plus(i) for i in range(self.months)]
 
 
-def inject(pr: PatientRows, spec: GenerateSpec, roster: Roster) -> list[dict[str, Any]]:
-    """Maybe inject one defect into one month of this patient; return the ground truth."""
-    rng = random.Random(f"{spec.seed}:defect:{pr.plan.index}")
-    if not pr.plan.months or rng.random() >= spec.defect_rate * len(pr.plan.months):
-        return []
-    month_plan = rng.choice(pr.plan.months)
-    candidates: list[Defect] = [d for d in CATALOG if d.applies(pr, month_plan)]
-    if not candidates:
-        return []
-    defect = rng.choice(candidates)
-    expected = defect.inject(pr, month_plan, rng, roster)
-    return [
-        {
-            "patient_id": pr.plan.patient_id,
-            "month": str(month_plan.month),
-            "defect": defect.name,
-            "expected": [{"month": month, "check_id": check} for month, check in expected],
-        }
-    ]
+def _fits(kind: Defect, pr: PatientRows) -> list[MonthPlan]:
+    return [mp for mp in pr.plan.months if kind.applies(pr, mp)]
+
+
+class Injector:
+    """Maybe inject one defect into one month of each patient, the kinds taking turns.
+
+    NOTE: a patient drawn for a defect gets the least recently used kind that fits one of its
+    months (kinds that fit only a first CoCM month or a G2214 month would be rare if drawn
+    at random): a few hundred patients show every kind. Only this queue of kinds is carried
+    from patient to patient; whether a patient gets a defect, and in which month, is drawn
+    from its own seeded stream.
+    """
+
+    def __init__(self, spec: GenerateSpec) -> None:
+        self.spec = spec
+        first = spec.seed % len(CATALOG)
+        self.queue: list[Defect] = list(CATALOG[first:] + CATALOG[:first])
+
+    def __call__(self, pr: PatientRows, roster: Roster) -> list[dict[str, Any]]:
+        """Inject into ``pr``; return its ground-truth entries."""
+        spec = self.spec
+        rng = random.Random(f"{spec.seed}:defect:{pr.plan.index}")
+        if not pr.plan.months or rng.random() >= spec.defect_rate * len(pr.plan.months):
+            return []
+        for position, defect in enumerate(self.queue):
+            fits = _fits(defect, pr)
+            if fits:
+                self.queue.append(self.queue.pop(position))
+                break
+        else:
+            return []
+        month_plan = rng.choice(fits)
+        expected = defect.inject(pr, month_plan, rng, roster)
+        return [
+            {
+                "patient_id": pr.plan.patient_id,
+                "month": str(month_plan.month),
+                "defect": defect.name,
+                "expected": [
+                    {"month": month, "check_id": check, "severity": severity}
+                    for month, check, severity in expected
+                ],
+            }
+        ]
 
 
 def iter_patients(
@@ -71,10 +97,11 @@ def iter_patients(
 ) -> Iterator[tuple[PatientRows, list[dict[str, Any]]]]:
     """Every patient's rows (with any defect applied) and its ground truth."""
     months = spec.month_list
+    inject = Injector(spec)
     for index in range(1, spec.patients + 1):
         plan = plan_patient(spec.seed, index, months, roster)
         rows = build_patient(plan)
-        yield rows, inject(rows, spec, roster)
+        yield rows, inject(rows, roster)
 
 
 def review_rows(membership: dict[tuple[str, Month], list[str]], bhcm: str) -> Iterator[Row]:

@@ -100,6 +100,12 @@ class Roster:
     clinical: tuple[str, ...]
     consultants: tuple[str, ...]
     social_workers: tuple[str, ...]
+    #: A care manager still in training (bh_training false): clean data never names them.
+    trainee_bhcm: str = "CM900"
+    #: A psychologist on the consult rota who cannot prescribe: not a qualified CoCM consultant.
+    unqualified_consultant: str = "PSY900"
+    #: A nurse contracted through another group (G-CONTRACT), not the billing group.
+    contract_nurse: str = "RN900"
 
     @classmethod
     def for_patients(cls, patients: int) -> Roster:
@@ -121,7 +127,7 @@ class Roster:
         rows: list[Row] = []
         groups = (
             (self.practitioners, "billing_practitioner", "physician", "MD", {}),
-            (self.bhcms, "bhcm", "other", "LCSW", {"bh_training": "true"}),
+            (self.bhcms, "bhcm", "clinical_social_worker", "LCSW", {"bh_training": "true"}),
             (self.clinical, "clinical_staff", "other", "RN", {}),
             (
                 self.consultants,
@@ -138,6 +144,17 @@ class Roster:
                 {"bh_training": "true"},
             ),
         )
+        groups += (
+            ((self.trainee_bhcm,), "bhcm", "other", "MSW", {"bh_training": "false"}),
+            (
+                (self.unqualified_consultant,),
+                "psychiatric_consultant",
+                "clinical_psychologist",
+                "PhD",
+                {"full_psych_prescriber": "false", "psychiatry_trained": "false"},
+            ),
+            ((self.contract_nurse,), "clinical_staff", "other", "RN", {}),
+        )
         serial = 100000000
         for staff_ids, role, ptype, credential, extra in groups:
             for staff_id in staff_ids:
@@ -151,7 +168,7 @@ class Roster:
                         "roles": role,
                         "practitioner_type": ptype,
                         "credential": credential,
-                        "group_id": "G-MAIN",
+                        "group_id": "G-CONTRACT" if staff_id == self.contract_nurse else "G-MAIN",
                         "active_from": "2015-01-01",
                         **extra,
                     }
@@ -169,6 +186,7 @@ class MonthPlan:
     initial: bool = False
     ccm_minutes: int = 0
     score: int = 10
+    short: bool = False  # a subsequent CoCM month billed as G2214 (exactly 30 minutes)
 
 
 @dataclass
@@ -220,14 +238,19 @@ def plan_patient(seed: int, index: int, months: list[Month], roster: Roster) -> 
     previous = None
     for i in active:
         initial = program == "COCM" and (previous is None or i - previous - 1 >= 6)
+        minutes = month_minutes(rng, program, initial)
+        # NOTE: G2214 at exactly 30 minutes: at or above the warning line of D1 (rulebook §2.5)
+        # and below 99493's 31, so neither BHI-TIME-004 nor BHI-TIME-005 has anything to say.
+        short = program == "COCM" and not initial and rng.random() < 0.15
         plan.months.append(
             MonthPlan(
                 month=months[i],
                 program=program,
-                minutes=month_minutes(rng, program, initial),
+                minutes=30 if short else minutes,
                 initial=initial,
                 ccm_minutes=rng.randint(22, 40) if program == "BHI+CCM" else 0,
                 score=score,
+                short=short,
             )
         )
         score = max(3, score - rng.randint(5, 7))  # improving: no care-plan revision due

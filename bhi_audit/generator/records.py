@@ -58,6 +58,7 @@ def time_entries(
     total: int,
     start_hour: int,
     days: tuple[int, ...],
+    tag: str = "",
 ) -> None:
     """Log ``total`` minutes over ``days`` of the month, on distinct clock times."""
     pid = pr.plan.patient_id
@@ -66,7 +67,7 @@ def time_entries(
         pr.add(
             "time_entries",
             {
-                "entry_id": f"{pid}-{mp.month}-{program}-{n + 1}",
+                "entry_id": f"{pid}-{mp.month}-{program}{tag}-{n + 1}",
                 "patient_id": pid,
                 "staff_id": staff,
                 "date": date(mp.month.year, mp.month.month, day).isoformat(),
@@ -140,15 +141,20 @@ def build_patient(plan: PatientPlan) -> PatientRows:
         },
     )
     episode = 0
-    for mp in plan.months:
+    enrollment: Row | None = None
+    for previous, mp in zip([None, *plan.months], plan.months, strict=False):
         if mp.initial:
             episode += 1
-            pr.add(
+            if enrollment is not None and previous is not None:
+                # NOTE: the lapsed episode's patient was discharged from the registry
+                enrollment["ended_on"] = previous.month.last_day.isoformat()
+            enrollment = pr.add(
                 "registry_enrollments",
                 {
                     "enrollment_id": f"{pid}-R{episode}",
                     "patient_id": pid,
                     "enrolled_on": mp.month.first_day.isoformat(),
+                    "ended_on": "",
                     "bhcm_id": plan.staff,
                     "consultant_id": plan.consultant,
                 },
@@ -178,7 +184,7 @@ def build_month(pr: PatientRows, mp: MonthPlan) -> None:
     )
     if program == "COCM":
         pr.reviewed.add(mp.month)
-        codes = cocm_codes(mp.minutes, mp.initial)
+        codes = [("G2214", 1)] if mp.short else cocm_codes(mp.minutes, mp.initial)
     else:
         codes = [("G0323" if plan.program == "G0323" else "99484", 1)]
     diagnoses = "F32.1;F41.1"
