@@ -21,6 +21,10 @@ from bhi_audit.generator.records import PatientRows, time_entries
 Expected = list[tuple[str | None, str, str]]
 
 
+#: The programs most defects are written for (the others have their own kinds).
+CORE = frozenset({"COCM", "BHI", "BHI+CCM", "G0323"})
+
+
 @dataclass(frozen=True)
 class Defect:
     """One kind of defect the generator can inject."""
@@ -28,8 +32,13 @@ class Defect:
     name: str
     check_id: str
     description: str
-    applies: Callable[[PatientRows, MonthPlan], bool]
+    fits: Callable[[PatientRows, MonthPlan], bool]
     inject: Callable[[PatientRows, MonthPlan, random.Random, Roster], Expected]
+    programs: frozenset[str] = CORE
+
+    def applies(self, pr: PatientRows, mp: MonthPlan) -> bool:
+        """Whether this kind can be injected into this patient-month."""
+        return mp.program in self.programs and self.fits(pr, mp)
 
 
 def _claim(pr: PatientRows, mp: MonthPlan) -> Row:
@@ -43,13 +52,14 @@ def _lines(pr: PatientRows, mp: MonthPlan) -> list[Row]:
 
 def _relog(pr: PatientRows, mp: MonthPlan, program: str, total: int) -> None:
     """Replace a month's time entries of ``program`` with ``total`` minutes."""
+    hour, days = (15, (5, 12)) if program == "DMHT" else (9, (3, 10, 17))
     prefix = str(mp.month)
     pr.rows["time_entries"] = [
         r
         for r in pr.rows["time_entries"]
         if not (r["program"] == program and r["date"].startswith(prefix))
     ]
-    time_entries(pr, mp, program, pr.plan.staff, total, 9, (3, 10, 17))
+    time_entries(pr, mp, program, pr.plan.staff, total, hour, days)
 
 
 def _first_month(pr: PatientRows, mp: MonthPlan) -> bool:
@@ -430,6 +440,93 @@ def _unbilled_month(pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: 
     return [_m(mp, "BHI-PAY-002", "info")]
 
 
+def _apcm_bundled_ccm(
+    pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: Roster
+) -> Expected:
+    # NOTE: CCM is run properly (its own consent and time); only the bundling is wrong
+    _add_line(pr, mp, "99490")
+    pr.rows["consents"].append(
+        dict(pr.rows["consents"][0], consent_id=f"{pr.plan.patient_id}-K-CCM", programs="CCM")
+    )
+    time_entries(pr, mp, "CCM", pr.plan.staff, rng.randint(22, 35), 14, (4, 11))
+    return [_m(mp, "BHI-EXCL-006")]
+
+
+def _apcm_addon_alone(
+    pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: Roster
+) -> Expected:
+    base = next(r for r in _lines(pr, mp) if r["code"] == "G0557")
+    pr.rows["claim_lines"].remove(base)
+    return [_m(mp, "BHI-EXCL-007")]
+
+
+def _apcm_addon_with_mirror(
+    pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: Roster
+) -> Expected:
+    _add_line(pr, mp, "99484")
+    # NOTE: rightly also: 99484 beside the same practitioner's APCM (BHI-EXCL-009)
+    return [_m(mp, "BHI-EXCL-008"), _m(mp, "BHI-EXCL-009", "warning")]
+
+
+def _standalone_bhi_with_apcm(
+    pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: Roster
+) -> Expected:
+    addon = next(r for r in _lines(pr, mp) if r["code"] == "G0570")
+    addon["code"], addon["charge"] = "99484", f"{CHARGE['99484']:.2f}"
+    return [_m(mp, "BHI-EXCL-009", "warning")]
+
+
+def _rhc_retired_code(
+    pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: Roster
+) -> Expected:
+    _lines(pr, mp)[0]["code"] = "G0511"
+    return [_m(mp, "BHI-CODE-002")]
+
+
+def _dmht_minutes_short(
+    pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: Roster
+) -> Expected:
+    _relog(pr, mp, "DMHT", rng.randint(8, 19))
+    return [_m(mp, "BHI-DMHT-001")]
+
+
+def _g0323_by_physician(
+    pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: Roster
+) -> Expected:
+    claim = _claim(pr, mp)
+    claim["billing_practitioner"] = claim["rendering_practitioner"] = roster.practitioners[0]
+    # NOTE: rightly also: G0323 counts only the billing practitioner's own minutes (the social
+    # worker's do not count for the physician), and consent and visit name the social worker
+    return [
+        _m(mp, "BHI-PRAC-001"),
+        _m(mp, "BHI-TIME-001"),
+        (None, "BHI-TIME-006", "warning"),
+        _m(mp, "BHI-CONS-002", "warning"),
+        (None, "BHI-INIT-002", "warning"),
+    ]
+
+
+def _g0323_with_99484(
+    pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: Roster
+) -> Expected:
+    claim = dict(_claim(pr, mp), claim_id=f"{pr.plan.patient_id}-{mp.month}-B")
+    claim["billing_practitioner"] = claim["rendering_practitioner"] = roster.practitioners[0]
+    pr.add("claims", claim)
+    line = dict(_lines(pr, mp)[0], claim_id=claim["claim_id"], code="99484")
+    line["charge"] = f"{CHARGE['99484']:.2f}"
+    pr.add("claim_lines", line)
+    # NOTE: the physician's side is otherwise complete: own consent, visit, nurse time
+    doctor = roster.practitioners[0]
+    pr.add("consents", dict(pr.rows["consents"][0], consent_id=f"{pr.plan.patient_id}-K-DR"))
+    pr.rows["consents"][-1]["obtained_by"] = pr.rows["consents"][-1]["billing_practitioner"] = (
+        doctor
+    )
+    pr.add("visits", dict(_visit(pr), visit_id=f"{pr.plan.patient_id}-V2", code="99214"))
+    pr.rows["visits"][-1]["practitioner_id"] = doctor
+    time_entries(pr, mp, "BHI", roster.clinical[0], rng.randint(22, 30), 15, (6, 13), tag="-RN")
+    return [_m(mp, "BHI-EXCL-010", "warning")]
+
+
 def _bhi(pr: PatientRows, mp: MonthPlan) -> bool:
     return mp.program in ("BHI", "BHI+CCM")
 
@@ -698,6 +795,70 @@ CATALOG: tuple[Defect, ...] = (
         "a BHI month with 20+ minutes is not billed (info)",
         lambda pr, mp: _bhi(pr, mp) and _later_month(pr, mp),
         _unbilled_month,
+    ),
+    Defect(
+        "apcm-bundled-ccm",
+        "BHI-EXCL-006",
+        "the APCM practitioner also bills 99490 that month",
+        lambda pr, mp: True,
+        _apcm_bundled_ccm,
+        frozenset({"APCM"}),
+    ),
+    Defect(
+        "apcm-addon-without-base",
+        "BHI-EXCL-007",
+        "G0570 billed without the month's G0557",
+        lambda pr, mp: True,
+        _apcm_addon_alone,
+        frozenset({"APCM"}),
+    ),
+    Defect(
+        "apcm-addon-with-mirror",
+        "BHI-EXCL-008",
+        "99484 billed beside the G0570 it mirrors",
+        lambda pr, mp: True,
+        _apcm_addon_with_mirror,
+        frozenset({"APCM"}),
+    ),
+    Defect(
+        "standalone-bhi-with-apcm",
+        "BHI-EXCL-009",
+        "99484 instead of G0570 beside the same practitioner's G0557",
+        lambda pr, mp: True,
+        _standalone_bhi_with_apcm,
+        frozenset({"APCM"}),
+    ),
+    Defect(
+        "g0323-with-99484",
+        "BHI-EXCL-010",
+        "a physician bills 99484 in a month the social worker bills G0323",
+        lambda pr, mp: True,
+        _g0323_with_99484,
+        frozenset({"G0323"}),
+    ),
+    Defect(
+        "g0323-billed-by-physician",
+        "BHI-PRAC-001",
+        "G0323 billed under a physician",
+        lambda pr, mp: True,
+        _g0323_by_physician,
+        frozenset({"G0323"}),
+    ),
+    Defect(
+        "rhc-retired-code",
+        "BHI-CODE-002",
+        "the RHC bills general BHI as G0511 after it ended",
+        lambda pr, mp: True,
+        _rhc_retired_code,
+        frozenset({"RHC"}),
+    ),
+    Defect(
+        "dmht-minutes-short",
+        "BHI-DMHT-001",
+        "G0553 with 8-19 DMHT minutes",
+        lambda pr, mp: True,
+        _dmht_minutes_short,
+        frozenset({"BHI+DMHT"}),
     ),
     Defect(
         "unknown-billing-practitioner",

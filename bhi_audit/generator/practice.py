@@ -77,7 +77,23 @@ CHARGE = {
     "G2214": 80,
     "G0323": 75,
     "99490": 85,
+    "G0557": 110,
+    "G0570": 55,
+    "G0553": 60,
 }
+#: The programs a patient can be in, with the share of patients, in draw order. "APCM" bills
+#: G0557 with its behavioral add-on G0570; "RHC" bills 99484 on a rural health clinic's
+#: institutional claim (TOB 711, revenue 0521); "CCM" is chronic care management alone.
+PROGRAMS = (
+    ("COCM", 0.40),
+    ("BHI", 0.25),
+    ("BHI+CCM", 0.12),
+    ("G0323", 0.05),
+    ("APCM", 0.06),
+    ("RHC", 0.05),
+    ("BHI+DMHT", 0.03),
+    ("CCM", 0.04),
+)
 
 
 def npi_with_check_digit(base9: str) -> str:
@@ -181,10 +197,11 @@ class MonthPlan:
     """What happens for one patient in one month (before any defect)."""
 
     month: Month
-    program: str  # "BHI", "COCM", "G0323", "BHI+CCM"
+    program: str  # one of PROGRAMS
     minutes: int
     initial: bool = False
     ccm_minutes: int = 0
+    dmht_minutes: int = 0
     score: int = 10
     short: bool = False  # a subsequent CoCM month billed as G2214 (exactly 30 minutes)
 
@@ -218,9 +235,12 @@ def plan_patient(seed: int, index: int, months: list[Month], roster: Roster) -> 
     rng = random.Random(f"{seed}:{index}")
     pid = f"P{index:06d}"
     roll = rng.random()
-    program = (
-        "COCM" if roll < 0.45 else "BHI" if roll < 0.78 else "BHI+CCM" if roll < 0.95 else "G0323"
-    )
+    program = PROGRAMS[-1][0]
+    for name, share in PROGRAMS:
+        if roll < share:
+            program = name
+            break
+        roll -= share
     if program == "G0323":
         practitioner = rng.choice(roster.social_workers)
         staff = practitioner
@@ -249,6 +269,7 @@ def plan_patient(seed: int, index: int, months: list[Month], roster: Roster) -> 
                 minutes=30 if short else minutes,
                 initial=initial,
                 ccm_minutes=rng.randint(22, 40) if program == "BHI+CCM" else 0,
+                dmht_minutes=rng.randint(22, 38) if program == "BHI+DMHT" else 0,
                 score=score,
                 short=short,
             )
