@@ -8,9 +8,13 @@ import json
 import pytest
 
 from bhi_audit.cli import main
+from bhi_audit.engine import Engine
 from bhi_audit.findings import Outcome
 from bhi_audit.generator import GenerateSpec, generate
 from bhi_audit.generator.defects import CATALOG
+from bhi_audit.loaders import X12Options, load_paths
+from bhi_audit.loaders.mapping import load_id_map
+from bhi_audit.registry import load_registry
 
 from conftest import run_audit
 
@@ -70,15 +74,61 @@ def test_same_seed_same_bytes(tmp_path):
         assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
 
 
-def test_json_form_audits_like_csv(tmp_path):
-    spec = GenerateSpec(patients=60, months=6, seed=5, defect_rate=0.1)
-    generate(spec, tmp_path / "csv")
-    generate(spec, tmp_path / "json", fmt="json")
-    a = run_audit(tmp_path / "csv")
-    b = run_audit(tmp_path / "json" / "practice.json")
-    assert [(f.check_id, f.patient_id, f.month, f.message) for f in a.findings] == [
-        (f.check_id, f.patient_id, f.month, f.message) for f in b.findings
+def _findings(result):
+    """Findings without their locations (file, row, segment differ between formats)."""
+    return [
+        (f.check_id, f.patient_id, f.month, f.claim_id, f.severity.value, f.message)
+        for f in result.findings
     ]
+
+
+@pytest.fixture(scope="module")
+def small_csv(tmp_path_factory):
+    out = tmp_path_factory.mktemp("csv")
+    generate(SMALL, out)
+    return run_audit(out)
+
+
+SMALL = GenerateSpec(patients=120, months=6, seed=5, defect_rate=0.3)
+
+
+def test_json_form_audits_like_csv(tmp_path, small_csv):
+    generate(SMALL, tmp_path, fmt="json")
+    result = run_audit(tmp_path / "practice.json")
+    assert _findings(result) == _findings(small_csv)
+    assert result.rejected == ()
+
+
+def test_837p_form_audits_like_csv(tmp_path, small_csv):
+    truth = generate(SMALL, tmp_path, fmt="837p")
+    id_map = load_id_map(tmp_path / "x12" / "id_map.csv")
+    result = Engine(load_registry(plugins=False).select([])).audit(
+        load_paths([tmp_path, tmp_path / "x12" / "claims.837"], x12=X12Options(id_map=id_map))
+    )
+    assert _findings(result) == _findings(small_csv)
+    assert result.rejected == ()
+    assert {d["defect"] for d in truth["defects"]} >= {"unknown-billing-practitioner"}
+    assert (tmp_path / "x12" / "claims.837").read_text().startswith("ISA*")
+
+
+def test_fhir_form_audits_like_csv(tmp_path, small_csv):
+    generate(SMALL, tmp_path, fmt="fhir-ndjson")
+    result = run_audit(tmp_path)
+    assert _findings(result) == _findings(small_csv)
+    assert result.rejected == ()
+    assert not (tmp_path / "time_entries.csv").exists()
+    assert (tmp_path / "Procedure.ndjson").exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "837p", "fhir-ndjson"])
+def test_every_format_same_seed_same_bytes(tmp_path, fmt):
+    spec = GenerateSpec(patients=25, months=3, seed=4, defect_rate=0.3)
+    generate(spec, tmp_path / "a", fmt=fmt)
+    generate(spec, tmp_path / "b", fmt=fmt)
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.*"))
+    assert files
+    for name in files:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 
 def test_generate_command(runner, tmp_path):

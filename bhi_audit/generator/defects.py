@@ -165,8 +165,8 @@ def _no_ccm_consent(pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: 
 def _unknown_practitioner(
     pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: Roster
 ) -> Expected:
-    _claim(pr, mp)["billing_practitioner"] = "DR-NOT-ON-ROSTER"
-    _claim(pr, mp)["rendering_practitioner"] = ""
+    claim = _claim(pr, mp)
+    claim["billing_practitioner"] = claim["rendering_practitioner"] = "DR-NOT-ON-ROSTER"
     # NOTE: rightly also unmatched: the consent and the initiating visit name the real one
     return [
         (None, "BHI-DATA-001", "error"),

@@ -175,12 +175,11 @@ class Roster:
         for staff_ids, role, ptype, credential, extra in groups:
             for staff_id in staff_ids:
                 serial += 1
-                number = role == "billing_practitioner" or role == "psychiatric_consultant"
                 rows.append(
                     {
                         "staff_id": staff_id,
                         "name": f"{FIRST[serial % len(FIRST)]} {LAST[serial % len(LAST)]}",
-                        "npi": npi_with_check_digit(str(serial)) if number else "",
+                        "npi": npi_with_check_digit(str(serial)),
                         "roles": role,
                         "practitioner_type": ptype,
                         "credential": credential,
