@@ -868,3 +868,35 @@ CATALOG: tuple[Defect, ...] = (
         _unknown_practitioner,
     ),
 )
+
+
+def catalog_table() -> str:
+    """The defect catalog as the Markdown table of docs/generator.md.
+
+    The findings column comes from injecting each kind into the first patient of a fixed
+    practice it fits, so it shows what the kind declares, not what a writer remembered.
+    """
+    from bhi_audit.generator.practice import plan_patient
+    from bhi_audit.generator.records import build_patient
+    from bhi_audit.months import Month
+
+    months = [Month(2026, 1).plus(i) for i in range(12)]
+    roster = Roster.for_patients(400)
+    lines = [
+        "| kind | check | what goes wrong | a correct audit reports |",
+        "|---|---|---|---|",
+    ]
+    for defect in sorted(CATALOG, key=lambda d: (d.check_id, d.name)):
+        for index in range(1, 2000):
+            pr = build_patient(plan_patient(1, index, months, roster))
+            fits = [mp for mp in pr.plan.months if defect.applies(pr, mp)]
+            if fits:
+                break
+        expected = defect.inject(pr, fits[0], random.Random(1), roster)
+        reported = sorted({(check, severity, month is None) for month, check, severity in expected})
+        shown = ", ".join(
+            f"{check} {severity}" + (" (patient)" if patient else "")
+            for check, severity, patient in reported
+        )
+        lines.append(f"| `{defect.name}` | {defect.check_id} | {defect.description} | {shown} |")
+    return "\n".join(lines) + "\n"
