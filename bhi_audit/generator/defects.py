@@ -527,6 +527,45 @@ def _g0323_with_99484(
     return [_m(mp, "BHI-EXCL-010", "warning")]
 
 
+def _review_missed(pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: Roster) -> Expected:
+    pr.reviewed.discard(mp.month)
+    return [_m(mp, "BHI-COCM-003", "warning")]
+
+
+def _plan_not_revised(
+    pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: Roster
+) -> Expected:
+    first = pr.rows["assessments"][0]["score"]
+    later = [m for m in pr.plan.months if m.month >= mp.month]
+    for assessment in pr.rows["assessments"]:
+        if assessment["date"] >= mp.month.first_day.isoformat():
+            assessment["score"] = first
+    return [_m(m, "BHI-GEN-001", "warning") for m in later]
+
+
+def _dmht_telehealth(
+    pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: Roster
+) -> Expected:
+    _claim(pr, mp)["place_of_service"] = "02"
+    # NOTE: an error for G0553 (DMHT is not a telehealth service), a warning for 99484
+    return [_m(mp, "BHI-POS-001"), _m(mp, "BHI-POS-001", "warning")]
+
+
+def _visit_psychotherapy(
+    pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: Roster
+) -> Expected:
+    _visit(pr)["code"] = "90834"
+    return [(None, "BHI-INIT-002", "warning")]
+
+
+def _consent_revoked(
+    pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: Roster
+) -> Expected:
+    for consent in _behavioral_consents(pr):
+        consent["revoked_on"] = (mp.month.first_day - timedelta(days=1)).isoformat()
+    return [_m(m, "BHI-CONS-001") for m in pr.plan.months if m.month >= mp.month]
+
+
 def _bhi(pr: PatientRows, mp: MonthPlan) -> bool:
     return mp.program in ("BHI", "BHI+CCM")
 
@@ -859,6 +898,42 @@ CATALOG: tuple[Defect, ...] = (
         lambda pr, mp: True,
         _dmht_minutes_short,
         frozenset({"BHI+DMHT"}),
+    ),
+    Defect(
+        "cocm-review-missed-month",
+        "BHI-COCM-003",
+        "a subsequent CoCM month's caseload reviews skip the patient",
+        lambda pr, mp: mp.program == "COCM" and not mp.initial,
+        _review_missed,
+    ),
+    Defect(
+        "bhi-plan-not-revised",
+        "BHI-GEN-001",
+        "PHQ-9 stops improving and the care plan is never revised",
+        lambda pr, mp: mp.program != "COCM" and _later_month(pr, mp),
+        _plan_not_revised,
+    ),
+    Defect(
+        "dmht-telehealth",
+        "BHI-POS-001",
+        "the DMHT month's claim is billed with POS 02",
+        lambda pr, mp: True,
+        _dmht_telehealth,
+        frozenset({"BHI+DMHT"}),
+    ),
+    Defect(
+        "initiating-visit-psychotherapy",
+        "BHI-INIT-002",
+        "the initiating visit is a 90834 psychotherapy session",
+        lambda pr, mp: _first_month(pr, mp) and mp.program != "G0323",
+        _visit_psychotherapy,
+    ),
+    Defect(
+        "consent-revoked",
+        "BHI-CONS-001",
+        "the consent was revoked before a month that is still billed",
+        lambda pr, mp: _later_month(pr, mp),
+        _consent_revoked,
     ),
     Defect(
         "unknown-billing-practitioner",
