@@ -137,25 +137,30 @@ def test_every_format_same_seed_same_bytes(tmp_path, fmt):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 
-def test_generate_command(runner, tmp_path):
-    result = runner.invoke(
-        main,
-        [
-            "generate",
-            "--patients",
-            "20",
-            "--months",
-            "3",
-            "--seed",
-            "2",
-            "--out",
-            str(tmp_path / "g"),
-        ],
-    )
+@pytest.mark.parametrize(
+    ("fmt", "made"),
+    [
+        ("csv", "claims.csv"),
+        ("json", "practice.json"),
+        ("837p", "x12/claims.837"),
+        ("fhir-ndjson", "Procedure.ndjson"),
+    ],
+)
+def test_generate_command(runner, tmp_path, fmt, made):
+    out = tmp_path / "g"
+    args = ["generate", "--patients", "20", "--months", "3", "--seed", "2", "--out", str(out)]
+    result = runner.invoke(main, [*args, "--format", fmt])
     assert result.exit_code == 0, result.output
-    truth = json.loads((tmp_path / "g" / "ground_truth.json").read_text())
-    assert truth["patients"] == 20
-    assert (tmp_path / "g" / "claims.csv").exists()
+    truth = json.loads((out / "ground_truth.json").read_text())
+    assert (truth["patients"], truth["format"]) == (20, fmt)
+    assert (out / made).exists()
+
+
+def test_generate_command_rejects_unknown_format(runner, tmp_path):
+    args = ["generate", "--patients", "2", "--months", "1", "--out", str(tmp_path)]
+    result = runner.invoke(main, [*args, "--format", "xml"])
+    assert result.exit_code == 2
+    assert "xml" in result.output
 
 
 def test_docs_catalog_table_is_current():

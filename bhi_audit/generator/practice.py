@@ -141,7 +141,7 @@ class Roster:
     def rows(self) -> list[Row]:
         """The staff records."""
         rows: list[Row] = []
-        groups = (
+        groups: tuple[tuple[tuple[str, ...], str, str, str, dict[str, str]], ...] = (
             (self.practitioners, "billing_practitioner", "physician", "MD", {}),
             (self.bhcms, "bhcm", "clinical_social_worker", "LCSW", {"bh_training": "true"}),
             (self.clinical, "clinical_staff", "other", "RN", {}),
