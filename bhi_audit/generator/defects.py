@@ -167,6 +167,9 @@ def _unknown_practitioner(
 ) -> Expected:
     claim = _claim(pr, mp)
     claim["billing_practitioner"] = claim["rendering_practitioner"] = "DR-NOT-ON-ROSTER"
+    for entry in pr.of("time_entries", mp.month):
+        if entry["staff_id"] == pr.plan.practitioner:
+            entry["staff_id"] = pr.plan.staff  # the roster doctor's minutes are not the biller's
     # NOTE: rightly also unmatched: the consent and the initiating visit name the real one
     return [
         (None, "BHI-DATA-001", "error"),

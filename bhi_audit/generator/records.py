@@ -178,6 +178,9 @@ def build_month(pr: PatientRows, mp: MonthPlan) -> None:
     pid = plan.patient_id
     program = {"COCM": "COCM", "CCM": "CCM"}.get(plan.program, "BHI")
     time_entries(pr, mp, program, plan.staff, mp.minutes, 9, (3, 10, 17))
+    if program == "BHI" and plan.program != "G0323":
+        # NOTE: the practitioner's own follow-up counts toward general BHI too (rulebook §2.8)
+        pr.rows["time_entries"][-1]["staff_id"] = plan.practitioner
     if mp.ccm_minutes:
         time_entries(pr, mp, "CCM", plan.staff, mp.ccm_minutes, 14, (4, 11))
     if mp.dmht_minutes:
