@@ -498,7 +498,13 @@ def schema() -> None:
     help="Chance per patient-month that a patient carries one injected defect.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "837p", "fhir-ndjson"]),
+    default="csv",
+    show_default=True,
+    help="837p: claims as X12 837P, the rest CSV; fhir-ndjson: documentation as FHIR R4 "
+    "Bulk NDJSON, the rest CSV (docs/generator.md).",
 )
 def generate(
     patients: int, months: int, seed: int, out_dir: Path, defect_rate: float, fmt: str
