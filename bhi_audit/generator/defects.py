@@ -357,7 +357,8 @@ def _no_bhi_care_plan(
     pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: Roster
 ) -> Expected:
     pr.rows["care_plans"].remove(_bhi_plan(pr))
-    return _each_month(pr, "BHI-GEN-001", "warning") + _each_month(pr, "BHI-GEN-002", "warning")
+    # NOTE: BHI-GEN-002 stays silent when there is no plan at all (one defect, one finding)
+    return _each_month(pr, "BHI-GEN-001", "warning")
 
 
 def _no_designated_member(
@@ -467,8 +468,8 @@ def _apcm_addon_with_mirror(
     pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: Roster
 ) -> Expected:
     _add_line(pr, mp, "99484")
-    # NOTE: rightly also: 99484 beside the same practitioner's APCM (BHI-EXCL-009)
-    return [_m(mp, "BHI-EXCL-008"), _m(mp, "BHI-EXCL-009", "warning")]
+    # NOTE: 99484 beside its own add-on twin is EXCL-008's alone, not also EXCL-009's
+    return [_m(mp, "BHI-EXCL-008")]
 
 
 def _standalone_bhi_with_apcm(
