@@ -473,7 +473,7 @@ def bundle_json_schema() -> dict[str, Any]:
     document = create_model("BundleDocument", **fields)
     document.model_config["extra"] = "forbid"
     document.model_rebuild(force=True)
-    schema = document.model_json_schema()
+    schema: dict[str, Any] = document.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "bhi-audit bundle document"
     return schema

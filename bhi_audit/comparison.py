@@ -83,7 +83,7 @@ def _practitioner(month: PatientMonth) -> str | None:
         {
             e.staff_id
             for e in _behavioral_entries(month)
-            if batch.has_role(e.staff_id, Role.BILLING_PRACTITIONER)
+            if e.staff_id is not None and batch.has_role(e.staff_id, Role.BILLING_PRACTITIONER)
         }
     )
     return own[0] if own else None

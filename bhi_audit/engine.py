@@ -84,7 +84,7 @@ class _Collector:
 
 def _fact(value: object) -> str | int | bool | None:
     if value is None or isinstance(value, bool | int | str):
-        return value  # type: ignore[return-value]
+        return value
     return str(value)
 
 

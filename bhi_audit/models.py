@@ -183,8 +183,8 @@ Icd10Code = Annotated[str, BeforeValidator(_normalise_icd10)]
 
 def _csv_list(item: Any) -> Any:
     return Annotated[
-        list[item],  # type: ignore[valid-type]
-        BeforeValidator(_split_list, json_schema_input_type=list[item] | str),  # type: ignore[valid-type]
+        list[item],
+        BeforeValidator(_split_list, json_schema_input_type=list[item] | str),
     ]
 
 
