@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from importlib import resources
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
