@@ -59,3 +59,6 @@ class Problem:
     variant: str | None = None
     unverifiable: bool = False
     opportunity: Decimal | None = None
+    #: How many of the pointed line's units would be denied (e.g. 99494 units beyond what the
+    #: minutes support); None means the whole line. The engine prices the at-risk dollars on it.
+    units_at_risk: int | None = None

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, TextIO, cast
 
@@ -22,16 +23,17 @@ from bhi_audit import RULEBOOK_VERSION, __version__
 from bhi_audit.baseline import build_baseline, dump_baseline
 from bhi_audit.config import CliChoices, RunPlan, config_checks_dirs, load_config, plan_run
 from bhi_audit.engine import Engine, Progress
-from bhi_audit.errors import BhiAuditError, InputErrors
+from bhi_audit.errors import BhiAuditError, InputError, InputErrors
 from bhi_audit.gate import EXIT_USAGE, FAIL_ON_CHOICES, exit_code
 from bhi_audit.loaders import Bundle, X12Options, load_paths
 from bhi_audit.loaders.fhir_validate import make_validator
 from bhi_audit.loaders.mapping import load_id_map
-from bhi_audit.models import RECORD_KINDS
+from bhi_audit.models import RECORD_KINDS, Period
 from bhi_audit.parallel import audit_in_processes
 from bhi_audit.redact import collect_phi, derive_key, redact
 from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REDACTED_BY_DEFAULT, REPORTERS
+from bhi_audit.reporters.text import one_line
 from bhi_audit.result import AuditResult
 
 
@@ -53,7 +55,9 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except InputErrors as exc:
-        raise UserError("\n".join(str(e) for e in exc.errors)) from None
+        raise UserError("\n".join(one_line(str(e)) for e in exc.errors)) from None
+    except InputError as exc:  # names and values from the input stay on their one line
+        raise UserError(one_line(str(exc))) from None
     except BhiAuditError as exc:
         raise UserError(str(exc)) from None
 
@@ -104,6 +108,11 @@ waivers_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Accepted exceptions (YAML or TOML; see docs/gating.md).",
 )
+as_of_option = click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Judge waiver expiry on this day (YYYY-MM-DD) instead of today, to reproduce a run.",
+)
 
 
 def plan(
@@ -115,7 +124,7 @@ def plan(
     """Load the configuration, the registry it names, and resolve the run (docs/gating.md)."""
     loaded = load_config(paths, config_file)
     registry = make_registry((*cli.checks_dirs, *config_checks_dirs(loaded)))
-    return plan_run(registry, loaded, cli, with_baseline=with_baseline)
+    return plan_run(registry, loaded, cli, cli.as_of, with_baseline=with_baseline)
 
 
 def warn_exceptions(result: AuditResult) -> None:
@@ -196,6 +205,7 @@ def main() -> None:
 @checks_dir_option
 @config_option
 @waivers_option
+@as_of_option
 @click.option(
     "--baseline",
     "baseline_file",
@@ -231,6 +241,7 @@ def check(
     checks_dirs: tuple[Path, ...],
     config_file: Path | None,
     waivers: Path | None,
+    as_of: datetime | None,
     baseline_file: Path | None,
     fhir_validate: bool,
     jobs: int,
@@ -252,6 +263,7 @@ def check(
                 waivers=waivers,
                 baseline=baseline_file,
                 checks_dirs=checks_dirs,
+                as_of=as_of.date() if as_of else None,
             ),
         )
         validator = make_validator() if fhir_validate else None
@@ -319,6 +331,7 @@ def redacted_result(result: AuditResult, bundle: Bundle, key: str | None) -> Aud
 @checks_dir_option
 @config_option
 @waivers_option
+@as_of_option
 def write_baseline(
     paths: tuple[Path, ...],
     output: Path,
@@ -327,6 +340,7 @@ def write_baseline(
     checks_dirs: tuple[Path, ...],
     config_file: Path | None,
     waivers: Path | None,
+    as_of: datetime | None,
 ) -> None:
     """Accept the current findings in PATHS: `check --baseline FILE` then fails only on new ones.
 
@@ -341,6 +355,7 @@ def write_baseline(
                 ignore=split_ids(ignore),
                 waivers=waivers,
                 checks_dirs=checks_dirs,
+                as_of=as_of.date() if as_of else None,
             ),
             with_baseline=False,
         )
@@ -463,10 +478,12 @@ def explain(check_id: str, checks_dirs: tuple[Path, ...]) -> None:
 def bundle_json_schema() -> dict[str, Any]:
     """The JSON Schema of a bundle document (the JSON/YAML form of the CSV bundle)."""
     fields: dict[str, Any] = {kind.KIND: (list[kind] | None, None) for kind in RECORD_KINDS}  # type: ignore[valid-type]
+    # NOTE: the loader also accepts ``period`` as one object (docs: "period may be one object").
+    fields[Period.KIND] = (list[Period] | Period | None, None)
     document = create_model("BundleDocument", **fields)
     document.model_config["extra"] = "forbid"
     document.model_rebuild(force=True)
-    schema = document.model_json_schema()
+    schema: dict[str, Any] = document.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "bhi-audit bundle document"
     return schema
@@ -491,7 +508,13 @@ def schema() -> None:
     help="Chance per patient-month that a patient carries one injected defect.",
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "837p", "fhir-ndjson"]),
+    default="csv",
+    show_default=True,
+    help="837p: claims as X12 837P, the rest CSV; fhir-ndjson: documentation as FHIR R4 "
+    "Bulk NDJSON, the rest CSV (docs/generator.md).",
 )
 def generate(
     patients: int, months: int, seed: int, out_dir: Path, defect_rate: float, fmt: str

@@ -6,7 +6,8 @@ patient-month with BHI or CoCM time (method in ``docs/comparison.md``):
 
 - the behavioral entries (logged to BHI, to CoCM, or to both and nothing else) are tallied
   once under each program's counting rules (§2.7-2.8, :mod:`bhi_audit.timecount`), with the
-  month's BHI/CoCM billing practitioner (else the consent's) as the practitioner;
+  month's BHI/CoCM billing practitioner (else the consent's, else a billing practitioner who
+  logged the time) as the practitioner;
 - general BHI pays 99484 when the BHI tally reaches 20 minutes (§2.1);
 - CoCM pays what the CoCM tally supports by month type (§2.4): G2214, 99492 or 99493 with
   99494 units. The month type is that of a CoCM episode running over the months with
@@ -28,7 +29,7 @@ from typing import cast
 from bhi_audit.codes import COCM_ALL, GENERAL_BHI
 from bhi_audit.context import Batch, PatientIndex, PatientMonth, PatientRecords
 from bhi_audit.episodes import LAPSE_MONTHS
-from bhi_audit.models import Program, TimeEntry
+from bhi_audit.models import Program, Role, TimeEntry
 from bhi_audit.months import Month
 from bhi_audit.policy import line_price, thresholds_for
 from bhi_audit.result import ComparisonRow, ModelComparison
@@ -68,8 +69,24 @@ def _practitioner(month: PatientMonth) -> str | None:
     for billed in month.lines:
         if billed.code in GENERAL_BHI | COCM_ALL and billed.billing_practitioner:
             return billed.billing_practitioner
-    consents = [c for c in month.records.consents if set(c.programs) & BEHAVIORAL]
-    return consents[-1].billing_practitioner if consents else None
+    consents = [
+        c
+        for c in month.records.consents
+        if set(c.programs) & BEHAVIORAL and c.billing_practitioner is not None
+    ]
+    if consents:
+        return consents[-1].billing_practitioner
+    # Nothing billed and no consent: a billing practitioner who logged the time is the treating
+    # practitioner (§2.7b, §2.8: their own time counts for both models).
+    batch = month.batch
+    own = sorted(
+        {
+            e.staff_id
+            for e in _behavioral_entries(month)
+            if e.staff_id is not None and batch.has_role(e.staff_id, Role.BILLING_PRACTITIONER)
+        }
+    )
+    return own[0] if own else None
 
 
 @dataclass

@@ -25,6 +25,7 @@ import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,8 @@ class Config(BaseModel):
     waivers: str | None = None
     baseline: str | None = None
     checks_dirs: list[str] = Field(default_factory=list)
+    #: a payer profile from bhi_audit/policy/payers.toml (severity and option defaults)
+    payer: str = "medicare"
 
     @model_validator(mode="after")
     def _lists_disjoint(self) -> Config:
@@ -99,6 +102,8 @@ class CliChoices:
     waivers: Path | None = None
     baseline: Path | None = None
     checks_dirs: Sequence[Path] = ()
+    #: ``--as-of``: the day waiver expiry is judged on (None: today).
+    as_of: date | None = None
 
 
 @dataclass(frozen=True)
@@ -239,6 +244,52 @@ def _lookup(registry: Registry, key: str, where: str) -> CheckSpec:
         raise ConfigError(f"{where}: {exc}") from None
 
 
+class PayerProfile(BaseModel):
+    """Severity and option defaults for one payer (bhi_audit/policy/payers.toml)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    description: str
+    severity: dict[str, Severity] = Field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+def payer_profiles() -> dict[str, PayerProfile]:
+    """Every payer profile shipped with bhi-audit."""
+    text = resources.files("bhi_audit.policy").joinpath("payers.toml").read_text("utf-8")
+    return {name: PayerProfile.model_validate(v) for name, v in tomllib.loads(text).items()}
+
+
+def payer_profile(name: str, source: str) -> PayerProfile:
+    """The named profile; an unknown name is a ConfigError listing the known ones."""
+    profiles = payer_profiles()
+    if name not in profiles:
+        known = ", ".join(sorted(profiles))
+        raise ConfigError(f"{source}: payer: unknown payer profile {name!r} (known: {known})")
+    return profiles[name]
+
+
+def canonical_options(
+    registry: Registry, options: Mapping[str, Mapping[str, Any]], source: str
+) -> dict[str, dict[str, Any]]:
+    """Per-check options keyed by check id (a check may be named by id, name or alias)."""
+    canonical: dict[str, dict[str, Any]] = {}
+    for key, values in options.items():
+        spec = _lookup(registry, key, f"{source}: options.{key}")
+        canonical.setdefault(spec.id, {}).update(values)
+    return canonical
+
+
+def merge_options(
+    base: Mapping[str, Mapping[str, Any]], override: Mapping[str, Mapping[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """Per-check options of a profile, with the project's own values on top (field by field)."""
+    merged = {key: dict(values) for key, values in base.items()}
+    for key, values in override.items():
+        merged.setdefault(key, {}).update(values)
+    return merged
+
+
 def resolve_options(
     registry: Registry, options: Mapping[str, Mapping[str, Any]], source: str
 ) -> dict[str, BaseModel]:
@@ -291,8 +342,16 @@ def plan_run(
         both = ", ".join(sorted(always & never))
         raise ConfigError(f"{source}: {both} listed in both always-fail and never-fail")
     not_waivable = frozenset(_resolve_ids(registry, config.not_waivable, f"{source}: not-waivable"))
-    severity = resolve_severity(registry, config.severity, source)
-    options = resolve_options(registry, config.options, source)
+    profile = payer_profile(config.payer, source)
+    severity = resolve_severity(registry, {**profile.severity, **config.severity}, source)
+    options = resolve_options(
+        registry,
+        merge_options(
+            canonical_options(registry, profile.options, f"payer profile {config.payer}"),
+            canonical_options(registry, config.options, source),
+        ),
+        source,
+    )
 
     waivers_path = cli.waivers or (loaded.relative(config.waivers) if config.waivers else None)
     baseline_path = cli.baseline or (loaded.relative(config.baseline) if config.baseline else None)
@@ -314,6 +373,7 @@ def plan_run(
         "always_fail": sorted(always),
         "never_fail": sorted(never),
         "not_waivable": sorted(not_waivable),
+        "payer": config.payer,
         "severity": {k: v.value for k, v in sorted(severity.items())},
         "options": {
             spec.id: (options.get(spec.id) or spec.options_model()).model_dump(mode="json")

@@ -12,7 +12,7 @@ import warnings
 from functools import cache
 from types import ModuleType
 
-from bhi_audit.models import Claim, ClaimLine
+from bhi_audit.models import Claim, ClaimLine, ClaimType
 
 #: The ICD-10-CM release the installed code set carries (reported in messages).
 CODE_SET = "simple-icd-10-cm"
@@ -48,10 +48,21 @@ def in_chapter_5(code: str) -> bool:
     return code[0] == "F" and code[1:3].isdigit() and "01" <= code[1:3] <= "99"
 
 
+def line_pointers(line: ClaimLine, claim: Claim) -> tuple[int, ...]:
+    """The diagnosis pointers that apply to ``line``.
+
+    An institutional (837I/UB-04) claim has no line-level diagnosis pointer: its lines are
+    billed for the claim's diagnoses, so a pointer-less line there points to all of them.
+    """
+    if line.diagnosis_pointers or claim.claim_type is not ClaimType.INSTITUTIONAL:
+        return tuple(line.diagnosis_pointers)
+    return tuple(range(1, len(claim.diagnoses) + 1))
+
+
 def pointed_diagnoses(line: ClaimLine, claim: Claim) -> tuple[list[str], list[int]]:
     """The claim's diagnoses the line points to, and pointers that point past the list."""
     codes, broken = [], []
-    for pointer in line.diagnosis_pointers:
+    for pointer in line_pointers(line, claim):
         if pointer <= len(claim.diagnoses):
             codes.append(claim.diagnoses[pointer - 1])
         else:

@@ -105,7 +105,7 @@ class PartialResult:
 
 def _fact(value: object) -> str | int | bool | None:
     if value is None or isinstance(value, bool | int | str):
-        return value  # type: ignore[return-value]
+        return value
     return str(value)
 
 
@@ -220,13 +220,15 @@ class Engine:
     def _apply(self, spec: CheckSpec, payload: Any, unit: Unit, out: _Collector) -> None:
         try:
             problems = list(spec.run(payload, self._options[spec.id]))
+            # NOTE: stamped inside the containment: a plugin that yields something other than
+            # a Problem (or a Problem pointing at a non-record) is a crash of that check too.
+            stamped = [self._stamp(spec, unit, problem) for problem in problems]
         except Exception as exc:  # NOTE: containment (STYLE §10): a crash must not look clean
             log.debug("check %s crashed on %s\n%s", spec.id, unit.key, traceback.format_exc())
             out.findings.append(self._internal_error(spec, unit, exc))
             out.evaluations.append((spec.id, unit.key, "internal-error"))
             return
-        for problem in problems:
-            out.findings.append(self._stamp(spec, unit, problem))
+        out.findings.extend(stamped)
         status = "passed"
         if any(not p.unverifiable for p in problems):
             status = "failed"
@@ -258,7 +260,9 @@ class Engine:
             and isinstance(problem.record, ClaimLine)
         ):
             line = problem.record
-            at_risk = line_price(line.code, line.date_of_service, line.units)
+            units = line.units if problem.units_at_risk is None else problem.units_at_risk
+            if units > 0:
+                at_risk = line_price(line.code, line.date_of_service, min(units, line.units))
         return Finding(
             check_id=spec.id,
             check_name=spec.name,
@@ -474,11 +478,13 @@ def _claim_fields(record: Record | None) -> tuple[str | None, int | None, str | 
 
 
 def _lines_at_risk(findings: Iterable[Finding]) -> dict[tuple[str, int], Decimal]:
-    """Money at risk per claim line, counted once however many findings flag the line."""
+    """Money at risk per claim line, counted once however many findings flag the line (the
+    largest amount, when one finding puts only some of the line's units at risk)."""
     lines: dict[tuple[str, int], Decimal] = {}
     for finding in findings:
         if finding.at_risk and finding.claim_id and finding.line_number:
-            lines[(finding.claim_id, finding.line_number)] = finding.at_risk
+            key = (finding.claim_id, finding.line_number)
+            lines[key] = max(lines.get(key, finding.at_risk), finding.at_risk)
     return lines
 
 

@@ -31,7 +31,12 @@ def exit_code(
     4. a check listed ``never-fail`` does not fail it;
     5. a check listed ``always-fail`` fails it, whatever the severity and ``--fail-on``;
     6. otherwise it fails when its severity reaches ``fail_on`` (``never``: nothing does).
+
+    A rejected record counts as an error: it was read but not audited, so a batch with one
+    must not pass as clean (``--fail-on never`` still passes it).
     """
+    if result.rejected and fail_on != "never":
+        return EXIT_FINDINGS
     for finding in result.findings:
         if finding_fails(finding, fail_on, always_fail, never_fail):
             return EXIT_FINDINGS

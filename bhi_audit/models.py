@@ -54,7 +54,7 @@ UNKNOWN_LOCATION = Location(file="<unknown>")
 
 # --------------------------------------------------------------------------- field types
 
-_INT_RE = re.compile(r"[+-]?\d+")
+_INT_RE = re.compile(r"[+-]?[0-9]+")
 _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f"}
 
@@ -89,7 +89,7 @@ def _parse_date(value: Any) -> Any:
     if isinstance(value, date):
         return value
     text = value.strip() if isinstance(value, str) else None
-    if text is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if text is None or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         raise ValueError(f"expected an ISO date YYYY-MM-DD, got {value!r}")
     try:
         return date.fromisoformat(text)
@@ -103,7 +103,7 @@ def _parse_time(value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError(f"expected a time HH:MM, got {value!r}")
     text = value.strip()
-    if not re.fullmatch(r"\d{2}:\d{2}(:\d{2})?", text):
+    if not re.fullmatch(r"[0-9]{2}:[0-9]{2}(:[0-9]{2})?", text):
         raise ValueError(f"expected a time HH:MM, got {value!r}")
     try:
         return time.fromisoformat(text)
@@ -148,20 +148,24 @@ def _upper(value: Any) -> Any:
 
 
 Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1)]
-Identifier = Annotated[str, BeforeValidator(_identifier), Field(min_length=1, max_length=128)]
-WholeNumber = Annotated[int, BeforeValidator(_parse_int)]
-Flag = Annotated[bool, BeforeValidator(_parse_bool)]
+Identifier = Annotated[
+    str,
+    BeforeValidator(_identifier, json_schema_input_type=str | int),
+    Field(min_length=1, max_length=128),
+]
+WholeNumber = Annotated[int, BeforeValidator(_parse_int, json_schema_input_type=int | str)]
+Flag = Annotated[bool, BeforeValidator(_parse_bool, json_schema_input_type=bool | str)]
 IsoDate = Annotated[date, BeforeValidator(_parse_date)]
 ClockTime = Annotated[time, BeforeValidator(_parse_time)]
 Money = Annotated[Decimal, BeforeValidator(_parse_money), Field(ge=0)]
 
 #: HCPCS Level I (CPT, 5 digits or 4 digits + F/T/U) or Level II (letter + 4 digits).
-HCPCS_RE = re.compile(r"(?:\d{4}[0-9A-Z]|[A-Z]\d{4})")
+HCPCS_RE = re.compile(r"(?:[0-9]{4}[0-9A-Z]|[A-Z][0-9]{4})")
 HcpcsCode = Annotated[
-    str, BeforeValidator(_upper), Field(pattern=r"^(?:\d{4}[0-9A-Z]|[A-Z]\d{4})$")
+    str, BeforeValidator(_upper), Field(pattern=r"^(?:[0-9]{4}[0-9A-Z]|[A-Z][0-9]{4})$")
 ]
 Modifier = Annotated[str, BeforeValidator(_upper), Field(pattern=r"^[0-9A-Z]{2}$")]
-PlaceOfService = Annotated[str, BeforeValidator(_strip), Field(pattern=r"^\d{2}$")]
+PlaceOfService = Annotated[str, BeforeValidator(_strip), Field(pattern=r"^[0-9]{2}$")]
 
 
 def _normalise_icd10(value: Any) -> Any:
@@ -169,7 +173,7 @@ def _normalise_icd10(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = value.strip().upper().replace(".", "")
-    if not re.fullmatch(r"[A-Z]\d[0-9A-Z][0-9A-Z]{0,4}", text):
+    if not re.fullmatch(r"[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}", text):
         raise ValueError(f"not an ICD-10-CM code: {value!r}")
     return text if len(text) == 3 else f"{text[:3]}.{text[3:]}"
 
@@ -178,7 +182,10 @@ Icd10Code = Annotated[str, BeforeValidator(_normalise_icd10)]
 
 
 def _csv_list(item: Any) -> Any:
-    return Annotated[list[item], BeforeValidator(_split_list)]  # type: ignore[valid-type]
+    return Annotated[
+        list[item],
+        BeforeValidator(_split_list, json_schema_input_type=list[item] | str),
+    ]
 
 
 # --------------------------------------------------------------------------- enums
@@ -302,7 +309,7 @@ class Staff(Record):
 
     staff_id: Identifier
     name: Text | None = None
-    npi: Annotated[str, BeforeValidator(_strip), Field(pattern=r"^\d{10}$")] | None = None
+    npi: Annotated[str, BeforeValidator(_strip), Field(pattern=r"^[0-9]{10}$")] | None = None
     roles: _csv_list(Role) = Field(min_length=1)  # type: ignore[valid-type]
     practitioner_type: PractitionerType = PractitionerType.OTHER
     credential: Text | None = None
@@ -350,7 +357,9 @@ class Claim(Record):
     rendering_practitioner: Identifier | None = None
     place_of_service: PlaceOfService | None = None
     claim_type: ClaimType = ClaimType.PROFESSIONAL
-    type_of_bill: Annotated[str, BeforeValidator(_strip), Field(pattern=r"^\d{3,4}$")] | None = None
+    type_of_bill: Annotated[str, BeforeValidator(_strip), Field(pattern=r"^[0-9]{3,4}$")] | None = (
+        None
+    )
     diagnoses: _csv_list(Icd10Code) = Field(default_factory=list, max_length=12)  # type: ignore[valid-type]
     created_on: IsoDate | None = None
 
@@ -367,10 +376,14 @@ class ClaimLine(Record):
     modifiers: _csv_list(Modifier) = Field(default_factory=list, max_length=4)  # type: ignore[valid-type]
     date_of_service: IsoDate
     diagnosis_pointers: _csv_list(  # type: ignore[valid-type]
-        Annotated[int, BeforeValidator(_parse_int), Field(ge=1, le=12)]
+        Annotated[
+            int, BeforeValidator(_parse_int, json_schema_input_type=int | str), Field(ge=1, le=12)
+        ]
     ) = Field(default_factory=list, max_length=4)
     charge: Money | None = None
-    revenue_code: Annotated[str, BeforeValidator(_strip), Field(pattern=r"^\d{4}$")] | None = None
+    revenue_code: Annotated[str, BeforeValidator(_strip), Field(pattern=r"^[0-9]{4}$")] | None = (
+        None
+    )
     place_of_service: PlaceOfService | None = None
 
     @property

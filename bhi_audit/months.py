@@ -38,7 +38,7 @@ class Month(NamedTuple):
         return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
     @property
-    def index(self) -> int:
+    def index(self) -> int:  # type: ignore[override]  # NOTE: a month's ordinal, not tuple.index
         """Months since year 0, so that differences count months."""
         return self.year * 12 + self.month - 1
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from bhi_audit.checkapi import SCOPES, Problem, Scope, Severity
 from bhi_audit.errors import ConfigError
@@ -96,20 +96,38 @@ def spec_from_module(module: ModuleType, origin: str) -> CheckSpec:
     scope = need("SCOPE")
     if scope not in SCOPES:
         raise ConfigError(f"{where}: SCOPE {scope!r} must be one of {', '.join(SCOPES)}")
+    raw_severities = getattr(module, "SEVERITIES", {})
+    if not isinstance(raw_severities, dict):
+        raise ConfigError(f"{where}: SEVERITIES must be a dict of variant -> severity")
     try:
         severity = Severity(need("DEFAULT_SEVERITY"))
-        severities = {k: Severity(v) for k, v in getattr(module, "SEVERITIES", {}).items()}
+        severities = {k: Severity(v) for k, v in raw_severities.items()}
     except ValueError as exc:
         raise ConfigError(f"{where}: {exc}") from None
     run = need("check")
     if not callable(run):
         raise ConfigError(f"{where}: check must be a function")
     codes = getattr(module, "CODES", None)
+    # NOTE: a bare string would silently become a set of characters.
+    if codes is not None and (
+        not isinstance(codes, set | frozenset | tuple | list)
+        or not all(isinstance(c, str) for c in codes)
+    ):
+        raise ConfigError(f"{where}: CODES must be a frozenset of code strings")
+    aliases = getattr(module, "ALIASES", ())
+    if not isinstance(aliases, tuple | list) or not all(isinstance(a, str) for a in aliases):
+        raise ConfigError(f"{where}: ALIASES must be a tuple of id strings")
     options_model = getattr(module, "Options", None)
     if options_model is not None and not (
         isinstance(options_model, type) and issubclass(options_model, BaseModel)
     ):
         raise ConfigError(f"{where}: Options must be a pydantic model")
+    if options_model is not None:
+        try:
+            options_model()
+        except ValidationError as exc:
+            fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors())
+            raise ConfigError(f"{where}: Options needs a default for: {fields}") from None
     summary, sections = parse_docstring(module.__doc__ or "")
     missing = [s for s in SECTIONS if not sections.get(s)]
     if not summary or missing:
@@ -121,7 +139,7 @@ def spec_from_module(module: ModuleType, origin: str) -> CheckSpec:
         default_severity=severity,
         severities=severities,
         codes=frozenset(codes) if codes is not None else None,
-        aliases=tuple(getattr(module, "ALIASES", ())),
+        aliases=tuple(aliases),
         options_model=options_model,
         run=run,
         summary=summary,

@@ -280,6 +280,34 @@ def unverified_roles(billed: BilledLine, tally: Tally, required: int | None) -> 
     )
 
 
+def month_covered(month: PatientMonth) -> bool:
+    """Whether the records cover the whole calendar month (a stated ``period`` may not).
+
+    When they do not, minutes logged on the uncovered days are unknown: a month short of its
+    threshold is then "not verifiable", not an error.
+    """
+    return month.batch.coverage.covers(month.month.first_day, month.month.last_day)
+
+
+def partial_month(
+    month: PatientMonth, billed: BilledLine, tally: Tally, required: int, what: str
+) -> Problem:
+    """The unverifiable finding for a month short of ``required`` minutes whose days the
+    records given cover only in part (see :func:`month_covered`)."""
+    coverage = month.batch.coverage
+    return Problem(
+        message=(
+            f"{what} not verifiable: {tally.minutes} countable min (< {required} required), "
+            f"but the records cover only {coverage.start} to {coverage.end}"
+        ),
+        record=billed.line,
+        field="minutes",
+        evidence=(billed.line, *tally.entries),
+        unverifiable=True,
+        facts={"countable_minutes": tally.minutes, "required_minutes": required},
+    )
+
+
 def base_threshold(code: str, thresholds: Thresholds) -> int | None:
     """Minutes a timed monthly code needs before it may be billed (None for untimed codes).
 

@@ -54,4 +54,6 @@ BUILTIN: tuple[str, ...] = (
     "payment_expected",
     "payment_episode_start",
     "cost_sharing",
+    # rulebook check without a CMS table: fallback unit limits (§4.13, D12)
+    "units_over_mue_fallback",
 )

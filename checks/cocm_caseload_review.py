@@ -3,13 +3,16 @@
 Why: CoCM requires the care manager's participation in weekly caseload consultation with the
 psychiatric consultant. The rule does not say every patient is reviewed every week; the
 audit-defensible pattern is a review held in the billed month that lists the patient (or, with
-the ``review_window_days`` option, one within that many days before the month ends). A patient
-never reviewed during the episode is an error; a review missing in one month is audit risk.
+the ``review_window_days`` option, one within that many days before the month ends, provided
+some caseload review was still held in the billed month). A patient never reviewed during the
+episode is an error; a review missing in one month is audit risk.
 Source: rulebook §1.2-1.3, §3.4, §3.8 and §9 BHI-COCM-003; [S-BCBSND] quoting the CPT
 descriptors; [S-NGS-COCM].
 Passes: P8 2026-03, 99493 billed; caseload review on 2026-03-11 lists P8.
 Fails: P8 2026-03, 99493 billed and no review in the episode lists P8 (error); P8 reviewed in
-2026-02 but not in 2026-03 (warning).
+2026-02 but not in 2026-03 (warning); with review_window_days, P8 reviewed on 2026-02-25 but no
+caseload review at all held in 2026-03 (warning). Not verifiable when the records given cover
+only part of the month (or window) and no review in them lists the patient.
 """
 
 from __future__ import annotations
@@ -63,7 +66,33 @@ def check(month: PatientMonth, options: Options) -> Iterator[Problem]:
         start = min(start, month.month.last_day - timedelta(days=options.review_window_days))
     end = month.month.last_day
     mine: tuple[CaseloadReview, ...] = month.batch.reviews_of(month.patient_id)
-    if any(start <= r.date <= end for r in mine):
+    recent = [r for r in mine if start <= r.date <= end]
+    if recent:
+        # NOTE: the window excuses the patient's own review, not the month's weekly
+        # consultation: some caseload review must still be held in the billed month (§3.8).
+        if not month.batch.reviews_in(month.month):
+            yield Problem(
+                message=(
+                    f"no caseload review held in {month.month} (patient last reviewed "
+                    f"{recent[-1].date}, within {options.review_window_days} days)"
+                ),
+                record=line,
+                field="caseload_review",
+                evidence=(line, recent[-1]),
+                variant="not-reviewed-in-window",
+            )
+        return
+    coverage = month.batch.coverage
+    if not coverage.covers(start, end):
+        yield Problem(
+            message=(
+                f"caseload review not verifiable: no review lists the patient between {start} "
+                f"and {end}, but the records cover only {coverage.start} to {coverage.end}"
+            ),
+            record=line,
+            field="caseload_review",
+            unverifiable=True,
+        )
         return
     episode = episode_of(month.records, month.month)
     in_episode = [r for r in mine if episode.start.first_day <= r.date <= end]

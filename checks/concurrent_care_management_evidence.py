@@ -11,7 +11,8 @@ be separate), or a staff member who logged both programs on one day without cloc
 Source: rulebook §2.9, §3.2c, §4.5-4.7 and §9 BHI-EXCL-011; [S-FAQ]; [S-AAFP].
 Passes: P1 2026-03, 99484 and 99490; BHI 09:00-09:25 and CCM 10:00-10:20 entries by N1.
 Fails: P1 2026-03, 99484 and 99490 with no CCM time entry; N1 logging BHI and CCM on
-2026-03-05 with minutes only (warning on the companion line). Not verifiable: no time log.
+2026-03-05 with minutes only (warning on the companion line). Not verifiable: no time log;
+no companion time when the records given do not cover the whole month.
 """
 
 from __future__ import annotations
@@ -48,6 +49,19 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
             yield Problem(
                 message=f"{program.value} {line.code} beside {together} in {month.month}: "
                 "separate minutes not verifiable, no time log in the input",
+                record=line,
+                field="time_entries",
+                unverifiable=True,
+            )
+            continue
+        coverage = month.batch.coverage
+        if not month.entries_for(program) and not coverage.covers(
+            month.month.first_day, month.month.last_day
+        ):
+            yield Problem(
+                message=f"{program.value} {line.code} beside {together} in {month.month}: no "
+                f"{program.value} time in the records given, which cover {coverage.start}.."
+                f"{coverage.end}, not the whole month: not verifiable",
                 record=line,
                 field="time_entries",
                 unverifiable=True,

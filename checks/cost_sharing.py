@@ -3,19 +3,24 @@
 Why: BHI, CoCM and G0323 are not preventive services; the consent itself tells the patient that
 cost sharing applies, and routinely waiving it is a compliance risk. QMBs have no cost-sharing
 liability by law, and G0558 (APCM for a QMB) says the patient is one: billing a QMB's
-coinsurance is prohibited. One note per patient: the expected coinsurance (20% of the national
-non-facility amounts), or the QMB reminder, or G0558 billed for a patient not recorded as QMB.
+coinsurance is prohibited. At most one note per patient: the QMB reminder, or G0558 billed for
+a patient not recorded as QMB. The input records no waiver, so for an ordinary patient there is
+nothing to find: the expected coinsurance (20% of the national non-facility amounts; lines in a
+year without loaded rates are named, not priced at $0) is an opt-in note (``every_patient:
+true``), since one info per correct patient would bury the findings that matter.
 Source: rulebook §5.5a-c and §9 BHI-COST-001; [S-FR17]; [S-FAQ]; [S-AAFP]; Tile Health.
-Passes: nothing to pass — every patient with BHI/CoCM lines gets one note (info).
-Fails: P1 (not QMB), 99484 in 2026-03 and 2026-04 -> "20% coinsurance expected: $22.98";
-P2 (QMB) -> "do not bill coinsurance"; P3 billed G0558 but qmb false -> "g0558-not-qmb"
-(only that note).
+Passes: P1 (not QMB), 99484 in 2026-03 and 2026-04 (with ``every_patient``: "20% coinsurance
+expected: $22.98", variant "coinsurance-expected").
+Fails: P2 (QMB) -> "do not bill coinsurance" ("qmb"); P3 billed G0558 but qmb false ->
+"g0558-not-qmb" (only that note).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
+
+from pydantic import BaseModel, ConfigDict
 
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM_ALL, GENERAL_BHI
@@ -31,8 +36,16 @@ CODES = GENERAL_BHI | COCM_ALL | {"G0558"}
 COINSURANCE = Decimal("0.20")
 
 
-def check(records: PatientRecords, options: None) -> Iterator[Problem]:
-    """One note per patient (two when G0558 is billed for a patient not recorded as QMB)."""
+class Options(BaseModel):
+    """Whether ordinary (non-QMB) patients get the expected-coinsurance note too."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    every_patient: bool = False
+
+
+def check(records: PatientRecords, options: Options) -> Iterator[Problem]:
+    """At most one note per patient; the coinsurance note only with ``every_patient``."""
     lines = [b for b in records.lines if b.code in GENERAL_BHI | COCM_ALL]
     qmb = records.patient.qmb if records.patient is not None else None
     g0558 = [b for b in records.lines if b.code == "G0558"]
@@ -56,15 +69,22 @@ def check(records: PatientRecords, options: None) -> Iterator[Problem]:
             variant="qmb",
         )
         return
+    if not options.every_patient:
+        return
     prices = [line_price(b.code, b.date_of_service, b.line.units) for b in lines]
     known = [p for p in prices if p is not None]
     share = (sum(known, Decimal("0")) * COINSURANCE).quantize(Decimal("0.01"), ROUND_HALF_UP)
     unpriced = len(prices) - len(known)
-    note = f" ({unpriced} line(s) without loaded rates)" if unpriced else ""
+    if not known:
+        amount = "amount unknown, rates not loaded"
+    elif unpriced:
+        amount = f"${share:,.2f} ({unpriced} line(s) without loaded rates)"
+    else:
+        amount = f"${share:,.2f}"
     yield Problem(
         message=(
             f"20% coinsurance expected from the patient on {len(lines)} BHI/CoCM line(s): "
-            f"${share:,.2f}{note}; not waived unless the patient is a QMB"
+            f"{amount}; not waived unless the patient is a QMB"
         ),
         record=lines[0].line,
         field="cost_sharing",

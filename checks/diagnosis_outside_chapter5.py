@@ -11,7 +11,8 @@ Source: rulebook §3.1, §5.1b-e and §9 BHI-DX-002; [S-NGS-BHI].
 Passes: 99493 pointing to F41.1; 99484 pointing to R45.851 (allow-listed); 99484 pointing to
 E11.9 and F32.1.
 Fails: 99484 pointing only to E11.9 (warning; the message names a chapter-5 code elsewhere on
-the claim when there is one).
+the claim when there is one); a pointer-less line on an RHC/FQHC institutional claim (no
+line-level pointers on an 837I) whose claim diagnoses are all outside F01-F99.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM_ALL, GENERAL_BHI
 from bhi_audit.context import LineUnit
-from bhi_audit.diagnoses import billable_status, in_chapter_5, pointed_diagnoses
+from bhi_audit.diagnoses import billable_status, in_chapter_5, line_pointers, pointed_diagnoses
 
 ID = "BHI-DX-002"
 NAME = "diagnosis-outside-chapter5"
@@ -52,7 +53,7 @@ class Options(BaseModel):
 def check(unit: LineUnit, options: Options) -> Iterator[Problem]:
     """At most one problem per line pointing only outside F01-F99 and the allow-list."""
     line, claim = unit.line, unit.claim
-    if claim is None or not line.diagnosis_pointers:
+    if claim is None or not line_pointers(line, claim):
         return
     codes, broken = pointed_diagnoses(line, claim)
     if broken or not codes or any(billable_status(c) != "billable" for c in codes):

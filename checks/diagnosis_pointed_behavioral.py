@@ -9,9 +9,12 @@ denied. Billable means a leaf of the ICD-10-CM tabular in the maintained offline
 *behavioral* is BHI-DX-002 (CMS publishes no list, so a warning): this check reports only what
 is provably wrong, and is the one that reports unknown and non-billable codes.
 Source: rulebook §3.1, §5.1a-e, §7.5.7 and §9 BHI-DX-001; [S-NGS-BHI]; [S-NGS-COCM]; [S-FAQ].
-Passes: claim diagnoses F32.1; the 99484 line points to 1.
-Fails: claim with no diagnoses; 99484 line with no pointer; pointer 3 with two diagnoses;
-pointed F32 (a category with subcodes) or F39.9 (not an ICD-10-CM code).
+Passes: claim diagnoses F32.1; the 99484 line points to 1; an RHC claim with F32.1 and a 99484
+line without pointers.
+An institutional (RHC/FQHC, 837I) claim has no line-level pointers: its lines are taken to
+point to all the claim's diagnoses.
+Fails: claim with no diagnoses; 99484 line with no pointer on a professional claim; pointer 3
+with two diagnoses; pointed F32 (a category with subcodes) or F39.9 (not an ICD-10-CM code).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from collections.abc import Iterator
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM_ALL, GENERAL_BHI
 from bhi_audit.context import LineUnit
-from bhi_audit.diagnoses import billable_status, pointed_diagnoses
+from bhi_audit.diagnoses import billable_status, line_pointers, pointed_diagnoses
 
 ID = "BHI-DX-001"
 NAME = "diagnosis-pointed-behavioral"
@@ -45,7 +48,7 @@ def check(unit: LineUnit, options: None) -> Iterator[Problem]:
             variant="no-diagnosis",
         )
         return
-    if not line.diagnosis_pointers:
+    if not line_pointers(line, claim):
         yield Problem(
             message=f"{line.code} line points to no diagnosis (claim has "
             f"{', '.join(claim.diagnoses)})",

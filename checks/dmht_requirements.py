@@ -13,7 +13,8 @@ Source: rulebook §1.10, §9 BHI-DMHT-001; [S-NOR-DMHT]; [S-FR25].
 Passes: P1 2026-03, G0553 + G0554 with 40 DMHT minutes and a BHI care plan from 2026-02
 (the device finding is "not verifiable").
 Fails: no care plan on or before the date of service; G0553 with 19 minutes; G0553 + G0554
-with 39 minutes.
+with 39 minutes. Short minutes when the records given do not cover the whole month are "not
+verifiable" (the rest may lie outside them).
 """
 
 from __future__ import annotations
@@ -92,6 +93,18 @@ def _minutes(month: PatientMonth) -> Iterator[Problem]:
         practitioner=managed[0].billing_practitioner,
     )
     if tally.minutes >= required:
+        return
+    coverage = month.batch.coverage
+    if not coverage.covers(month.month.first_day, month.month.last_day):
+        yield Problem(
+            message=f"DMHT treatment management: {tally.minutes} countable min in the records "
+            f"given (< {required}), which cover {coverage.start}..{coverage.end}, not the whole "
+            f"of {month.month}: not verifiable",
+            record=managed[0].line,
+            field="minutes",
+            unverifiable=True,
+            facts={"countable_minutes": tally.minutes, "required_minutes": required},
+        )
         return
     flagged = next((b for b in managed if b.code == "G0553"), managed[0])
     if tally.minutes >= MINUTES_PER_UNIT:

@@ -6,11 +6,15 @@ default PHQ-9 and GAD-7): with at least two scores up to the month's end, the pa
 "no improvement" when the latest score has dropped from the first by fewer than
 ``min_point_drop`` points (default 5, the usual minimal clinically important PHQ-9 change)
 and by less than ``min_percent_drop`` percent (default 50, the usual response definition); a
-drop meeting either counts as improvement. Then the plan must show a revision (or have been
-created) after the first score and by the month's end. Graded as a warning (audit risk).
+drop meeting either counts as improvement. "No improvement" is judged only once the two scores
+are at least ``min_days`` apart (default 28: a rating scale is usually repeated after about four
+weeks, and a flat score two weeks into treatment says nothing yet). Then the plan must show a
+revision (or have been created) after the first score and by the month's end. Graded as a
+warning (audit risk).
 Source: rulebook §1.1, §1.6, §3.5, §3.6, §3.7 and §9 BHI-GEN-001; [S-AAFP]; [S-NGS-BHI].
 Passes: P1 2026-03, 99484; BHI plan created 2026-01-05; PHQ-9 15 then 10 (5-point drop); or
-PHQ-9 14 then 12 with the plan revised 2026-03-02.
+PHQ-9 14 then 12 with the plan revised 2026-03-02; PHQ-9 15 on 2026-03-02 and 15 on 2026-03-27
+(25 days: too early to judge).
 Fails: no BHI care plan by 2026-03-31 ("no-care-plan"); PHQ-9 15 then 11 (4 points, 27%) and
 the plan never revised after the first score ("not-revised").
 """
@@ -47,6 +51,7 @@ class Options(BaseModel):
     instruments: tuple[str, ...] = Field(default=("PHQ-9", "GAD-7"), min_length=1)
     min_point_drop: int = Field(default=5, ge=1, le=50)
     min_percent_drop: int = Field(default=50, ge=1, le=100)
+    min_days: int = Field(default=28, ge=0, le=365)
 
 
 def improved(first: Assessment, latest: Assessment, options: Options) -> bool:
@@ -100,11 +105,14 @@ def check(month: PatientMonth, options: Options) -> Iterator[Problem]:
     for assessment in month.records.assessments:
         if assessment.date <= end and normalise(assessment.instrument) in wanted:
             by_instrument.setdefault(normalise(assessment.instrument), []).append(assessment)
-    for scores in (by_instrument[k] for k in sorted(by_instrument)):
+    for key in sorted(by_instrument):
+        scores = sorted(by_instrument[key], key=lambda a: (a.date, a.assessment_id))
         if len(scores) < 2:
             continue
         first, latest = scores[0], scores[-1]
-        if latest.date <= first.date or improved(first, latest, options):
+        if (latest.date - first.date).days < max(options.min_days, 1):
+            continue
+        if improved(first, latest, options):
             continue
         changes = [d for p in plans for d in (p.created, *p.revised) if first.date < d <= end]
         if changes:

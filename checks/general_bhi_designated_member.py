@@ -3,11 +3,11 @@
 Why: continuity of care with a designated member of the care team is a required element of
 99484 and G0323 (and their APCM mirror G0570). The designation is the care plan's
 ``designated_member``; when the roster is given, that person must be on it. A month without a
-recorded designation is audit risk (warning).
+recorded designation is audit risk (warning). A month with no BHI care plan at all is
+BHI-GEN-001's finding ("no-care-plan"), not reported here a second time.
 Source: rulebook §1.1, §1.6, §3.5 and §9 BHI-GEN-002; [S-AAFP]; [S-NGS-BHI].
 Passes: P1 2026-03, 99484; BHI plan names S1, who is on the roster.
-Fails: the plan names nobody; the plan names S9, who is not on the roster; there is no BHI
-care plan at all.
+Fails: the plan names nobody; the plan names S9, who is not on the roster.
 """
 
 from __future__ import annotations
@@ -39,13 +39,16 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
             unverifiable=True,
         )
         return
-    plans = [p for p in plans_for(month) if p.designated_member]
+    all_plans = plans_for(month)
+    if not all_plans:
+        return  # no care plan at all: BHI-GEN-001 reports it
+    plans = [p for p in all_plans if p.designated_member]
     if not plans:
         yield Problem(
             message="no designated care-team member recorded on a BHI care plan",
             record=line,
             field="designated_member",
-            evidence=(line, *plans_for(month)[-1:]),
+            evidence=(line, all_plans[-1]),
         )
         return
     member = plans[-1].designated_member

@@ -1,26 +1,35 @@
-"""Expected national Medicare payment for each BHI/CoCM/APCM/care-management line (info).
+"""Every BHI/CoCM/APCM/care-management line has a national Medicare rate for its DOS year (info).
 
-Why: an auditor and a biller want to see what each line should pay and which year's rates were
-used. Payment = total RVU of the date-of-service year x the conversion factor in force on that
-date (CY2024 changes on 9 March; from CY2026 non-QP, with the QP amount as a fact), national
-non-facility amount (also what RHC/FQHC care-management lines are paid), no GPCI. For a year
-whose final-rule RVU file and conversion factors are not loaded (CY2027 until they are), the
-finding says "rates not loaded" instead of carrying another year's values forward.
+Why: an auditor and a biller want to know what a line should pay and which year's rates were
+used, and above all when no rate can be given. Payment = total RVU of the date-of-service year x
+the conversion factor in force on that date (CY2024 changes on 9 March; from CY2026 non-QP, with
+the QP amount as a fact), national non-facility amount (also what RHC/FQHC care-management lines
+are paid), no GPCI. For a year whose final-rule RVU file and conversion factors are not loaded
+(CY2027 until they are), the finding says "rates not loaded" instead of carrying another year's
+values forward. By default only lines that cannot be priced are reported (rates not loaded; no
+national RVU, e.g. contractor-priced G0552): an info note on every correct line would bury the
+findings that matter, and the dollars of each finding and the model comparison already carry the
+amounts. The option ``every_line: true`` adds the expected amount of every priced line (a
+payment worksheet). A code outside its validity window (G0507 in 2026) has no rate because it
+may not be billed at all: BHI-CODE-001/002 report it, this check stays silent.
 Source: rulebook §6.1, §6.2, §6.3, §6.4 and §9 BHI-PAY-001; [S-RVU24]; [S-RVU25]; [S-RVU26];
 [S-CF]; [S-FR27P].
-Passes: nothing to pass — every line gets its expected amount (info).
-Fails: 99492 on 2026-03-10 -> $160.32 (4.80 RVU x 33.4009); 99484 on 2024-03-08 -> $54.03 and
-on 2024-03-09 -> $54.92; 99493 on 2027-01-15 -> "rates not loaded for CY2027".
+Passes: 99492 on 2026-03-10 (priced at $160.32: silent unless ``every_line``, then "expected
+$160.32", 4.80 RVU x 33.4009); 99484 on 2024-03-08 ($54.03) and on 2024-03-09 ($54.92).
+Fails: 99493 on 2027-01-15 -> "rates not loaded for CY2027"; G0552 -> "no national RVU"
+(contractor-priced).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pydantic import BaseModel, ConfigDict
+
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import APCM_BASE, CCM, COCM_ALL, DMHT, GENERAL_BHI, PCM, TCM
 from bhi_audit.context import LineUnit
-from bhi_audit.policy import policy_for, unit_price
+from bhi_audit.policy import code_window, policy_for, unit_price
 
 ID = "BHI-PAY-001"
 NAME = "expected-payment"
@@ -29,10 +38,21 @@ DEFAULT_SEVERITY = "info"
 CODES = GENERAL_BHI | COCM_ALL | APCM_BASE | CCM | PCM | TCM | DMHT
 
 
-def check(unit: LineUnit, options: None) -> Iterator[Problem]:
-    """Exactly one info per line: the amount, or why there is none."""
+class Options(BaseModel):
+    """Whether priced lines are reported too (see the module docstring)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    every_line: bool = False
+
+
+def check(unit: LineUnit, options: Options) -> Iterator[Problem]:
+    """One info per line that cannot be priced; with ``every_line``, also per priced line."""
     line = unit.line
     day = line.date_of_service
+    window = code_window(line.code)
+    if window is not None and not window.in_force(day):
+        return  # a retired or not-yet-effective code is BHI-CODE-001/002's error, not a rate gap
     choice = policy_for(day)
     if not choice.exact:
         yield Problem(
@@ -55,6 +75,8 @@ def check(unit: LineUnit, options: None) -> Iterator[Problem]:
             field="code",
             facts={"year": day.year},
         )
+        return
+    if not options.every_line:
         return
     factor = next(cf for cf in choice.policy.conversion_factors if cf.start <= day <= cf.end)
     facts: dict[str, object] = {

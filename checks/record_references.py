@@ -8,9 +8,11 @@ checked (an auditor's sample without a roster is not an error).
 Source: rulebook §9 (data objects: Claim, TimeLog, Consent, Staff); STYLE §10 (no record
 silently dropped).
 Passes: every claim's patient is in patients.csv and its practitioners in staff.csv; every line
-has its claim; every time entry names a known patient and staff member.
+has its claim; every time entry, consent, review, visit, assessment, care plan and enrollment
+names a known patient and known staff members.
 Fails: claim C9 for patient P99 not in patients.csv; line C10#1 with no claim C10; claim C11
-with no lines (errors); time entry T9 by unknown staff S99 (warning).
+with no lines (errors); time entry T9 by unknown staff S99, or consent K1 obtained by or for
+an unknown staff member (warnings).
 """
 
 from __future__ import annotations
@@ -80,16 +82,46 @@ def check(batch: Batch, options: None) -> Iterator[Problem]:
     for record, field, patient_id in docs:
         if _unknown(batch, "patients", patient_id, batch.patients):
             yield _doc_problem(record, field, f"patient {patient_id} is not in patients")
-    for review in bundle.of(CaseloadReview):
-        if _unknown(batch, "staff", review.consultant_id, batch.staff):
+    for record, field in _staff_references(batch):
+        staff_id = getattr(record, field)
+        if _unknown(batch, "staff", staff_id, batch.staff):
             yield _doc_problem(
-                review, "consultant_id", f"consultant {review.consultant_id} is not on the roster"
+                record, field, f"{_STAFF_NOUN[field]} {staff_id} is not on the roster"
             )
+    for review in bundle.of(CaseloadReview):
         for patient_id in review.patients_reviewed:
             if _unknown(batch, "patients", patient_id, batch.patients):
                 yield _doc_problem(
                     review, "patients_reviewed", f"patient {patient_id} is not in patients"
                 )
+
+
+#: How messages name the person a documentation field refers to.
+_STAFF_NOUN = {
+    "obtained_by": "obtained by",
+    "billing_practitioner": "billing practitioner",
+    "consultant_id": "consultant",
+    "bhcm_id": "care manager",
+    "administered_by": "administered by",
+    "designated_member": "designated member",
+    "practitioner_id": "practitioner",
+}
+
+
+def _staff_references(batch: Batch) -> Iterator[tuple[Record, str]]:
+    """Every (record, field) of the documentation that names a staff member."""
+    fields: tuple[tuple[type[Record], tuple[str, ...]], ...] = (
+        (Consent, ("obtained_by", "billing_practitioner")),
+        (CaseloadReview, ("consultant_id", "bhcm_id")),
+        (Assessment, ("administered_by",)),
+        (CarePlan, ("designated_member",)),
+        (Visit, ("practitioner_id",)),
+        (RegistryEnrollment, ("bhcm_id", "consultant_id")),
+    )
+    for kind, names in fields:
+        for record in batch.bundle.of(kind):
+            for field in names:
+                yield record, field
 
 
 def _claim_problems(batch: Batch, claim: Claim, with_lines: set[str]) -> Iterator[Problem]:

@@ -10,6 +10,8 @@ Source: rulebook §1.2, §1.3, §2.3, §2.4, §2.7 and §9 BHI-TIME-002; [S-BCBS
 Passes: P4 2026-02, 99492 with 36 countable minutes; P4 2026-03, 99493 with 31.
 Fails: P4 2026-02, 99492 with 35 countable minutes; P4 2026-03, 99493 with 30, or with 40
 logged of which 15 are the psychiatric consultant's.
+Not verifiable (no error) when the minutes fall short but the stated period covers only part
+of the month: the missing days may hold the time.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM_INITIAL, COCM_SUBSEQUENT
 from bhi_audit.context import PatientMonth
 from bhi_audit.policy import thresholds_for
-from bhi_audit.timecount import tally_for, unverified_roles
+from bhi_audit.timecount import month_covered, partial_month, tally_for, unverified_roles
 
 ID = "BHI-TIME-002"
 NAME = "cocm-base-minimum-minutes"
@@ -49,6 +51,9 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
         if tally.minutes >= required:
             if tally.verified_minutes < required:
                 yield unverified_roles(billed, tally, required)
+            continue
+        if not month_covered(month):
+            yield partial_month(month, billed, tally, required, f"{billed.code} minutes")
             continue
         kind = "CoCM initial month" if initial else "CoCM subsequent month"
         yield Problem(

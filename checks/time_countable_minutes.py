@@ -1,25 +1,27 @@
 """Say which logged BHI/CoCM minutes did not count, and flag entries too incomplete to count.
 
-Why: a month can have enough minutes logged and still too few that count: psychiatric
-consultant time, time that belongs to a separately billed service (psychotherapy, E/M, CCM,
-TCM, RPM), entries logged to two programs, staff outside the role the code allows, and entries
-with no staff member or duration do not count (§2.7-2.9); entries outside the calendar month
-belong to another month. The shortfall itself is already an error of BHI-TIME-001/002/004 on
-the claim line, so this check does not report it a second time as an error: it explains it,
-as a warning on the same line listing each excluded entry as evidence (same line, so the money
-at risk is counted once). When a short month's shortfall is made up by time logged in the
-month before or after, which billed nothing for that program, the warning says so. Entries
-with no date belong to no month and silently vanish from every tally; entries with no staff
-member or duration cannot count; each is a warning.
-Documentation quality (credential, narrative, clock times) is BHI-DOC-001's.
+Why: a month can have enough minutes logged and still too few that count: psychiatric consultant
+time, time that belongs to a separately billed service (psychotherapy, E/M, CCM, TCM, RPM),
+entries logged to two programs, staff outside the role the code allows, and entries with no
+staff member or duration do not count (§2.7-2.9); entries outside the calendar month belong to
+another month. The shortfall itself is already an error of BHI-TIME-001/002/004 on the claim
+line, so this check does not report it a second time as an error: it explains it, as a warning
+on the same line listing each excluded entry as evidence (same line, so the money at risk is
+counted once). The same holds for 99494 units that the logged minutes would support but the
+countable ones do not (BHI-TIME-003's error; the warning goes on the 99494 line). When a short
+month's shortfall is made up by time logged in the month before or after, which billed nothing
+for that program, the warning says so. Entries with no date belong to no month and silently
+vanish from every tally; entries with no staff member or duration cannot count; each is a
+warning. Documentation quality (credential, narrative, clock times) is BHI-DOC-001's.
 Source: rulebook §2.7a-d, §2.8, §2.9, §5.4a and §9 BHI-TIME-006; NCTracks quoting CPT;
 [S-NGS-BHI]; [S-FAQ].
 Passes: P1 2026-03, 99493 with 40 countable of 40 logged minutes; every BHI/CoCM entry has a
 date, a staff member and a duration.
-Fails: P1 2026-03, 99493 with 40 logged minutes of which 15 are the psychiatric consultant's
-(25 countable < 31; warning "dropped-below-threshold"); entry T9 logged to COCM with no date
-(warning "incomplete-entry"); 99484 dated 2026-03-31 with 12 minutes in March and 10 logged
-on 2026-04-02 (warning "out-of-month").
+Fails: P1 2026-03, 99493 with 40 logged minutes of which 15 are the psychiatric consultant's (25
+countable < 31; warning "dropped-below-threshold"); 99492 + 99494 with 90 logged minutes of
+which 10 are the consultant's (80 countable support no 99494 unit); entry T9 logged to COCM with
+no date (warning "incomplete-entry"); 99484 dated 2026-03-31 with 12 minutes in March and 10
+logged on 2026-04-02 (warning "out-of-month").
 """
 
 from __future__ import annotations
@@ -27,8 +29,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bhi_audit.checkapi import Problem
-from bhi_audit.codes import COCM_SHORT, GENERAL_BHI_TIMED, program_of
-from bhi_audit.context import BilledLine, PatientRecords
+from bhi_audit.codes import (
+    COCM_ADDON,
+    COCM_BASE,
+    COCM_INITIAL,
+    COCM_SHORT,
+    GENERAL_BHI_TIMED,
+    program_of,
+)
+from bhi_audit.context import BilledLine, PatientMonth, PatientRecords
 from bhi_audit.models import Program, TimeEntry
 from bhi_audit.months import Month
 from bhi_audit.policy import thresholds_for
@@ -43,7 +52,40 @@ SEVERITIES = {
     "out-of-month": "warning",
     "incomplete-entry": "warning",
 }
-CODES = GENERAL_BHI_TIMED | {"99492", "99493", COCM_SHORT}
+CODES = GENERAL_BHI_TIMED | COCM_BASE | {COCM_SHORT, COCM_ADDON}
+
+
+def _addon_units_lost(unit: PatientMonth) -> Iterator[Problem]:
+    """Explain 99494 units the logged minutes would support but the countable ones do not."""
+    addons = unit.lines_with({COCM_ADDON})
+    bases = unit.lines_with(COCM_BASE)
+    if not addons or not bases:
+        return  # a 99494 without a base code is BHI-EXCL-004's finding
+    base = bases[0]
+    initial = any(b.code == COCM_INITIAL for b in bases)
+    thresholds = thresholds_for(base.date_of_service)
+    tally = tally_for(unit, base)
+    billed = sum(b.line.units for b in addons)
+    supported = thresholds.addon_units_supported(tally.minutes, initial)
+    if billed <= supported or billed > thresholds.addon_units_supported(tally.logged, initial):
+        return  # enough countable time, or too little logged anyway (BHI-TIME-003 alone)
+    reasons = "; ".join(f"{x.entry.entry_id} {x.minutes} min ({x.reason})" for x in tally.excluded)
+    yield Problem(
+        message=(
+            f"99494 x{billed}: {tally.logged} min logged but {tally.minutes} countable "
+            f"(supports {supported} unit(s)); not counted: {reasons}"
+        ),
+        record=addons[-1].line,
+        field="minutes",
+        evidence=tuple(x.entry for x in tally.excluded),
+        facts={
+            "logged_minutes": tally.logged,
+            "countable_minutes": tally.minutes,
+            "billed_units": billed,
+            "supported_units": supported,
+        },
+        variant="dropped-below-threshold",
+    )
 
 
 def _out_of_month(
@@ -83,7 +125,8 @@ def check(records: PatientRecords, options: None) -> Iterator[Problem]:
         return  # the minimum checks report the missing time log as not verifiable
     for month in records.months:
         unit = records.month(month)
-        for billed in unit.lines_with(CODES):
+        yield from _addon_units_lost(unit)
+        for billed in unit.lines_with(CODES - {COCM_ADDON}):
             required = base_threshold(billed.code, thresholds_for(billed.date_of_service))
             tally = tally_for(unit, billed)
             if required is None or tally.minutes >= required:

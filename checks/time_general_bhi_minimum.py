@@ -10,6 +10,8 @@ Source: rulebook §1.1, §1.6, §2.1, §2.2, §2.8 and §9 BHI-TIME-001; [S-AAFP
 Passes: P3 2026-03, 99484 with 20 countable minutes (boundary) or more.
 Fails: P3 2026-03, 99484 with 19 countable minutes; or 25 logged of which 10 belong to a
 separately billed psychotherapy visit.
+Not verifiable (no error) when the minutes fall short but the stated period covers only part
+of the month: the missing days may hold the time.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from bhi_audit.checkapi import Problem
 from bhi_audit.codes import GENERAL_BHI_TIMED
 from bhi_audit.context import PatientMonth
 from bhi_audit.policy import thresholds_for
-from bhi_audit.timecount import tally_for, unverified_roles
+from bhi_audit.timecount import month_covered, partial_month, tally_for, unverified_roles
 
 ID = "BHI-TIME-001"
 NAME = "general-bhi-minimum-minutes"
@@ -45,6 +47,9 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
         if tally.minutes >= required:
             if tally.verified_minutes < required:
                 yield unverified_roles(billed, tally, required)
+            continue
+        if not month_covered(month):
+            yield partial_month(month, billed, tally, required, f"{billed.code} minutes")
             continue
         yield Problem(
             message=(

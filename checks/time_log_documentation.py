@@ -1,7 +1,7 @@
-"""Each BHI/CoCM time entry documents who (with a credential), what, and for how long.
+"""Each BHI/CoCM time entry documents who (named, with a credential), what, and for how long.
 
-Who: a staff member on the roster with a credential; what: an activity narrative; how long:
-minutes that agree with the entry's clock times.
+Who: a staff member on the roster with a name and a credential; what: an activity narrative;
+how long: minutes that agree with the entry's clock times.
 
 Why: missing or unverifiable time documentation is the main reason care-management claims fail
 audit (CERT put the 2019 CCM improper-payment rate at 66.2%, mostly documentation; OIG found
@@ -15,7 +15,7 @@ Source: rulebook §7.3, §7.5 item 4 and §9 BHI-DOC-001; [S-OIG19]; [S-OIG21]; 
 Passes: entry T1: 2026-03-04, 09:00-09:20 and 20 minutes, by N1 (LCSW, on the roster),
 activity "care coordination call".
 Fails: entry T2 with no activity or note; T3 with 30 minutes but 09:00-09:20; T4 by S9 who is
-not on the roster or has no credential.
+not on the roster or has no name or credential on it.
 """
 
 from __future__ import annotations
@@ -51,8 +51,19 @@ def _gaps(entry: TimeEntry, records: PatientRecords) -> list[tuple[str, str]]:
         member = batch.staff_member(entry.staff_id)
         if member is None:
             gaps.append(("staff_id", f"staff {entry.staff_id} not on the roster"))
-        elif not member.credential:
-            gaps.append(("staff_id", f"staff {entry.staff_id} has no credential on the roster"))
+        else:
+            absent = [
+                what
+                for what, value in (("name", member.name), ("credential", member.credential))
+                if not (value or "").strip()
+            ]
+            if absent:
+                gaps.append(
+                    (
+                        "staff_id",
+                        f"staff {entry.staff_id} has no {' or '.join(absent)} on the roster",
+                    )
+                )
     if not entry.activity and not (entry.note or "").strip():
         gaps.append(("activity", "no activity narrative"))
     return gaps

@@ -317,9 +317,10 @@ class Practice:
         pos: str = "11",
         pointers: str = "1",
         institutional: bool = False,
+        day: int | None = None,
     ) -> str:
         cid = self.next_id("C")
-        dos = last_day(year, month)
+        dos = date(year, month, day) if day else last_day(year, month)
         created = dos + timedelta(days=1)
         self.add(
             "claims",
@@ -358,8 +359,10 @@ class Practice:
             administered_by=by,
         )
 
-    def defect(self, pid: str, month: str | None, check: str, what: str) -> None:
-        self.defects.append((pid, month, check, what))
+    def defect(
+        self, pid: str, month: str | None, check: str, what: str, level: str = "error/warning"
+    ) -> None:
+        self.defects.append((pid, month, check, what, level))
 
 
 # -------------------------------------------------------------------- the practice
@@ -373,6 +376,8 @@ MA = "S-FOX"
 PSY = "S-GRANT"  # psychiatric consultant
 CSW = "S-HALL"  # clinical social worker, bills G0323
 RN_OTHER_GROUP = "S-IVES"  # clinical staff of another group
+CONSULTANT_UNQUALIFIED = "S-KING"  # "consultant" without prescribing or psychiatry training
+BHCM_UNTRAINED = "S-LANE"  # care manager without behavioral-health training
 
 
 def staff(p: Practice) -> None:
@@ -404,6 +409,18 @@ def staff(p: Practice) -> None:
         (RN, "Emery Evans", "", "clinical_staff", "other", "RN", "", "", ""),
         (MA, "Finley Fox", "", "clinical_staff", "other", "MA", "", "", ""),
         (RN_OTHER_GROUP, "Ira Ives", "", "clinical_staff", "other", "RN", "", "", ""),
+        (
+            CONSULTANT_UNQUALIFIED,
+            "Jules King",
+            "",
+            "psychiatric_consultant",
+            "other",
+            "RN",
+            "",
+            "false",
+            "false",
+        ),
+        (BHCM_UNTRAINED, "Kai Lane", "", "bhcm", "other", "MA", "false", "", ""),
         (
             PSY,
             "Gray Grant",
@@ -480,7 +497,7 @@ def general_bhi(
 def bhi_plan(p: Practice, pid: str, created: date, member: str = RN) -> None:
     p.add(
         "care_plans",
-        care_plan_id=p.next_id("CP"),
+        care_plan_id=p.next_id("PLAN"),
         patient_id=pid,
         program="BHI",
         created=created.isoformat(),
@@ -488,22 +505,31 @@ def bhi_plan(p: Practice, pid: str, created: date, member: str = RN) -> None:
     )
 
 
-def cocm_patient(p: Practice, pid: str, start: date, bhcm: str = BHCM) -> None:
-    p.add(
-        "registry_enrollments",
-        enrollment_id=p.next_id("R"),
-        patient_id=pid,
-        enrolled_on=start.isoformat(),
-        bhcm_id=bhcm,
-        consultant_id=PSY,
-    )
+def cocm_patient(
+    p: Practice,
+    pid: str,
+    start: date,
+    bhcm: str = BHCM,
+    consultant: str = PSY,
+    registry: bool = True,
+    plan_reviewed: bool = True,
+) -> None:
+    if registry:
+        p.add(
+            "registry_enrollments",
+            enrollment_id=p.next_id("R"),
+            patient_id=pid,
+            enrolled_on=start.isoformat(),
+            bhcm_id=bhcm,
+            consultant_id=consultant,
+        )
     p.add(
         "care_plans",
-        care_plan_id=p.next_id("CP"),
+        care_plan_id=p.next_id("PLAN"),
         patient_id=pid,
         program="COCM",
         created=start.isoformat(),
-        consultant_reviewed_on=(start + timedelta(days=9)).isoformat(),
+        consultant_reviewed_on=(start + timedelta(days=9)).isoformat() if plan_reviewed else None,
         designated_member=bhcm,
     )
 
@@ -516,11 +542,12 @@ def cocm_month(
     lines: list[tuple[str, int]],
     billing: str = DR,
     bhcm: str = BHCM,
-    score: int = 14,
+    score: int | None = 14,
 ) -> str:
     year, mon = month
     p.spread(pid, bhcm, year, mon, minutes, "COCM", days=(3, 10, 17, 24))
-    p.phq9(pid, date(year, mon, 4), score, bhcm)
+    if score is not None:
+        p.phq9(pid, date(year, mon, 4), score, bhcm)
     return p.claim(pid, billing, year, mon, lines, diagnoses="F32.1;F41.1", pointers="1;2")
 
 
@@ -556,11 +583,12 @@ def build() -> Practice:
 
     # --- clean general BHI, three months
     for i, pid in enumerate(("P001", "P002", "P003")):
-        onboard(p, pid, i, DR, "BHI")
+        onboard(p, pid, i, DR, "BHI", qmb=pid == "P003")
         bhi_plan(p, pid, date(2026, 1, 5))
         for m, minutes in zip(MONTHS, (25, 22 + i, 30), strict=True):
             general_bhi(p, pid, m, minutes)
-        p.clean.append((pid, "general BHI 99484, 22-30 minutes a month, Jan-Mar"))
+        qmb = " (a QMB: BHI-COST-001's info note)" if pid == "P003" else ""
+        p.clean.append((pid, f"general BHI 99484, 22-30 minutes a month, Jan-Mar{qmb}"))
 
     # --- clean CoCM: initial month then subsequent months
     for i, pid in enumerate(("P010", "P011")):
@@ -822,6 +850,8 @@ def build() -> Practice:
     )
 
     rulebook_defects(p, reviewed)
+    process_defects(p, reviewed)
+    unit_defects(p, reviewed)
     weekly_reviews(p, reviewed)
     return p
 
@@ -951,12 +981,7 @@ def rulebook_defects(p: Practice, reviewed: dict[tuple[int, int], list[str]]) ->
     cocm_month(p, "P050", mar, 50, [("G0557", 1), ("G0568", 1), ("99492", 1)], score=18)
     reviewed[mar].append("P050")
     p.defect("P050", "2026-03", "BHI-EXCL-008", "APCM add-on G0568 billed with its mirror 99492")
-    p.defect(
-        "P050",
-        "2026-03",
-        "BHI-EXCL-009",
-        "stand-alone 99492 billed with APCM by the same practitioner (warning)",
-    )
+    # NOTE: the 99492 beside its twin G0568 is BHI-EXCL-008's defect only (reported once).
 
     simple_bhi(p, "P051", 51, mar, [("G0557", 1), ("99484", 1)], programs="APCM;BHI")
     p.defect(
@@ -1014,12 +1039,213 @@ def rulebook_defects(p: Practice, reviewed: dict[tuple[int, int], list[str]]) ->
     simple_bhi(p, "P056", 56, mar, [("99484", 1)], pos="02")
     p.defect("P056", "2026-03", "BHI-POS-001", "99484 billed with telehealth POS 02 (warning)")
 
-    simple_bhi(p, "P057", 57, mar, [("G0553", 1)], programs="BHI", plan=False, program="DMHT")
+    simple_bhi(
+        p, "P057", 57, mar, [("G0552", 1), ("G0553", 1)], programs="BHI", plan=False, program="DMHT"
+    )
     p.defect(
         "P057",
         "2026-03",
         "BHI-DMHT-001",
-        "G0553 billed with no behavioral health care plan in place",
+        "G0553 billed with no behavioral health care plan in place (G0552, contractor-priced, "
+        "also gets BHI-PAY-001's info note: no national rate)",
+    )
+
+
+def process_defects(p: Practice, reviewed: dict[tuple[int, int], list[str]]) -> None:
+    """Time, documentation, consent, CoCM-team, care-plan and revenue defects (issue 3)."""
+    jan, feb, mar = MONTHS
+
+    onboard(p, "P060", 60, DR, "COCM")
+    cocm_patient(p, "P060", date(2026, 1, 2))
+    cocm_month(p, "P060", jan, 50, [("99492", 1)], score=18)
+    cocm_month(p, "P060", feb, 20, [("G2214", 1)], score=12)
+    reviewed[jan].append("P060")
+    reviewed[feb].append("P060")
+    p.defect(
+        "P060",
+        "2026-02",
+        "BHI-TIME-004",
+        "G2214 with 20 countable minutes, under the strict 30-minute reading (warning, D1)",
+    )
+
+    onboard(p, "P061", 61, DR, "COCM")
+    cocm_patient(p, "P061", date(2026, 3, 2))
+    cocm_month(p, "P061", mar, 95, [("99492", 1)], score=19)
+    reviewed[mar].append("P061")
+    p.defect(
+        "P061",
+        "2026-03",
+        "BHI-TIME-005",
+        "95 minutes in an initial month support 99492 + 99494, billed without 99494",
+        level="info",
+    )
+
+    onboard(p, "P062", 62, DR, "BHI")
+    bhi_plan(p, "P062", date(2026, 1, 5))
+    p.spread("P062", RN, 2026, 2, 28, "BHI", start_hour=10)
+    p.phq9("P062", date(2026, 2, 6), 12, RN)
+    p.claim("P062", DR, 2026, 2, [("99484", 1)], diagnoses="F41.1", day=10)
+    p.defect(
+        "P062",
+        "2026-02",
+        "BHI-TIME-008",
+        "99484 dated 2026-02-10, before its 20 minutes were reached on 2026-02-19",
+    )
+
+    onboard(p, "P063", 63, DR, "BHI")
+    bhi_plan(p, "P063", date(2026, 1, 5))
+    for n, day in enumerate((4, 18), start=1):
+        p.add(
+            "time_entries",
+            entry_id=p.next_id("T"),
+            patient_id="P063",
+            staff_id=RN,
+            date=date(2026, 3, day).isoformat(),
+            minutes=13,
+            program="BHI",
+            start_time=f"1{n}:00",
+            end_time=f"1{n}:13",
+        )
+    p.phq9("P063", date(2026, 3, 6), 9, RN)
+    p.claim("P063", DR, 2026, 3, [("99484", 1)], diagnoses="F41.1")
+    p.defect(
+        "P063",
+        None,
+        "BHI-DOC-001",
+        "time entries with no activity narrative (who and how long, but not what)",
+    )
+
+    onboard(p, "P064", 64, DR, "BHI", elements="cost_sharing;consult_specialists")
+    bhi_plan(p, "P064", date(2026, 1, 5))
+    general_bhi(p, "P064", jan, 26)
+    p.defect(
+        "P064",
+        None,
+        "BHI-CONS-003",
+        "consent without the right-to-stop and one-practitioner statements",
+        level="info",
+    )
+
+    onboard(p, "P065", 65, DR, "COCM")
+    cocm_patient(p, "P065", date(2026, 1, 2), consultant=CONSULTANT_UNQUALIFIED)
+    cocm_month(p, "P065", jan, 50, [("99492", 1)], score=18)
+    reviewed[jan].append("P065")
+    p.defect(
+        "P065",
+        "2026-01",
+        "BHI-COCM-001",
+        "the patient's psychiatric consultant cannot prescribe and is not trained in psychiatry",
+    )
+
+    onboard(p, "P066", 66, DR, "COCM")
+    cocm_patient(p, "P066", date(2026, 2, 2), registry=False)
+    cocm_month(p, "P066", feb, 50, [("99492", 1)], score=18)
+    reviewed[feb].append("P066")
+    p.defect("P066", "2026-02", "BHI-COCM-002", "CoCM billed for a patient not on the registry")
+    p.defect(
+        "P066",
+        "2026-02",
+        "BHI-COCM-004",
+        "consequence: with no registry enrollment, no care manager is designated",
+    )
+
+    onboard(p, "P067", 67, DR, "COCM")
+    cocm_patient(p, "P067", date(2026, 2, 2), bhcm=BHCM_UNTRAINED)
+    cocm_month(p, "P067", feb, 50, [("99492", 1)], bhcm=BHCM_UNTRAINED, score=18)
+    reviewed[feb].append("P067")
+    p.defect(
+        "P067",
+        "2026-02",
+        "BHI-COCM-004",
+        "the care manager has no behavioral-health education or training",
+    )
+
+    onboard(p, "P068", 68, DR, "COCM")
+    cocm_patient(p, "P068", date(2026, 3, 2), plan_reviewed=False)
+    cocm_month(p, "P068", mar, 50, [("99492", 1)], score=18)
+    reviewed[mar].append("P068")
+    p.defect(
+        "P068",
+        "2026-03",
+        "BHI-COCM-005",
+        "initial month without the psychiatric consultant's review of the treatment plan",
+    )
+
+    onboard(p, "P069", 69, DR, "COCM")
+    cocm_patient(p, "P069", date(2026, 1, 2))
+    cocm_month(p, "P069", jan, 50, [("99492", 1)], score=18)
+    cocm_month(p, "P069", feb, 45, [("99493", 1)], score=None)
+    reviewed[jan].append("P069")
+    reviewed[feb].append("P069")
+    p.defect(
+        "P069",
+        "2026-02",
+        "BHI-COCM-006",
+        "subsequent month with no rating scale to monitor outcomes (warning)",
+    )
+    p.defect(
+        "P069",
+        "2026-02",
+        "BHI-COCM-002",
+        "consequence: with no rating scale, nothing tracks the patient on the registry",
+    )
+
+    onboard(p, "P070", 70, DR, "BHI")
+    bhi_plan(p, "P070", date(2026, 1, 5))
+    for m, score in zip(MONTHS, (15, 15, 14), strict=True):
+        year, mon = m
+        p.spread("P070", RN, year, mon, 25, "BHI", start_hour=10)
+        p.phq9("P070", date(year, mon, 6), score, RN)
+        p.claim("P070", DR, year, mon, [("99484", 1)], diagnoses="F41.1")
+    for month in ("2026-02", "2026-03"):
+        p.defect(
+            "P070",
+            month,
+            "BHI-GEN-001",
+            "PHQ-9 15 -> 15 -> 14: no improvement, care plan never revised (warning)",
+        )
+
+    onboard(p, "P071", 71, DR, "BHI")
+    p.add(
+        "care_plans",
+        care_plan_id=p.next_id("PLAN"),
+        patient_id="P071",
+        program="BHI",
+        created="2026-01-05",
+    )
+    general_bhi(p, "P071", jan, 27)
+    p.defect(
+        "P071",
+        "2026-01",
+        "BHI-GEN-002",
+        "no designated care-team member on the care plan (warning)",
+    )
+
+    onboard(p, "P072", 72, DR, "BHI")
+    bhi_plan(p, "P072", date(2026, 1, 5))
+    general_bhi(p, "P072", jan, 25)
+    p.spread("P072", RN, 2026, 2, 26, "BHI", start_hour=10)
+    p.phq9("P072", date(2026, 2, 6), 9, RN)
+    p.defect(
+        "P072",
+        "2026-02",
+        "BHI-PAY-002",
+        "26 BHI minutes logged in February and nothing billed",
+        level="info",
+    )
+
+
+def unit_defects(p: Practice, reviewed: dict[tuple[int, int], list[str]]) -> None:
+    """Units over the fallback MUE limits (BHI-NCCI-002)."""
+    onboard(p, "P073", 73, DR, "COCM")
+    cocm_patient(p, "P073", date(2026, 1, 2))
+    cocm_month(p, "P073", (2026, 1), 150, [("99492", 1), ("99494", 3)], score=20)
+    reviewed[(2026, 1)].append("P073")
+    p.defect(
+        "P073",
+        "2026-01",
+        "BHI-NCCI-002",
+        "99494 x3 (150 minutes support 3) over the unverified 2-unit fallback (warning)",
     )
 
 
@@ -1064,14 +1290,16 @@ def write_readme(p: Practice) -> None:
         "| patient | month | check | defect |",
         "|---|---|---|---|",
     ]
-    lines += [
-        f"| {pid} | {month or '(patient)'} | {check} | {what} |"
-        for pid, month, check, what in p.defects
-    ]
+    for pid, month, check, what, level in p.defects:
+        suffix = " (info)" if level == "info" else ""
+        lines.append(f"| {pid} | {month or '(patient)'} | {check} | {what}{suffix} |")
     (OUT / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (OUT / "expected_defects.json").write_text(
         json.dumps(
-            [{"patient_id": a, "month": b, "check_id": c, "defect": d} for a, b, c, d in p.defects],
+            [
+                {"patient_id": a, "month": b, "check_id": c, "defect": d, "level": e}
+                for a, b, c, d, e in p.defects
+            ],
             indent=2,
         )
         + "\n",

@@ -42,8 +42,25 @@ def _row(row: ComparisonRow) -> tuple[str, int, str, str]:
         ("month_type_unknown", [("2026-03", 1, "57.45", "144.96")]),
         # the 2027 month has no loaded rates and is left out
         ("rates_not_loaded", [("2026-12", 1, "57.45", "0.00")]),
+        # 90 min BHCM in 2024-03, first month: 99492 153.12 + 99494 59.25 (CF 33.2875 from
+        # 9 March, month-end pricing); as general BHI 99484 54.92
+        ("cf_2024_after_9_march", [("2024-03", 1, "54.92", "212.37")]),
+        # 30 min BHCM + 20 min consultant: 30 countable in both models (99484; G2214 initial)
+        ("consultant_time_counts_for_neither", [("2026-03", 1, "57.45", "60.79")]),
+        # the billing practitioner's own 20 min, nothing billed, no consent: counts for both
+        ("practitioner_own_time", [("2026-03", 1, "57.45", "60.79")]),
+        # 15 min: below the G2214 floor (nothing); 16 min next month: G2214 (subsequent)
+        ("g2214_floor", [("2026-03", 1, "0.00", "0.00"), ("2026-04", 1, "0.00", "60.79")]),
     ],
-    ids=["two-months", "month-type-unknown", "rates-not-loaded"],
+    ids=[
+        "two-months",
+        "month-type-unknown",
+        "rates-not-loaded",
+        "cf-2024-split",
+        "consultant-time",
+        "practitioner-own-time",
+        "g2214-floor",
+    ],
 )
 def test_rows(fixture: str, expected: list[tuple[str, int, str, str]]) -> None:
     assert rows(fixture) == expected
@@ -70,3 +87,8 @@ def test_text_report_has_a_short_section() -> None:
     text = out.getvalue()
     assert "model comparison: the countable minutes billed as general BHI vs as CoCM" in text
     assert "  total    general BHI $172.35  CoCM $221.11" in text
+
+
+def test_time_logged_to_another_program_too_is_no_behavioral_time() -> None:
+    result = run_audit(FIXTURES / "two_program_entry_only.json", select=SELECT)
+    assert result.comparison is None

@@ -20,13 +20,23 @@ from pathlib import Path
 from typing import IO, Any
 
 from bhi_audit.generator.defects import CATALOG, Defect
-from bhi_audit.generator.practice import Roster, Row, plan_patient
+from bhi_audit.generator.practice import (
+    MonthPlan,
+    Roster,
+    Row,
+    npi_with_check_digit,
+    plan_patient,
+)
 from bhi_audit.generator.records import PatientRows, build_patient
-from bhi_audit.models import RECORD_KINDS
+from bhi_audit.models import RECORD_KINDS, Claim, ClaimLine, Record
 from bhi_audit.months import Month
+from bhi_audit.writers.fhir import KINDS as FHIR_KINDS
+from bhi_audit.writers.fhir import LOSSY_KINDS, NdjsonWriter
+from bhi_audit.writers.x12 import ClaimDocument, write_837
 
 COLUMNS = {kind.KIND: list(kind.model_fields) for kind in RECORD_KINDS}
-FORMATS = ("csv", "json")
+MODELS: dict[str, type[Record]] = {kind.KIND: kind for kind in RECORD_KINDS}
+FORMATS = ("csv", "json", "837p", "fhir-ndjson")
 FIRST_MONTH = Month(2026, 1)
 
 
@@ -45,25 +55,51 @@ class GenerateSpec:
         return [self.first_month.plus(i) for i in range(self.months)]
 
 
-def inject(pr: PatientRows, spec: GenerateSpec, roster: Roster) -> list[dict[str, Any]]:
-    """Maybe inject one defect into one month of this patient; return the ground truth."""
-    rng = random.Random(f"{spec.seed}:defect:{pr.plan.index}")
-    if not pr.plan.months or rng.random() >= spec.defect_rate * len(pr.plan.months):
-        return []
-    month_plan = rng.choice(pr.plan.months)
-    candidates: list[Defect] = [d for d in CATALOG if d.applies(pr, month_plan)]
-    if not candidates:
-        return []
-    defect = rng.choice(candidates)
-    expected = defect.inject(pr, month_plan, rng, roster)
-    return [
-        {
-            "patient_id": pr.plan.patient_id,
-            "month": str(month_plan.month),
-            "defect": defect.name,
-            "expected": [{"month": month, "check_id": check} for month, check in expected],
-        }
-    ]
+def _fits(kind: Defect, pr: PatientRows) -> list[MonthPlan]:
+    return [mp for mp in pr.plan.months if kind.applies(pr, mp)]
+
+
+class Injector:
+    """Maybe inject one defect into one month of each patient, the kinds taking turns.
+
+    NOTE: a patient drawn for a defect gets the least recently used kind that fits one of its
+    months (kinds that fit only a first CoCM month or a G2214 month would be rare if drawn
+    at random): a few hundred patients show every kind. Only this queue of kinds is carried
+    from patient to patient; whether a patient gets a defect, and in which month, is drawn
+    from its own seeded stream.
+    """
+
+    def __init__(self, spec: GenerateSpec) -> None:
+        self.spec = spec
+        first = spec.seed % len(CATALOG)
+        self.queue: list[Defect] = list(CATALOG[first:] + CATALOG[:first])
+
+    def __call__(self, pr: PatientRows, roster: Roster) -> list[dict[str, Any]]:
+        """Inject into ``pr``; return its ground-truth entries."""
+        spec = self.spec
+        rng = random.Random(f"{spec.seed}:defect:{pr.plan.index}")
+        if not pr.plan.months or rng.random() >= spec.defect_rate * len(pr.plan.months):
+            return []
+        for position, defect in enumerate(self.queue):
+            fits = _fits(defect, pr)
+            if fits:
+                self.queue.append(self.queue.pop(position))
+                break
+        else:
+            return []
+        month_plan = rng.choice(fits)
+        expected = defect.inject(pr, month_plan, rng, roster)
+        return [
+            {
+                "patient_id": pr.plan.patient_id,
+                "month": str(month_plan.month),
+                "defect": defect.name,
+                "expected": [
+                    {"month": month, "check_id": check, "severity": severity}
+                    for month, check, severity in expected
+                ],
+            }
+        ]
 
 
 def iter_patients(
@@ -71,10 +107,11 @@ def iter_patients(
 ) -> Iterator[tuple[PatientRows, list[dict[str, Any]]]]:
     """Every patient's rows (with any defect applied) and its ground truth."""
     months = spec.month_list
+    inject = Injector(spec)
     for index in range(1, spec.patients + 1):
         plan = plan_patient(spec.seed, index, months, roster)
         rows = build_patient(plan)
-        yield rows, inject(rows, spec, roster)
+        yield rows, inject(rows, roster)
 
 
 def review_rows(membership: dict[tuple[str, Month], list[str]], bhcm: str) -> Iterator[Row]:
@@ -102,13 +139,13 @@ def review_rows(membership: dict[tuple[str, Month], list[str]], bhcm: str) -> It
 class CsvSink:
     """Writes each kind to ``<kind>.csv`` as rows arrive."""
 
-    def __init__(self, out: Path, stack: ExitStack) -> None:
+    def __init__(self, out: Path, stack: ExitStack, kinds: list[str]) -> None:
         self.writers: dict[str, csv.DictWriter[str]] = {}
-        for kind, columns in COLUMNS.items():
+        for kind in kinds:
             handle: IO[str] = stack.enter_context(
                 (out / f"{kind}.csv").open("w", newline="", encoding="utf-8")
             )
-            writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+            writer = csv.DictWriter(handle, fieldnames=COLUMNS[kind], lineterminator="\n")
             writer.writeheader()
             self.writers[kind] = writer
 
@@ -123,53 +160,188 @@ class JsonSink:
         self.rows: dict[str, list[Row]] = defaultdict(list)
 
     def write(self, kind: str, row: Row) -> None:
-        self.rows[kind].append({k: v for k, v in row.items() if v not in ("", None)})
+        self.rows[kind].append(_present(row))
 
     def dump(self, path: Path) -> None:
         document = {kind: self.rows.get(kind, []) for kind in COLUMNS}
         path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
 
 
-def generate(spec: GenerateSpec, out: Path, fmt: str = "csv") -> dict[str, Any]:
-    """Write the practice to ``out`` and return the ground truth (also written there)."""
-    out.mkdir(parents=True, exist_ok=True)
-    roster = Roster.for_patients(spec.patients)
+class FhirSink:
+    """Documentation as FHIR R4 Bulk NDJSON (``<resourceType>.ndjson``), the rest as CSV.
+
+    Kinds whose FHIR form would lose a field the checks use (a care plan's consultant review
+    and designated member, a patient's QMB flag, staff training and prescriber flags; see
+    docs/fhir.md) stay in CSV beside the export, as do claims and caseload reviews: an audit
+    of the directory then sees the same records as of the CSV form.
+    """
+
+    # NOTE: episodes too stay CSV: the generator writes none, and an empty episodes.csv says
+    # "provided, none", which an export without EpisodeOfCare resources cannot say.
+    KINDS = tuple(sorted(FHIR_KINDS - LOSSY_KINDS - {"episodes"}))
+
+    def __init__(self, out: Path, stack: ExitStack) -> None:
+        self.ndjson = NdjsonWriter(out, stack)
+        self.csv = CsvSink(out, stack, [k for k in COLUMNS if k not in self.KINDS])
+
+    def write(self, kind: str, row: Row) -> None:
+        if kind in self.KINDS:
+            self.ndjson.write_record(MODELS[kind].model_validate(_present(row)))
+        else:
+            self.csv.write(kind, row)
+
+
+class X12Sink:
+    """Professional claims as an X12 837P batch (``x12/claims.837``), the rest as CSV.
+
+    Patients are named by Medicare id and practitioners by NPI, as a billing system sends
+    them; a claim naming a practitioner who is not on the roster gets a made-up NPI, which
+    ``x12/id_map.csv`` maps back (``--id-map``), so the audit reports the same unresolved
+    reference. Institutional (RHC/FQHC) claims belong in an 837I, which bhi-audit does not
+    read: they stay in claims.csv and claim_lines.csv.
+    """
+
+    def __init__(self, out: Path, stack: ExitStack, roster: Roster) -> None:
+        self.csv = CsvSink(out, stack, list(COLUMNS))
+        self.staff = {row["staff_id"]: row for row in roster.rows()}
+        self.patients: dict[str, Row] = {}
+        self.claims: list[Row] = []
+        self.lines: dict[str, list[Row]] = defaultdict(list)
+        self.invented: dict[str, str] = {}
+
+    def write(self, kind: str, row: Row) -> None:
+        if kind == "patients":
+            self.patients = {row["patient_id"]: row}
+        if kind == "claims" and row["claim_type"] == "professional":
+            self.claims.append(row)
+        elif kind == "claim_lines" and any(c["claim_id"] == row["claim_id"] for c in self.claims):
+            self.lines[row["claim_id"]].append(row)
+        else:
+            self.csv.write(kind, row)
+
+    def _npi(self, staff_id: str) -> str:
+        member = self.staff.get(staff_id)
+        if member is not None:
+            return str(member["npi"])
+        if staff_id not in self.invented:
+            self.invented[staff_id] = npi_with_check_digit(f"{199999990 - len(self.invented)}")
+        return self.invented[staff_id]
+
+    def documents(self) -> Iterator[ClaimDocument]:
+        """The claims collected since the last call, as 837P documents."""
+        for row in self.claims:
+            claim = Claim.model_validate(_present(row))
+            patient = self.patients[claim.patient_id]
+            billing = self.staff.get(claim.billing_practitioner, {})
+            rendering = claim.rendering_practitioner
+            other = rendering if rendering not in (None, claim.billing_practitioner) else None
+            yield ClaimDocument(
+                claim=claim,
+                lines=tuple(
+                    ClaimLine.model_validate(_present(line)) for line in self.lines[row["claim_id"]]
+                ),
+                member_id=patient["medicare_id"],
+                billing_npi=self._npi(claim.billing_practitioner),
+                rendering_npi=self._npi(other) if other else None,
+                patient_name=patient["name"],
+                patient_dob=date.fromisoformat(patient["dob"]),
+                billing_name=billing.get("name"),
+                rendering_name=self.staff.get(other, {}).get("name") if other else None,
+            )
+        self.claims = []
+        self.lines.clear()
+
+    def write_id_map(self, path: Path) -> None:
+        rows = ["kind,external_id,bundle_id"]
+        rows += [f"practitioner,{npi},{sid}" for sid, npi in sorted(self.invented.items())]
+        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def _present(row: Row) -> Row:
+    return {k: v for k, v in row.items() if v not in ("", None)}
+
+
+def iter_batches(
+    spec: GenerateSpec, roster: Roster, truth: list[dict[str, Any]]
+) -> Iterator[dict[str, list[Row]]]:
+    """The practice as batches of rows by kind: the roster, each patient, the reviews.
+
+    Ground-truth entries are appended to ``truth`` as patients are generated.
+    """
     months = spec.month_list
-    truth: list[dict[str, Any]] = []
-    membership: dict[tuple[str, Month], list[str]] = defaultdict(list)
-    counts: dict[str, int] = defaultdict(int)
-    with ExitStack() as stack:
-        sink: CsvSink | JsonSink = CsvSink(out, stack) if fmt == "csv" else JsonSink()
-
-        def write(kind: str, row: Row) -> None:
-            counts[kind] += 1
-            sink.write(kind, row)
-
-        write(
-            "period",
+    yield {
+        "period": [
             {
                 "records_from": months[0].plus(-12).first_day.isoformat(),
                 "records_to": months[-1].last_day.isoformat(),
-            },
-        )
-        for row in roster.rows():
-            write("staff", row)
-        for rows, defects in iter_patients(spec, roster):
-            truth.extend(defects)
+            }
+        ],
+        "staff": roster.rows(),
+    }
+    membership: dict[tuple[str, Month], list[str]] = defaultdict(list)
+    for rows, defects in iter_patients(spec, roster):
+        truth.extend(defects)
+        for month in sorted(rows.reviewed):
+            membership[(rows.plan.consultant, month)].append(rows.plan.patient_id)
+        yield rows.rows
+    yield {"caseload_reviews": list(review_rows(membership, roster.bhcms[0]))}
+
+
+def generate(spec: GenerateSpec, out: Path, fmt: str = "csv") -> dict[str, Any]:
+    """Write the practice to ``out`` in ``fmt`` and return the ground truth (also written there).
+
+    ``csv``: one ``<kind>.csv`` per kind; ``json``: one bundle document ``practice.json``;
+    ``837p``: claims in ``x12/claims.837`` (with ``x12/id_map.csv``), the rest CSV;
+    ``fhir-ndjson``: documentation as ``<resourceType>.ndjson``, the rest CSV. See
+    docs/generator.md.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
+    out.mkdir(parents=True, exist_ok=True)
+    roster = Roster.for_patients(spec.patients)
+    truth: list[dict[str, Any]] = []
+    counts: dict[str, int] = defaultdict(int)
+    with ExitStack() as stack:
+        sink: CsvSink | JsonSink | FhirSink | X12Sink
+        if fmt == "json":
+            sink = JsonSink()
+        elif fmt == "fhir-ndjson":
+            sink = FhirSink(out, stack)
+        elif fmt == "837p":
+            sink = X12Sink(out, stack, roster)
+        else:
+            sink = CsvSink(out, stack, list(COLUMNS))
+
+        def write_batch(batch: dict[str, list[Row]]) -> None:
             for kind in COLUMNS:
-                for row in rows.rows.get(kind, []):
-                    write(kind, row)
-            for month in sorted(rows.reviewed):
-                membership[(rows.plan.consultant, month)].append(rows.plan.patient_id)
-        for row in review_rows(membership, roster.bhcms[0]):
-            write("caseload_reviews", row)
+                for row in batch.get(kind, ()):
+                    counts[kind] += 1
+                    sink.write(kind, row)
+
+        batches = iter_batches(spec, roster, truth)
+        if isinstance(sink, X12Sink):
+            x12 = sink
+            (out / "x12").mkdir(exist_ok=True)
+
+            def documents() -> Iterator[ClaimDocument]:
+                for batch in batches:
+                    write_batch(batch)
+                    yield from x12.documents()
+
+            with (out / "x12" / "claims.837").open("w", encoding="utf-8", newline="") as handle:
+                write_837(documents(), handle)
+            x12.write_id_map(out / "x12" / "id_map.csv")
+        else:
+            for batch in batches:
+                write_batch(batch)
         if isinstance(sink, JsonSink):
             sink.dump(out / "practice.json")
     ground = {
         "seed": spec.seed,
         "patients": spec.patients,
-        "months": [str(m) for m in months],
+        "months": [str(m) for m in spec.month_list],
         "defect_rate": spec.defect_rate,
+        "format": fmt,
         "records": dict(sorted(counts.items())),
         "defects": truth,
     }

@@ -77,7 +77,23 @@ CHARGE = {
     "G2214": 80,
     "G0323": 75,
     "99490": 85,
+    "G0557": 110,
+    "G0570": 55,
+    "G0553": 60,
 }
+#: The programs a patient can be in, with the share of patients, in draw order. "APCM" bills
+#: G0557 with its behavioral add-on G0570; "RHC" bills 99484 on a rural health clinic's
+#: institutional claim (TOB 711, revenue 0521); "CCM" is chronic care management alone.
+PROGRAMS = (
+    ("COCM", 0.40),
+    ("BHI", 0.25),
+    ("BHI+CCM", 0.12),
+    ("G0323", 0.05),
+    ("APCM", 0.06),
+    ("RHC", 0.05),
+    ("BHI+DMHT", 0.03),
+    ("CCM", 0.04),
+)
 
 
 def npi_with_check_digit(base9: str) -> str:
@@ -100,6 +116,12 @@ class Roster:
     clinical: tuple[str, ...]
     consultants: tuple[str, ...]
     social_workers: tuple[str, ...]
+    #: A care manager still in training (bh_training false): clean data never names them.
+    trainee_bhcm: str = "CM900"
+    #: A psychologist on the consult rota who cannot prescribe: not a qualified CoCM consultant.
+    unqualified_consultant: str = "PSY900"
+    #: A nurse contracted through another group (G-CONTRACT), not the billing group.
+    contract_nurse: str = "RN900"
 
     @classmethod
     def for_patients(cls, patients: int) -> Roster:
@@ -119,9 +141,9 @@ class Roster:
     def rows(self) -> list[Row]:
         """The staff records."""
         rows: list[Row] = []
-        groups = (
+        groups: tuple[tuple[tuple[str, ...], str, str, str, dict[str, str]], ...] = (
             (self.practitioners, "billing_practitioner", "physician", "MD", {}),
-            (self.bhcms, "bhcm", "other", "LCSW", {"bh_training": "true"}),
+            (self.bhcms, "bhcm", "clinical_social_worker", "LCSW", {"bh_training": "true"}),
             (self.clinical, "clinical_staff", "other", "RN", {}),
             (
                 self.consultants,
@@ -138,20 +160,30 @@ class Roster:
                 {"bh_training": "true"},
             ),
         )
+        groups += (
+            ((self.trainee_bhcm,), "bhcm", "other", "MSW", {"bh_training": "false"}),
+            (
+                (self.unqualified_consultant,),
+                "psychiatric_consultant",
+                "clinical_psychologist",
+                "PhD",
+                {"full_psych_prescriber": "false", "psychiatry_trained": "false"},
+            ),
+            ((self.contract_nurse,), "clinical_staff", "other", "RN", {}),
+        )
         serial = 100000000
         for staff_ids, role, ptype, credential, extra in groups:
             for staff_id in staff_ids:
                 serial += 1
-                number = role == "billing_practitioner" or role == "psychiatric_consultant"
                 rows.append(
                     {
                         "staff_id": staff_id,
                         "name": f"{FIRST[serial % len(FIRST)]} {LAST[serial % len(LAST)]}",
-                        "npi": npi_with_check_digit(str(serial)) if number else "",
+                        "npi": npi_with_check_digit(str(serial)),
                         "roles": role,
                         "practitioner_type": ptype,
                         "credential": credential,
-                        "group_id": "G-MAIN",
+                        "group_id": "G-CONTRACT" if staff_id == self.contract_nurse else "G-MAIN",
                         "active_from": "2015-01-01",
                         **extra,
                     }
@@ -164,11 +196,13 @@ class MonthPlan:
     """What happens for one patient in one month (before any defect)."""
 
     month: Month
-    program: str  # "BHI", "COCM", "G0323", "BHI+CCM"
+    program: str  # one of PROGRAMS
     minutes: int
     initial: bool = False
     ccm_minutes: int = 0
+    dmht_minutes: int = 0
     score: int = 10
+    short: bool = False  # a subsequent CoCM month billed as G2214 (exactly 30 minutes)
 
 
 @dataclass
@@ -200,9 +234,12 @@ def plan_patient(seed: int, index: int, months: list[Month], roster: Roster) -> 
     rng = random.Random(f"{seed}:{index}")
     pid = f"P{index:06d}"
     roll = rng.random()
-    program = (
-        "COCM" if roll < 0.45 else "BHI" if roll < 0.78 else "BHI+CCM" if roll < 0.95 else "G0323"
-    )
+    program = PROGRAMS[-1][0]
+    for name, share in PROGRAMS:
+        if roll < share:
+            program = name
+            break
+        roll -= share
     if program == "G0323":
         practitioner = rng.choice(roster.social_workers)
         staff = practitioner
@@ -220,14 +257,20 @@ def plan_patient(seed: int, index: int, months: list[Month], roster: Roster) -> 
     previous = None
     for i in active:
         initial = program == "COCM" and (previous is None or i - previous - 1 >= 6)
+        minutes = month_minutes(rng, program, initial)
+        # NOTE: G2214 at exactly 30 minutes: at or above the warning line of D1 (rulebook §2.5)
+        # and below 99493's 31, so neither BHI-TIME-004 nor BHI-TIME-005 has anything to say.
+        short = program == "COCM" and not initial and rng.random() < 0.15
         plan.months.append(
             MonthPlan(
                 month=months[i],
                 program=program,
-                minutes=month_minutes(rng, program, initial),
+                minutes=30 if short else minutes,
                 initial=initial,
                 ccm_minutes=rng.randint(22, 40) if program == "BHI+CCM" else 0,
+                dmht_minutes=rng.randint(22, 38) if program == "BHI+DMHT" else 0,
                 score=score,
+                short=short,
             )
         )
         score = max(3, score - rng.randint(5, 7))  # improving: no care-plan revision due

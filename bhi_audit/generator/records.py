@@ -58,6 +58,7 @@ def time_entries(
     total: int,
     start_hour: int,
     days: tuple[int, ...],
+    tag: str = "",
 ) -> None:
     """Log ``total`` minutes over ``days`` of the month, on distinct clock times."""
     pid = pr.plan.patient_id
@@ -66,7 +67,7 @@ def time_entries(
         pr.add(
             "time_entries",
             {
-                "entry_id": f"{pid}-{mp.month}-{program}-{n + 1}",
+                "entry_id": f"{pid}-{mp.month}-{program}{tag}-{n + 1}",
                 "patient_id": pid,
                 "staff_id": staff,
                 "date": date(mp.month.year, mp.month.month, day).isoformat(),
@@ -110,7 +111,16 @@ def build_patient(plan: PatientPlan) -> PatientRows:
             "practitioner_id": plan.practitioner,
         },
     )
-    programs = {"COCM": ["COCM"], "BHI": ["BHI"], "G0323": ["BHI"], "BHI+CCM": ["BHI", "CCM"]}
+    programs = {
+        "COCM": ["COCM"],
+        "BHI": ["BHI"],
+        "G0323": ["BHI"],
+        "BHI+CCM": ["BHI", "CCM"],
+        "APCM": ["BHI", "APCM"],
+        "RHC": ["BHI"],
+        "BHI+DMHT": ["BHI", "DMHT"],
+        "CCM": ["CCM"],
+    }
     for program in programs[plan.program]:
         pr.add(
             "consents",
@@ -125,7 +135,7 @@ def build_patient(plan: PatientPlan) -> PatientRows:
                 "elements": ELEMENTS,
             },
         )
-    plan_program = "COCM" if plan.program == "COCM" else "BHI"
+    plan_program = {"COCM": "COCM", "CCM": "CCM"}.get(plan.program, "BHI")
     pr.add(
         "care_plans",
         {
@@ -140,15 +150,20 @@ def build_patient(plan: PatientPlan) -> PatientRows:
         },
     )
     episode = 0
-    for mp in plan.months:
+    enrollment: Row | None = None
+    for previous, mp in zip([None, *plan.months], plan.months, strict=False):
         if mp.initial:
             episode += 1
-            pr.add(
+            if enrollment is not None and previous is not None:
+                # NOTE: the lapsed episode's patient was discharged from the registry
+                enrollment["ended_on"] = previous.month.last_day.isoformat()
+            enrollment = pr.add(
                 "registry_enrollments",
                 {
                     "enrollment_id": f"{pid}-R{episode}",
                     "patient_id": pid,
                     "enrolled_on": mp.month.first_day.isoformat(),
+                    "ended_on": "",
                     "bhcm_id": plan.staff,
                     "consultant_id": plan.consultant,
                 },
@@ -161,30 +176,43 @@ def build_month(pr: PatientRows, mp: MonthPlan) -> None:
     """Time, a rating scale and the claim of one month."""
     plan = pr.plan
     pid = plan.patient_id
-    program = "COCM" if plan.program == "COCM" else "BHI"
+    program = {"COCM": "COCM", "CCM": "CCM"}.get(plan.program, "BHI")
     time_entries(pr, mp, program, plan.staff, mp.minutes, 9, (3, 10, 17))
+    if program == "BHI" and plan.program != "G0323":
+        # NOTE: the practitioner's own follow-up counts toward general BHI too (rulebook §2.8)
+        pr.rows["time_entries"][-1]["staff_id"] = plan.practitioner
     if mp.ccm_minutes:
         time_entries(pr, mp, "CCM", plan.staff, mp.ccm_minutes, 14, (4, 11))
-    pr.add(
-        "assessments",
-        {
-            "assessment_id": f"{pid}-{mp.month}-A",
-            "patient_id": pid,
-            "date": date(mp.month.year, mp.month.month, 3).isoformat(),
-            "instrument": "PHQ-9",
-            "score": mp.score,
-            "administered_by": plan.staff,
-        },
-    )
+    if mp.dmht_minutes:
+        time_entries(pr, mp, "DMHT", plan.staff, mp.dmht_minutes, 15, (5, 12))
+    if program != "CCM":
+        pr.add(
+            "assessments",
+            {
+                "assessment_id": f"{pid}-{mp.month}-A",
+                "patient_id": pid,
+                "date": date(mp.month.year, mp.month.month, 3).isoformat(),
+                "instrument": "PHQ-9",
+                "score": mp.score,
+                "administered_by": plan.staff,
+            },
+        )
+    diagnoses = "F32.1;F41.1"
     if program == "COCM":
         pr.reviewed.add(mp.month)
-        codes = cocm_codes(mp.minutes, mp.initial)
+        codes = [("G2214", 1)] if mp.short else cocm_codes(mp.minutes, mp.initial)
+    elif plan.program == "APCM":
+        codes = [("G0557", 1), ("G0570", 1)]
+    elif plan.program == "CCM":
+        codes, diagnoses = [("99490", 1)], "E11.9;I10"
     else:
         codes = [("G0323" if plan.program == "G0323" else "99484", 1)]
-    diagnoses = "F32.1;F41.1"
     if mp.ccm_minutes:
         codes.append(("99490", 1))
         diagnoses = "F32.1;E11.9;I10"
+    if mp.dmht_minutes:
+        codes.append(("G0553", 1))
+    rhc = plan.program == "RHC"
     claim_id = f"{pid}-{mp.month}"
     dos = mp.month.last_day
     pr.add(
@@ -194,8 +222,9 @@ def build_month(pr: PatientRows, mp: MonthPlan) -> None:
             "patient_id": pid,
             "billing_practitioner": plan.practitioner,
             "rendering_practitioner": plan.practitioner,
-            "place_of_service": "11",
-            "claim_type": "professional",
+            "place_of_service": "" if rhc else "11",
+            "claim_type": "institutional" if rhc else "professional",
+            "type_of_bill": "711" if rhc else "",
             "diagnoses": diagnoses,
             "created_on": (dos + timedelta(days=1)).isoformat(),
         },
@@ -209,7 +238,12 @@ def build_month(pr: PatientRows, mp: MonthPlan) -> None:
                 "code": code,
                 "units": units,
                 "date_of_service": dos.isoformat(),
-                "diagnosis_pointers": "2;3" if code == "99490" else "1",
+                "diagnosis_pointers": "2;3"
+                if code == "99490" and mp.ccm_minutes
+                else "1;2"
+                if code == "99490"
+                else "1",
                 "charge": f"{CHARGE.get(code, 50) * units:.2f}",
+                "revenue_code": "0521" if rhc else "",
             },
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
 from pathlib import Path
 
 from bhi_audit.errors import InputError, InputErrors
@@ -53,7 +54,9 @@ def load_csv_file(path: Path, display: str, kind: str, builder: BundleBuilder) -
     text = read_text(path, display)
     builder.add_file(path, display, "csv")
     builder.mark_provided(kind)
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    # NOTE: newline="" splits rows only at \n, \r\n and \r, as the csv module expects;
+    # str.splitlines would also split at U+2028, U+0085, \f ... inside a field.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header: list[str] | None = None
         start = 1
@@ -113,15 +116,28 @@ def load_csv_directory(directory: Path, display: str, builder: BundleBuilder) ->
     """Load every ``<kind>.csv`` in ``directory``; an unknown ``.csv`` name is an error."""
     files = sorted(p for p in directory.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
     known = sorted(f"{kind}.csv" for kind in KIND_BY_NAME)
+    if not files:
+        raise InputError(display, "no bundle CSV files in this directory (claims.csv, ...)")
+    # NOTE: report every unusable file of the bundle at once, so it can be fixed in one pass.
+    errors: list[InputError] = []
     for path in files:
         name = path.name
         if name not in known:
-            raise InputError(
-                f"{display.rstrip('/')}/{name}",
-                f"not a bhi-audit record file{suggest(name, known)}; "
-                f"expected one of: {', '.join(known)}",
+            errors.append(
+                InputError(
+                    f"{display.rstrip('/')}/{name}",
+                    f"not a bhi-audit record file{suggest(name, known)}; "
+                    f"expected one of: {', '.join(known)}",
+                )
             )
-    if not files:
-        raise InputError(display, "no bundle CSV files in this directory (claims.csv, ...)")
     for path in files:
-        load_csv_file(path, f"{display.rstrip('/')}/{path.name}", path.stem, builder)
+        if path.name not in known:
+            continue
+        try:
+            load_csv_file(path, f"{display.rstrip('/')}/{path.name}", path.stem, builder)
+        except InputError as exc:
+            errors.append(exc)
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise InputErrors(errors)

@@ -9,6 +9,7 @@ Each record's location is its JSON pointer (``/claims/3``).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,35 @@ from bhi_audit.errors import InputError
 from bhi_audit.loaders.bundle import BundleBuilder
 from bhi_audit.loaders.csv_bundle import read_text, suggest
 from bhi_audit.models import KIND_BY_NAME, Location, Period
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+#: YAML 1.1 int/float forms without the base-60 ("sexagesimal") variants.
+_NO_SEXAGESIMAL = {
+    "tag:yaml.org,2002:int": re.compile(
+        r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"
+    ),
+    "tag:yaml.org,2002:float": re.compile(
+        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+}
+
+
+class BundleYamlLoader(yaml.SafeLoader):
+    """Safe YAML loading in which dates and clock times stay text, as in the CSV bundle.
+
+    Why: plain ``safe_load`` turns ``2026-02-30`` into a crash (ValueError) instead of one
+    rejected record, and ``10:30`` into the base-60 integer 630 (while ``09:30`` stays text).
+    The record models validate dates and times themselves.
+    """
+
+
+BundleYamlLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, _NO_SEXAGESIMAL.get(tag, regexp)) for tag, regexp in resolvers if tag != _TIMESTAMP
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def parse_document(path: Path, display: str) -> Any:
@@ -30,13 +60,21 @@ def parse_document(path: Path, display: str) -> Any:
             raise InputError(
                 display, f"not valid JSON ({exc.msg}, column {exc.colno})", row=exc.lineno
             ) from None
+        except ValueError as exc:  # e.g. an integer literal of more than 4300 digits
+            raise InputError(display, f"not usable JSON ({str(exc).split(';')[0]})") from None
+        except RecursionError:
+            raise InputError(display, "not usable JSON (nested too deeply)") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=BundleYamlLoader)
+    except RecursionError:
+        raise InputError(display, "not usable YAML (nested too deeply)") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or "syntax error"
         raise InputError(display, f"not valid YAML ({problem})", row=row) from None
+    except ValueError as exc:  # e.g. an explicit !!timestamp that is not a date, a huge integer
+        raise InputError(display, f"not usable YAML ({str(exc).split(';')[0]})") from None
 
 
 def load_document(path: Path, display: str, builder: BundleBuilder) -> None:

@@ -110,6 +110,10 @@ class FhirSession:
                         )
                     )
                     continue
+                except (ValueError, RecursionError) as exc:
+                    location = Location(file=display, row=number, pointer="/")
+                    bad_lines.append((location, f"not usable JSON ({_unusable(exc)})"))
+                    continue
                 good += 1
                 self.read_resource(resource, Source(display, number, ""), builder)
         if bad_lines and not good:
@@ -520,6 +524,15 @@ def parse_json_document(path: Path, display: str) -> Any:
         raise InputError(
             display, f"not valid JSON ({exc.msg}, column {exc.colno})", row=exc.lineno
         ) from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(display, f"not usable JSON ({_unusable(exc)})") from None
+
+
+def _unusable(exc: Exception) -> str:
+    """Why json.loads refused text that is JSON: a huge integer literal or deep nesting."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).split(";")[0]
 
 
 def load_fhir_paths(

@@ -373,7 +373,8 @@ def iter_837(handle: TextIO, display: str) -> Iterator[X12Claim | SetEnd]:
                     f"ST01 {elements[1] if len(elements) > 1 else ''!r} is not an 837 claim",
                     _where(number),
                 )
-            s.in_set, s.set_control, s.set_start = True, elements[2], number
+            control = elements[2] if len(elements) > 2 else ""  # a missing ST02 is checked at SE
+            s.in_set, s.set_control, s.set_start = True, control, number
             s.group_sets += 1
             s.billing_npi = s.billing_entity = None
             s.reset_subscriber()

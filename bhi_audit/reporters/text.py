@@ -8,6 +8,26 @@ from typing import TextIO
 from bhi_audit.findings import Finding, Outcome
 from bhi_audit.result import AuditResult
 
+#: Characters that would break "one line per finding": C0 controls (tab aside), DEL, NEL and
+#: the Unicode line/paragraph separators, written as escapes instead.
+_LINE_BREAKING = {c: f"\\x{c:02x}" for c in range(32) if c != 9} | {
+    0x0A: "\\n",
+    0x0D: "\\r",
+    0x7F: "\\x7f",
+    0x85: "\\x85",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and control characters escaped, so it stays on one line.
+
+    Why: ids, field names and notes come from the input; a newline in one must not be able to
+    split a finding or forge another line (grep and CI annotations read this report by line).
+    """
+    return text.translate(_LINE_BREAKING)
+
 
 def _money(amount: Decimal) -> str:
     return f"${amount:,.2f}"
@@ -41,11 +61,12 @@ def format_finding(finding: Finding) -> str:
 def render(result: AuditResult, out: TextIO) -> None:
     """Write findings, rejected records and the summary."""
     for finding in result.findings:
-        out.write(format_finding(finding) + "\n")
+        out.write(one_line(format_finding(finding)) + "\n")
     for rejected in result.rejected:
-        out.write(f"{rejected.location}: rejected {rejected.kind} record: {rejected.message}\n")
+        line = f"{rejected.location}: rejected {rejected.kind} record: {rejected.message}"
+        out.write(one_line(line) + "\n")
     for note in result.notes:
-        out.write(f"note: {note}\n")
+        out.write(one_line(f"note: {note}") + "\n")
     totals = result.totals
     out.write("\n")
     out.write(

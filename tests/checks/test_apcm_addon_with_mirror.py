@@ -21,6 +21,9 @@ E, W, U = "error", "warning", "unverifiable"
 CASES = [
     ("pass_addon_or_mirror", []),
     ("fail_addon_with_mirror", [("C1", 2, None, E), ("C2", 2, None, E), ("C4", 2, None, E)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_non_mirror_pairs", []),
+    ("fail_mirror_by_other_practitioner", [("C1", 2, None, E)]),
 ]
 
 

@@ -21,6 +21,13 @@ E, W, U = "error", "warning", "unverifiable"
 CASES = [
     ("pass_addon_with_apcm", []),
     ("fail_addon_without_apcm", [("C1", 1, None, E), ("C2", 1, None, E)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_base_on_separate_claim", []),
+    ("fail_base_other_practitioner_or_month", [("C1", 1, None, E), ("C4", 1, None, E)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("unverifiable_month_partly_outside_records", [("C1", 1, None, U), ("C2", 1, None, E)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_addon_before_2026_left_to_code_001", []),
 ]
 
 

@@ -24,6 +24,9 @@ CASES = [
         "fail_bundled_same_practitioner",
         [("C1", 2, None, E), ("C2", 2, None, E), ("C4", 1, None, E)],
     ),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_codes_outside_the_bundle", []),
+    ("fail_bundle_members", [("C1", n, None, E) for n in range(2, 11)] + [("C2", 2, None, E)]),
 ]
 
 

@@ -32,6 +32,14 @@ CASES = [
             ("C5", 2, ID, "different-practitioner"),
         },
     ),
+    # 99484 on 31 March, 99493 on 1 April: different months
+    ("pass_month_edge.json", set()),
+    # 99492 on 1 March, 99484 on 31 March: one month
+    ("fail_same_practitioner_first_and_last_day.json", {("C1", 1, ID, "same-practitioner")}),
+    # 99494 alone is a CoCM code too
+    ("fail_addon_only_same_practitioner.json", {("C1", 1, ID, "same-practitioner")}),
+    # G0323 beside CoCM is BHI-EXCL-010's warning, not this check's
+    ("pass_g0323_with_cocm.json", set()),
 ]
 
 

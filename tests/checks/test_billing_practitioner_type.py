@@ -30,6 +30,21 @@ CASES = [
         ],
     ),
     ("unverifiable_roster_or_type_missing", [("C1", 1, None, U), ("C2", 1, None, U)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_every_allowed_type", []),
+    ("pass_psychiatrist_consultant_bills_general_bhi", []),
+    ("pass_counselor_g0323_2023_left_to_code_001", []),
+    (
+        "fail_type_edges",
+        [
+            ("C1", 1, "type-not-allowed", E),
+            ("C2", 1, "type-not-allowed", E),
+            ("C3", 1, "type-not-allowed", E),
+            ("C4", 1, "type-not-allowed", E),
+            ("C5", 1, "type-not-allowed", E),
+            ("C5", 2, "type-not-allowed", E),
+        ],
+    ),
 ]
 
 

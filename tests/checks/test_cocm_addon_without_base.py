@@ -21,6 +21,16 @@ E, W, U = "error", "warning", "unverifiable"
 CASES = [
     ("pass_addon_with_base", []),
     ("fail_addon_without_base", [("C1", 1, None, E), ("C2", 2, None, E), ("C3", 1, None, E)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_base_on_separate_claim_same_practitioner", []),
+    (
+        "fail_base_other_practitioner_month_or_g2214",
+        [("C1", 1, None, E), ("C4", 1, None, E), ("C5", 2, None, E)],
+    ),
+    # review-b: independent boundary cases written from the rulebook
+    ("unverifiable_month_partly_outside_records", [("C1", 1, None, U), ("C2", 1, None, E)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("warn_base_on_another_date", [("C2", 1, "not-same-date", W)]),
 ]
 
 

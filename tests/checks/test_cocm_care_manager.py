@@ -70,3 +70,15 @@ def test_care_manager(fixture: str, expected: set[tuple[object, ...]]) -> None:
 def test_severity(fixture: str, severity: str) -> None:
     (finding,) = audit(fixture).findings
     assert finding.severity.value == severity
+
+
+# Independent review (rulebook-first cases: boundaries, partial records, double reports).
+REVIEW_CASES = [
+    ("fail_addon_line_not_reported_twice", {v("not-trained")}),  # S1 is no BHCM
+    ("pass_g2214_trained_bhcm", set()),
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), REVIEW_CASES, ids=[c[0] for c in REVIEW_CASES])
+def test_review_cases(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    assert keys(audit(fixture)) == expected

@@ -26,6 +26,16 @@ CASES = [
     ("fail_reviewed_after_month_end_only.json", {("C1", 1, ID, NEVER)}),
     ("pass_review_within_window_days.json", {("C2", 1, ID, NOT_IN_WINDOW)}),  # default options
     ("fail_unverifiable_no_caseload_reviews.json", {("C1", 1, ID, "unverifiable")}),
+    # five months without CoCM (April-August) do not end the episode: March's review counts
+    ("fail_gap_5_months_same_episode.json", {("C2", 1, ID, NOT_IN_WINDOW)}),
+    # six months without CoCM (April-September) start a new episode in October
+    ("fail_gap_6_months_new_episode.json", {("C2", 1, ID, NEVER)}),
+    # records from 15 March only: a review on 1-14 March cannot be ruled out
+    ("fail_unverifiable_period_starts_mid_month.json", {("C1", 1, ID, "unverifiable")}),
+    (
+        "pass_review_within_window_days_review_held_in_month.json",
+        {("C2", 1, ID, NOT_IN_WINDOW)},
+    ),  # default options
 ]
 
 
@@ -40,21 +50,41 @@ def test_every_fixture_has_a_case():
     assert fixture_names(check) == {case[0] for case in CASES}
 
 
-# The review of 2026-02-20 is 39 days before the end of March.
+# The review of 2026-02-20 is 39 days before the end of March. In the first fixture no caseload
+# review at all is held in March (the window excuses the patient, not the month's consultation);
+# in the second one a review of another patient is held on 2026-03-12.
+NO_REVIEW_IN_MONTH = {("C2", 1, ID, NOT_IN_WINDOW)}
 WINDOWS = [
-    (None, {("C2", 1, ID, NOT_IN_WINDOW)}),
-    (38, {("C2", 1, ID, NOT_IN_WINDOW)}),
-    (39, set()),
+    ("pass_review_within_window_days.json", None, {("C2", 1, ID, NOT_IN_WINDOW)}),
+    ("pass_review_within_window_days.json", 38, {("C2", 1, ID, NOT_IN_WINDOW)}),
+    ("pass_review_within_window_days.json", 39, NO_REVIEW_IN_MONTH),
+    (
+        "pass_review_within_window_days_review_held_in_month.json",
+        38,
+        {("C2", 1, ID, NOT_IN_WINDOW)},
+    ),
+    ("pass_review_within_window_days_review_held_in_month.json", 39, set()),
 ]
 
 
 @pytest.mark.parametrize(
-    ("days", "expected"), WINDOWS, ids=[f"review_window_days={d}" for d, _ in WINDOWS]
+    ("fixture", "days", "expected"),
+    WINDOWS,
+    ids=[f"{f.removesuffix('.json')}-review_window_days={d}" for f, d, _ in WINDOWS],
 )
-def test_review_window_days(days, expected):
+def test_review_window_days(fixture, days, expected):
     options = {} if days is None else {"review_window_days": days}
-    result = audit_fixture(check, "pass_review_within_window_days.json", options)
+    result = audit_fixture(check, fixture, options)
     assert observed(result) == expected
+
+
+def test_no_review_in_month_message():
+    result = audit_fixture(check, "pass_review_within_window_days.json", {"review_window_days": 39})
+    (finding,) = result.findings
+    assert finding.severity.value == "warning"
+    assert finding.message == (
+        "no caseload review held in 2026-03 (patient last reviewed 2026-02-20, within 39 days)"
+    )
 
 
 @pytest.mark.parametrize(

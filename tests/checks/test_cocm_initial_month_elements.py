@@ -67,3 +67,28 @@ def test_lookback_option_accepts_an_earlier_scale() -> None:
     assert model is not None
     settings = AuditSettings(options={ID: model(assessment_lookback_days=1)})
     assert keys(audit("fail_scale_day_before_month", settings=settings)) == set()
+
+
+# Independent review (rulebook-first cases: boundaries, partial records, double reports).
+REVIEW_CASES = [
+    ("pass_plan_created_month_before", set()),
+    ("pass_review_on_last_day", set()),
+    (
+        "pass_99493_not_checked",
+        {
+            ("C0", 1, ID, "no-rating-scale", "violation"),
+            ("C0", 1, ID, "no-treatment-plan", "violation"),
+        },
+    ),  # only the February 99492
+    ("fail_addon_line_not_reported_twice", {v("no-rating-scale")}),
+    (
+        "fail_no_assessments_kind_plan_reviewed",
+        {v("info", "unverifiable")},
+    ),  # scale part not verifiable, plan checked
+    ("fail_no_assessments_kind_no_plan", {v("info", "unverifiable"), v("no-treatment-plan")}),
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), REVIEW_CASES, ids=[c[0] for c in REVIEW_CASES])
+def test_review_cases(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    assert keys(audit(fixture)) == expected

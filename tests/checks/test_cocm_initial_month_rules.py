@@ -27,6 +27,20 @@ CASES = [
     ("fail_episode_record_without_six_month_break", [("C2", 1, "not-episode-start", E)]),
     ("pass_episode_record_first_month", []),
     ("unverifiable_lookback_outside_records", [("C1", 1, None, U)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_cross_year_six_month_gap", []),
+    ("fail_cross_year_five_month_gap", [("C3", 1, "not-episode-start", E)]),
+    ("fail_g2214_in_previous_month", [("C2", 1, "not-episode-start", E)]),
+    ("fail_other_practitioner_previous_month", [("C2", 1, "not-episode-start", E)]),
+    ("fail_initial_and_subsequent_separate_claims", [("C2", 1, "initial-and-subsequent", E)]),
+    ("pass_period_covers_six_months", []),
+    ("unverifiable_period_one_month_short", [("C1", 1, None, U)]),
+    ("pass_duplicate_initial_same_month", []),
+    # review-b: independent boundary cases written from the rulebook
+    ("fail_initial_and_subsequent_in_later_month", [("C2", 1, "not-episode-start", E)]),
+    ("unverifiable_episode_record_without_lookback", [("C1", 1, None, U)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("fail_rhc_99492_after_g0512_transition", [("C2", 1, "not-episode-start", E)]),
 ]
 
 

@@ -58,3 +58,16 @@ def test_window_option(days: int, expected: int) -> None:
     assert model is not None
     settings = AuditSettings(options={ID: model(window_days=days)})  # 2026-03-31 - 49 days = 02-10
     assert len(audit("fail_last_scale_previous_month", settings=settings).findings) == expected
+
+
+# Independent review (rulebook-first cases: boundaries, partial records, double reports).
+REVIEW_CASES = [
+    ("pass_99492_initial_not_checked", set()),  # BHI-COCM-005's month
+    ("fail_addon_line_not_reported_twice", {("C1", 1, ID, "warning", "violation")}),
+    ("pass_scale_on_first_day", set()),
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), REVIEW_CASES, ids=[c[0] for c in REVIEW_CASES])
+def test_review_cases(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    assert keys(audit(fixture)) == expected

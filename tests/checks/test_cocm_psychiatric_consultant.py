@@ -63,3 +63,20 @@ def test_psychiatric_consultant(fixture: str, expected: set[tuple[object, ...]])
 def test_severity(fixture: str, severity: str) -> None:
     (finding,) = audit(fixture).findings
     assert finding.severity.value == severity
+
+
+# Independent review (rulebook-first cases: boundaries, partial records, double reports).
+REVIEW_CASES = [
+    ("fail_not_psychiatry_trained", {v("not-qualified")}),
+    ("fail_addon_line_not_reported_twice", {v("no-consultant")}),
+    ("pass_g2214_with_consultant", set()),
+    (
+        "fail_consultant_is_primary_care_physician",
+        {v("not-qualified")},
+    ),  # D2 has no consultant role
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), REVIEW_CASES, ids=[c[0] for c in REVIEW_CASES])
+def test_review_cases(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    assert keys(audit(fixture)) == expected

@@ -64,3 +64,15 @@ def test_tracking_keywords_option() -> None:
     settings = AuditSettings(options={ID: model(tracking_keywords=("caseload",))})
     result = audit("pass_registry_time_entry", settings=settings)
     assert keys(result) == {v("no-tracking")}
+
+
+# Independent review (rulebook-first cases: boundaries, partial records, double reports).
+REVIEW_CASES = [
+    ("fail_addon_line_not_reported_twice", {v("not-enrolled")}),
+    ("pass_enrolled_last_day_with_scale", set()),
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), REVIEW_CASES, ids=[c[0] for c in REVIEW_CASES])
+def test_review_cases(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    assert keys(audit(fixture)) == expected

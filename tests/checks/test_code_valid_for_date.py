@@ -32,6 +32,23 @@ CASES = [
     ),
     ("fail_counselor_g0323_before_2024", [("C1", 1, "practitioner-not-yet-eligible", E)]),
     ("unverifiable_g0323_2023_without_roster", [("C1", 1, None, U)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_first_effective_day", []),
+    (
+        "fail_day_before_effective",
+        [
+            ("C1", 1, "not-yet-effective", E),
+            ("C1", 2, "not-yet-effective", E),
+            ("C1", 3, "not-yet-effective", E),
+            ("C2", 1, "not-yet-effective", E),
+            ("C3", 2, "not-yet-effective", E),
+        ],
+    ),
+    ("fail_g0507_first_day_2018", [("C1", 1, "retired", E), ("C1", 2, "retired", E)]),
+    ("fail_mft_g0323_last_day_2023", [("C1", 1, "practitioner-not-yet-eligible", E)]),
+    ("pass_g0323_2024_without_roster", []),
+    ("fail_g0323_2022_without_roster", [("C1", 1, "not-yet-effective", E)]),
+    ("pass_g0506_ccm_addon_still_active", []),
 ]
 
 

@@ -24,6 +24,15 @@ CASES = [
     ("pass_consent_missing_is_cons_004s", []),
     ("fail_same_day_without_clock_times", [("C1", 2, None, W)]),
     ("unverifiable_no_time_log", [("C1", 2, None, U)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_pcm_with_cocm_separate_time", []),
+    ("pass_rpm_not_in_scope", []),
+    ("fail_tcm_and_other_practitioner_ccm_without_time", [("C2", 1, None, W)]),
+    # review-b: independent boundary cases written from the rulebook
+    (
+        "unverifiable_no_ccm_time_month_partly_outside_records",
+        [("C1", 2, None, U), ("C2", 2, None, W)],
+    ),
 ]
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from checkcases import audit_fixture, case_ids, fixture_names, observed
+from checkcases import FIXTURES, audit_fixture, case_ids, fixture_names, observed
 
 from checks import consent_before_billing as check
+
+from conftest import run_audit
 
 ID = check.ID
 FAIL = {("C1", 1, ID, "violation")}
@@ -26,6 +28,24 @@ CASES = [
     # 99484 and 99493 in one month: each program needs its own consent; the CoCM line fails
     ("fail_bhi_and_cocm_billed_only_bhi_consent.json", {("C2", 1, ID, "violation")}),
     ("fail_unverifiable_no_consent_records.json", {("C1", 1, ID, "unverifiable")}),
+    ("pass_consent_listing_several_programs.json", set()),
+    # time logged in an unbilled earlier month is not a service of the billed month
+    ("pass_time_in_unbilled_previous_month.json", set()),
+    # CCM time before the BHI consent is not a BHI service
+    ("pass_other_program_time_before_consent.json", set()),
+    ("pass_consent_revoked_then_reobtained_earlier.json", set()),
+    ("pass_consent_last_day_of_previous_month.json", set()),
+    ("fail_consent_day_after_leap_day_service.json", FAIL),
+    # 99492 + 99494 on one claim: one finding, on the program's first line
+    ("fail_consent_after_service_two_lines.json", FAIL),
+    # billing practitioner changed (rulebook 3.2d2): judged on the practitioner's own consent
+    ("pass_consent_for_billing_practitioner.json", set()),
+    ("fail_own_consent_after_first_service.json", FAIL),
+    ("fail_two_practitioners_one_late.json", FAIL),
+    # only another practitioner's consent: BHI-CONS-002's warning, not reported twice
+    ("pass_other_practitioners_consent_left_to_cons_002.json", set()),
+    # psychotherapy time (billed as 90834) logged to COCM before the consent is not CoCM service
+    ("pass_separately_billed_time_before_consent.json", set()),
 ]
 
 
@@ -66,3 +86,15 @@ def test_message(fixture, message):
     (finding,) = audit_fixture(check, fixture).findings
     assert finding.message == message
     assert finding.severity == "error"
+
+
+def test_other_practitioners_consent_reported_once_by_cons_002():
+    path = (
+        FIXTURES
+        / "consent_before_billing"
+        / "pass_other_practitioners_consent_left_to_cons_002.json"
+    )
+    result = run_audit(path, select=[ID, "BHI-CONS-002"])
+    assert {(f.check_id, f.variant, f.severity.value) for f in result.findings} == {
+        ("BHI-CONS-002", "other-practitioner", "warning")
+    }

@@ -51,3 +51,15 @@ def test_never_more_than_info_and_no_money() -> None:
     assert finding.severity.value == "info"
     assert finding.at_risk is None
     assert "right_to_stop or one_practitioner" in finding.message
+
+
+# Independent review (rulebook-first cases: boundaries, partial records, double reports).
+REVIEW_CASES = [
+    ("fail_one_statement_missing", {("/consents/0", None, ID, "info", "violation")}),
+    ("fail_cocm_consent_two_missing", {("/consents/0", None, ID, "info", "violation")}),
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), REVIEW_CASES, ids=[c[0] for c in REVIEW_CASES])
+def test_review_cases(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    assert keys(audit(fixture)) == expected

@@ -70,3 +70,20 @@ def test_severity(fixture: str, severity: str) -> None:
 def test_message_names_both_missing_elements() -> None:
     (finding,) = audit("fail_no_elements").findings
     assert "does not record consult_specialists or cost_sharing" in finding.message
+
+
+# Independent review (rulebook-first cases: boundaries, partial records, double reports).
+REVIEW_CASES = [
+    ("pass_newer_consent_complete", set()),  # the consent in force has both elements
+    ("pass_g0323_own_consent", set()),
+    ("pass_practitioner_not_named", set()),  # no practitioner on the consent: not another's
+    ("fail_cocm_only_cost_sharing", {v("missing-elements")}),
+    ("fail_addon_line_not_reported_twice", {v("missing-elements")}),  # one finding, base line
+    ("pass_consent_lists_both_programs", set()),
+    ("fail_elements_not_given", {v("missing-elements")}),  # no elements recorded = none documented
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), REVIEW_CASES, ids=[c[0] for c in REVIEW_CASES])
+def test_review_cases(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    assert keys(audit(fixture)) == expected

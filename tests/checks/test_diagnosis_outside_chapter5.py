@@ -23,6 +23,14 @@ E, W, U = "error", "warning", "unverifiable"
 CASES = [
     ("pass_chapter5_or_allowed", []),
     ("fail_outside_chapter5", [("C1", 1, None, W), ("C2", 1, None, W)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_chapter_edges_and_mixed_pointers", []),
+    (
+        "fail_outside_edges",
+        [("C1", 1, None, W), ("C2", 1, None, W), ("C3", 1, None, W), ("C4", 2, None, W)],
+    ),
+    # review-b: independent boundary cases written from the rulebook
+    ("fail_institutional_claim_without_chapter5", [("C2", 1, None, W)]),
 ]
 
 

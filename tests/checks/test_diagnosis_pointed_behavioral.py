@@ -23,6 +23,20 @@ CASES = [
     ("fail_no_pointer", [("C1", 1, "no-pointer", E)]),
     ("fail_pointer_past_list", [("C1", 1, "bad-pointer", E)]),
     ("fail_not_billable", [("C1", 1, "not-billable", E), ("C2", 1, "not-billable", E)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_leaf_codes_and_dotless", []),
+    ("pass_institutional_without_line_pointers", []),
+    (
+        "fail_header_and_unknown_codes",
+        [
+            ("C1", 1, "not-billable", E),
+            ("C2", 1, "not-billable", E),
+            ("C3", 1, "not-billable", E),
+            ("C4", 1, "not-billable", E),
+            ("C5", 1, "not-billable", E),
+        ],
+    ),
+    ("fail_addon_and_second_pointer", [("C1", 2, "no-pointer", E), ("C2", 1, "bad-pointer", E)]),
 ]
 
 

@@ -28,6 +28,16 @@ CASES = [
         "unverifiable_no_plan_or_time_records",
         [("C1", 1, None, U), ("C1", 1, None, U), ("C1", 1, None, U)],
     ),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_g0552_plan_created_same_day", [("C1", 1, None, U)]),
+    ("pass_sixty_minutes_three_units", [("C1", 1, None, U)]),
+    ("fail_bhi_time_and_other_month_not_counted", [("C1", 1, None, U), ("C1", 1, "minutes", E)]),
+    ("fail_plan_created_day_after", [("C1", 1, None, U), ("C1", 1, "no-care-plan", E)]),
+    # review-b: independent boundary cases written from the rulebook
+    (
+        "unverifiable_minutes_month_partly_outside_records",
+        [("C1", 1, None, U), ("C1", 1, None, U), ("C2", 1, None, U), ("C2", 1, "minutes", E)],
+    ),
 ]
 
 

@@ -23,6 +23,9 @@ CASES = [
         "fail_g0323_beside_other_practitioner",
         [("C1", 1, None, W), ("C3", 1, None, W), ("C5", 1, None, W)],
     ),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_month_edge_and_non_bhi", []),
+    ("fail_beside_g2214_and_g0570", [("C1", 1, None, W), ("C3", 1, None, W)]),
 ]
 
 

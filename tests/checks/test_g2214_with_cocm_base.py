@@ -20,6 +20,9 @@ E, W, U = "error", "warning", "unverifiable"
 CASES = [
     ("pass_g2214_alone", []),
     ("fail_g2214_with_base", [("C1", 1, None, E), ("C2", 1, None, E)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_adjacent_months_and_addon", []),
+    ("fail_base_on_separate_claim_month_edges", [("C1", 1, None, E)]),
 ]
 
 

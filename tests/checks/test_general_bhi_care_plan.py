@@ -66,3 +66,30 @@ def test_thresholds_are_options() -> None:
     assert model is not None
     settings = AuditSettings(options={ID: model(min_point_drop=4)})
     assert keys(audit("fail_4_point_drop_not_revised", settings=settings)) == set()
+
+
+# Independent review (rulebook-first cases: boundaries, partial records, double reports).
+REVIEW_CASES = [
+    ("pass_no_improvement_within_first_month", set()),  # 25 days: too early to judge
+    ("fail_no_improvement_over_two_months", {v("not-revised")}),  # February has one score
+    ("pass_improving_scores", set()),
+    ("pass_revised_after_latest_score", set()),
+    ("pass_g0323_improving", set()),
+    ("fail_only_cocm_plan", {v("no-care-plan")}),
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), REVIEW_CASES, ids=[c[0] for c in REVIEW_CASES])
+def test_review_cases(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    assert keys(audit(fixture)) == expected
+
+
+def test_min_days_is_an_option() -> None:
+    from bhi_audit.engine import AuditSettings
+    from bhi_audit.registry import load_registry
+
+    model = load_registry(plugins=False).get(ID).options_model
+    assert model is not None
+    settings = AuditSettings(options={ID: model(min_days=21)})  # 25 days apart now counts
+    result = audit("pass_no_improvement_within_first_month", settings=settings)
+    assert keys(result) == {v("not-revised")}

@@ -46,3 +46,16 @@ CASES = [
 @pytest.mark.parametrize(("fixture", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_designated_member(fixture: str, expected: set[tuple[object, ...]]) -> None:
     assert keys(audit(fixture)) == expected
+
+
+# Independent review (rulebook-first cases: boundaries, partial records, double reports).
+REVIEW_CASES = [
+    ("pass_member_named_roster_not_given", set()),
+    ("pass_no_care_plan_left_to_gen_001", set()),  # BHI-GEN-001 reports no-care-plan
+    ("fail_member_only_on_cocm_plan", {("C1", 1, ID, "warning", "violation")}),
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), REVIEW_CASES, ids=[c[0] for c in REVIEW_CASES])
+def test_review_cases(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    assert keys(audit(fixture)) == expected

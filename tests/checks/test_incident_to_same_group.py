@@ -23,6 +23,11 @@ CASES = [
     ("fail_staff_outside_group", [("C1", 1, None, W)]),
     ("unverifiable_group_not_recorded", [("C1", 1, None, U), ("C2", 1, None, U)]),
     ("unverifiable_no_roster", [("C1", 1, None, U)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_consultant_other_program_and_month", []),
+    ("fail_bhcm_outside_group_cocm", [("C1", 1, None, W)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("unverifiable_no_time_log", [("C1", 1, None, U)]),
 ]
 
 

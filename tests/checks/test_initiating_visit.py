@@ -70,3 +70,22 @@ def test_error_message_names_the_window() -> None:
         "BHI/CoCM service (2025-03-04 to 2026-03-04); visits in the window were by "
         "practitioners outside the group"
     )
+
+
+# Independent review (rulebook-first cases: boundaries, partial records, double reports).
+REVIEW_CASES = [
+    ("pass_continuing_month_after_start", set()),  # April is measured from the March start
+    ("pass_visit_before_period_but_given", set()),  # a given visit proves it
+    ("pass_tcm_visit", set()),
+    ("fail_visit_only_after_service", ERROR),
+    ("fail_year_partly_outside_period", UNVERIFIABLE),  # records from 2025-03-05, year from 03-04
+    ("pass_year_exactly_inside_period_with_visit", set()),
+    ("fail_year_exactly_inside_period_no_visit", ERROR),  # records from 2025-03-04
+    ("fail_g0323_90791_over_a_year", ERROR),  # 90791 on 2025-03-03 for 2026-03-04
+    ("pass_cocm_visit_within_year", set()),
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), REVIEW_CASES, ids=[c[0] for c in REVIEW_CASES])
+def test_review_cases(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    assert keys(audit(fixture)) == expected

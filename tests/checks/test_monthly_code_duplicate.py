@@ -28,6 +28,17 @@ CASES = [
             ("C6", 2, "same-practitioner", E),
         ],
     ),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_month_edges_and_addon_lines", []),
+    (
+        "fail_addon_codes_and_g0323",
+        [
+            ("C2", 1, "same-practitioner", E),
+            ("C4", 1, "different-practitioner", W),
+            ("C6", 1, "different-practitioner", W),
+            ("C8", 1, "same-practitioner", E),
+        ],
+    ),
 ]
 
 

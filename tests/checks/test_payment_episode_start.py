@@ -54,3 +54,33 @@ def test_unbilled_month(fixture: str, opportunity: str | None) -> None:
         return
     assert keys(result) == {("/time_entries/0", None, ID, "info", "violation")}
     assert [f.opportunity for f in result.findings] == [Decimal(opportunity)]
+
+
+# Independent review (rulebook-first cases: boundaries, partial records, double reports).
+REVIEW_CASES = [
+    # the April entry (the second) carries the note: G2214 at the 16-minute floor
+    ("fail_cocm_16_min_subsequent_not_billed", "/time_entries/1", "60.79"),
+    ("pass_cocm_15_min_not_billed", None, None),
+    ("pass_consent_revoked", None, None),
+    ("pass_month_billed_under_the_other_model", None, None),  # 99484 billed; CoCM time too
+    ("pass_other_practitioner_billed_the_month", None, None),  # D2 billed 99484
+]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "pointer", "opportunity"), REVIEW_CASES, ids=[c[0] for c in REVIEW_CASES]
+)
+def test_review_cases(fixture: str, pointer: str | None, opportunity: str | None) -> None:
+    result = audit(fixture)
+    if pointer is None:
+        assert keys(result) == set()
+        return
+    assert keys(result) == {(pointer, None, ID, "info", "violation")}
+    (finding,) = result.findings
+    assert str(finding.opportunity) == opportunity
+
+
+def test_unbilled_2027_month_says_rates_not_loaded() -> None:
+    (finding,) = audit("fail_bhi_2027_rates_not_loaded").findings
+    assert "99484 supported, rates not loaded for CY2027" in finding.message
+    assert finding.opportunity is None

@@ -24,7 +24,22 @@ CASES = [
     ("fail_review_unknown_consultant_and_patient.json", {(None, None, ID, DOC)}),
     # an auditor's sample without a roster or patient list is not an error
     ("pass_no_patients_or_staff_provided.json", set()),
+    ("fail_documentation_unknown_staff.json", {(None, None, ID, DOC)}),
+    ("pass_documentation_references_resolve.json", set()),
 ]
+
+
+def test_every_staff_reference_of_the_documentation():
+    result = audit_fixture(check, "fail_documentation_unknown_staff.json")
+    assert sorted((f.field, f.message) for f in result.findings) == [
+        ("bhcm_id", "caseload review R1: care manager S6 is not on the roster"),
+        ("billing_practitioner", "consent K1: billing practitioner S7 is not on the roster"),
+        ("obtained_by", "consent K1: obtained by S8 is not on the roster"),
+        ("patient_id", "registry enrollment E1: patient P9 is not in patients"),
+        ("practitioner_id", "visit V1: practitioner S6 is not on the roster"),
+        ("staff_id", "time entry T1: staff S9 is not on the roster"),
+    ]
+    assert {f.severity for f in result.findings} == {"warning"}
 
 
 @pytest.mark.parametrize(("fixture", "expected"), CASES, ids=case_ids(CASES))
@@ -73,6 +88,8 @@ MESSAGES = [
     (
         "fail_review_unknown_consultant_and_patient.json",
         [
+            # the care manager S3 is not on this fixture's roster either
+            ("warning", "bhcm_id", "caseload review R1: care manager S3 is not on the roster"),
             ("warning", "consultant_id", "caseload review R1: consultant S97 is not on the roster"),
             ("warning", "patients_reviewed", "caseload review R1: patient P99 is not in patients"),
         ],

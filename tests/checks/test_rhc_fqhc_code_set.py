@@ -39,6 +39,26 @@ CASES = [
         [("C1", 1, "rhc-code-off-rhc-claim", E), ("C2", 1, "rhc-code-off-rhc-claim", E)],
     ),
     ("unverifiable_no_type_of_bill", [("C1", 1, None, U)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_d5_and_2026_boundaries", []),
+    (
+        "fail_d5_window_edges",
+        [
+            ("C1", 1, "transition-window", W),
+            ("C1", 2, "transition-window", W),
+            ("C2", 1, "rhc-code-retired", E),
+        ],
+    ),
+    (
+        "fail_cocm_individual_codes_in_2025",
+        [
+            ("C1", 1, "individual-code-too-early", E),
+            ("C1", 2, "individual-code-too-early", E),
+            ("C2", 1, "individual-code-too-early", E),
+        ],
+    ),
+    ("fail_g0512_first_day_2026", [("C1", 1, "rhc-code-retired", E)]),
+    ("fail_rhc_code_on_hospital_claim", [("C1", 1, "rhc-code-off-rhc-claim", E)]),
 ]
 
 

@@ -21,6 +21,10 @@ E, W, U = "error", "warning", "unverifiable"
 CASES = [
     ("pass_before_2026_or_other_practitioner", []),
     ("fail_standalone_with_apcm", [("C1", 2, None, W), ("C2", 2, None, W)]),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_last_day_2025", []),
+    ("fail_first_day_2026_separate_claims", [("C1", 2, None, W), ("C3", 1, None, W)]),
+    ("pass_mirror_addon_also_billed", []),
 ]
 
 
@@ -47,3 +51,14 @@ def test_standalone_bhi_with_apcm(fixture, expected):
 
 def test_every_fixture_is_a_case():
     assert sorted(p.stem for p in FIXTURES.glob("*.json")) == sorted(c[0] for c in CASES)
+
+
+def test_mirror_pair_is_reported_once():
+    """G0570 and 99484 beside APCM: BHI-EXCL-008's error only, not also this warning."""
+    result = run_audit(
+        FIXTURES / "pass_mirror_addon_also_billed.json",
+        select=[standalone_bhi_with_apcm.ID, "BHI-EXCL-008"],
+    )
+    assert [(f.check_id, f.claim_id, f.line_number) for f in result.findings] == [
+        ("BHI-EXCL-008", "C1", 2)
+    ]

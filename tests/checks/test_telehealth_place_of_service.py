@@ -30,6 +30,19 @@ CASES = [
             ("C5", 1, "dmht", E),
         ],
     ),
+    # review-b: independent boundary cases written from the rulebook
+    ("pass_line_pos_overrides_claim", []),
+    (
+        "fail_line_level_and_modifiers",
+        [
+            ("C1", 1, "care-management", W),
+            ("C2", 1, "care-management", W),
+            ("C3", 1, "care-management", W),
+            ("C4", 1, "dmht", E),
+            ("C4", 2, "dmht", E),
+            ("C5", 1, "care-management", W),
+        ],
+    ),
 ]
 
 

@@ -23,6 +23,16 @@ CASES = [
     ("fail_unverifiable_no_time_log.json", {("C1", 1, ID, "unverifiable")}),
     ("fail_unverifiable_staff_roles_without_roster.json", {("C1", 1, ID, "unverifiable")}),
     ("pass_practitioner_time_without_roster.json", set()),
+    # time given by start and end only (09:00-09:36)
+    ("pass_99492_start_end_only_36_min.json", set()),
+    # 30 min on 31 March + 10 on 1 April: April's minutes do not count toward March
+    ("fail_99493_entry_on_first_of_next_month.json", FAIL),
+    ("pass_99493_leap_day_2024.json", set()),
+    ("fail_99493_bhi_program_time_not_counted.json", FAIL),
+    ("fail_99493_overlapping_clock_times_counted_once.json", FAIL),
+    ("pass_99492_two_lines_two_months.json", set()),
+    # records from 15 March only: minutes of 1-14 March cannot be ruled out
+    ("fail_unverifiable_period_starts_mid_month.json", {("C1", 1, ID, "unverifiable")}),
 ]
 
 

@@ -69,3 +69,20 @@ def test_shortfall_is_not_a_second_error_beside_time_002() -> None:
     errors = [f for f in result.findings if f.severity.value == "error"]
     assert [f.check_id for f in errors] == ["BHI-TIME-002"]
     assert result.totals.at_risk == errors[0].at_risk  # the line's dollars counted once
+
+
+# Independent review (rulebook-first cases: boundaries, partial records, double reports).
+REVIEW_CASES = [
+    ("pass_exclusion_leaves_20_min", set()),  # boundary: 20 countable after exclusion
+    ("fail_exclusion_leaves_19_min", {("C1", 1, ID, "dropped-below-threshold", "violation")}),
+    ("fail_two_program_entry", {("C1", 1, ID, "dropped-below-threshold", "violation")}),
+    (
+        "fail_addon_unit_lost_to_consultant_time",
+        {("C1", 2, ID, "dropped-below-threshold", "violation")},
+    ),  # 90 logged, 80 countable < 86
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), REVIEW_CASES, ids=[c[0] for c in REVIEW_CASES])
+def test_review_cases(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    assert keys(audit(fixture)) == expected

@@ -62,3 +62,22 @@ def test_message_and_field(fixture: str, field: str, text: str) -> None:
     (finding,) = audit(fixture).findings
     assert finding.field == field
     assert text in finding.message
+
+
+# Independent review (rulebook-first cases: boundaries, partial records, double reports).
+REVIEW_CASES = [
+    ("pass_99484_dos_on_day_20_min_reached", set()),
+    ("fail_99484_dos_day_before_20_min", {("C1", 1, ID, "error", "violation")}),
+    (
+        "fail_consultant_time_does_not_reach_threshold",
+        {("C1", 1, ID, "error", "violation")},
+    ),  # 36 countable only on 03-12
+    ("pass_g2214_dos_on_day_16_min_reached", set()),
+    ("fail_g2214_dos_day_before_16_min", {("C1", 1, ID, "error", "violation")}),
+    ("fail_99494_day_before_76_min", {("C1", 2, ID, "error", "violation")}),  # only the add-on line
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), REVIEW_CASES, ids=[c[0] for c in REVIEW_CASES])
+def test_review_cases(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    assert keys(audit(fixture)) == expected

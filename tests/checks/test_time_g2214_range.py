@@ -90,3 +90,24 @@ def test_message_names_the_minutes() -> None:
     (finding,) = audit("fail_consultant_minutes_excluded").findings
     assert "10 countable min (< 16 floor)" in finding.message
     assert "T2 20 min (psychiatric consultant time)" in finding.message
+
+
+# Independent review (rulebook-first cases: boundaries, partial records, double reports).
+REVIEW_CASES = [
+    ("pass_initial_35_min", set()),  # upper end of the initial-month range
+    ("pass_subsequent_30_min", set()),  # upper end of the subsequent-month range
+    ("pass_clock_times_30_min", set()),  # duration from start/end times
+    ("fail_two_program_entry_not_counted", {v("below-30")}),  # COCM+CCM entry counts for neither
+    ("fail_separately_billed_time_excluded", {v("below-30")}),  # psychotherapy time excluded
+    ("fail_previous_month_time_not_counted", {v("below-floor")}),  # February minutes
+    ("fail_general_bhi_time_is_not_cocm_time", {v("below-floor")}),  # BHI-program time
+    (
+        "fail_overlapping_clock_times_counted_once",
+        {v("below-30")},
+    ),  # 09:00-09:20 + 09:05-09:25 = 25
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), REVIEW_CASES, ids=[c[0] for c in REVIEW_CASES])
+def test_review_cases(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    assert keys(audit(fixture)) == expected

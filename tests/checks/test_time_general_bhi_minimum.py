@@ -30,6 +30,21 @@ CASES = [
     ("fail_unverifiable_staff_roles_without_roster.json", UNVERIFIABLE),
     ("pass_practitioner_time_without_roster.json", set()),
     ("fail_below_minimum_without_roster.json", FAIL),
+    # time given by start and end only (12 + 8 min)
+    ("pass_99484_start_end_only_20_min.json", set()),
+    ("pass_99484_last_and_first_day_of_month.json", set()),
+    # 10 min on 31 March + 10 on 1 April: April's minutes do not count toward March
+    ("fail_99484_entry_on_first_of_next_month.json", FAIL),
+    ("pass_99484_leap_day_2024.json", set()),
+    ("fail_99484_cocm_time_not_counted.json", FAIL),
+    # March has 25 min, April 19: only April's line fails
+    ("fail_99484_second_month_short.json", {("C2", 1, ID, "violation")}),
+    # the billing practitioner's 12 min and staff's 8 add up
+    ("pass_99484_other_practitioner_time.json", set()),
+    # records from 15 March only: minutes of 1-14 March cannot be ruled out
+    ("fail_unverifiable_period_starts_mid_month.json", UNVERIFIABLE),
+    # 19 min on 8 and on 9 March 2024: both fail, priced either side of the CF change
+    ("fail_99484_cf_split_2024.json", {*FAIL, ("C2", 1, ID, "violation")}),
 ]
 
 
@@ -64,6 +79,16 @@ def test_message_states_countable_minutes(fixture, countable):
     assert f": {countable} countable min (< 20 required)" in finding.message
 
 
+def test_partial_month_message():
+    (finding,) = audit_fixture(check, "fail_unverifiable_period_starts_mid_month.json").findings
+    assert finding.severity == "info"
+    assert finding.at_risk is None
+    assert finding.message == (
+        "99484 minutes not verifiable: 15 countable min (< 20 required), but the records cover "
+        "only 2026-03-15 to 2026-04-30"
+    )
+
+
 def test_unverifiable_roles_message():
     (finding,) = audit_fixture(check, "fail_unverifiable_staff_roles_without_roster.json").findings
     assert finding.severity == "info"
@@ -72,3 +97,9 @@ def test_unverifiable_roles_message():
         "(< 20 required); the roles of the others need staff records"
     )
     assert {e.id for e in finding.evidence} == {"C1#1", "T2"}
+
+
+def test_at_risk_follows_the_2024_conversion_factor_split():
+    # rulebook §6.1-6.2: 99484 NF $54.03 to 8 March 2024, $54.92 from 9 March
+    result = audit_fixture(check, "fail_99484_cf_split_2024.json")
+    assert {f.claim_id: str(f.at_risk) for f in result.findings} == {"C1": "54.03", "C2": "54.92"}

@@ -78,3 +78,24 @@ def test_no_rates_for_2027_is_said() -> None:
     (finding,) = audit("fail_g2214_2027_rates_not_loaded").findings
     assert "rates not loaded for CY2027" in finding.message
     assert finding.at_risk is None
+
+
+# Independent review (rulebook-first cases: boundaries, partial records, double reports).
+REVIEW_CASES = [
+    ("pass_99492_115_min_one_unit", set()),  # 115 < 116: one unit is right
+    ("fail_99492_116_min_one_unit", {v("61.46")}),  # second 99494 unit at 116
+    ("pass_99484_60_min", set()),  # general BHI has no higher code
+    ("fail_g2214_40_min_initial_2024_03_08", {v("94.30")}),  # 150.62 - 56.32 (CF 32.7442)
+    ("fail_g2214_40_min_initial_2024_03_09", {v("95.87")}),  # 153.12 - 57.25 (CF 33.2875)
+    ("fail_g2214_31_min_subsequent_2025", {v("79.25")}),  # 133.59 - 54.34 (CY2025)
+    ("pass_g2214_consultant_minutes_not_counted", set()),  # 30 countable of 50 logged
+    ("pass_99493_units_over_billed_not_under", set()),  # over-billing is BHI-TIME-003's
+    ("fail_g2214_76_min_subsequent", {v("145.63")}),  # 99493 + 99494 - G2214
+    ("pass_99492_145_min_two_units", set()),
+    ("fail_99492_146_min_two_units", {v("61.46")}),  # third unit (subject to the MUE, D12)
+]
+
+
+@pytest.mark.parametrize(("fixture", "expected"), REVIEW_CASES, ids=[c[0] for c in REVIEW_CASES])
+def test_review_cases(fixture: str, expected: set[tuple[object, ...]]) -> None:
+    assert keys_with_money(fixture) == expected

@@ -197,7 +197,7 @@ REJECTED = [
             (
                 "claim_lines",
                 33,
-                "code: String should match pattern '^(?:\\d{4}[0-9A-Z]|[A-Z]\\d{4})$'",
+                "code: String should match pattern '^(?:[0-9]{4}[0-9A-Z]|[A-Z][0-9]{4})$'",
             )
         },
         {"C1", "C2", "C3", "C4"},

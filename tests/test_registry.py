@@ -1,0 +1,228 @@
+"""The registry: the module contract, lookup by id/name/alias/prefix, and selection."""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Iterator
+
+import pytest
+
+from bhi_audit.checkapi import Problem, Severity
+from bhi_audit.errors import ConfigError
+from bhi_audit.registry import Registry, load_registry, parse_docstring, spec_from_module
+
+DOC = """Acme rule: the first line says what is required.
+
+Why: because the payer says so;
+  continued on a second line.
+Source: Acme payer manual §1 (synthetic).
+Passes: a clean claim.
+Fails:  a dirty claim.
+"""
+
+
+def check(unit: object, options: object) -> Iterator[Problem]:
+    yield from ()
+
+
+def make_module(name: str = "acme_mod", doc: str | None = DOC, **attrs: object):
+    """A synthetic check module with a valid contract, changed by ``attrs``."""
+    module = types.ModuleType(name, doc)
+    values = {
+        "ID": "ACME-RULE-001",
+        "NAME": "acme-rule",
+        "SCOPE": "line",
+        "DEFAULT_SEVERITY": "warning",
+        "check": check,
+    }
+    values.update(attrs)
+    for key, value in values.items():
+        if value is not DELETE:
+            setattr(module, key, value)
+    return module
+
+
+DELETE = object()
+
+
+def test_parse_docstring_joins_continuation_lines():
+    summary, sections = parse_docstring(DOC)
+    assert summary == "Acme rule: the first line says what is required."
+    assert sections == {
+        "Why": "because the payer says so; continued on a second line.",
+        "Source": "Acme payer manual §1 (synthetic).",
+        "Passes": "a clean claim.",
+        "Fails": "a dirty claim.",
+    }
+
+
+def test_a_valid_module_is_described():
+    spec = spec_from_module(make_module(ALIASES=("ACME-OLD-001",), CODES={"99484"}), "test")
+    assert (spec.id, spec.name, spec.scope, spec.default_severity) == (
+        "ACME-RULE-001",
+        "acme-rule",
+        "line",
+        Severity.WARNING,
+    )
+    assert spec.codes == frozenset({"99484"})
+    assert spec.aliases == ("ACME-OLD-001",)
+    assert spec.source == "Acme payer manual §1 (synthetic)."
+    assert spec.severity_for(None) is Severity.WARNING
+    assert spec.severity_for("unknown-variant") is Severity.WARNING
+
+
+class NeedsValue:
+    pass
+
+
+def _options_without_default():
+    from pydantic import BaseModel, ConfigDict
+
+    class Options(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        limit: int
+
+    return Options
+
+
+BROKEN = {
+    "missing-id": ({"ID": DELETE}, "missing ID"),
+    "id-lowercase": ({"ID": "acme-1"}, "ID 'acme-1' must look like PREFIX-NAME-001"),
+    "id-no-dash": ({"ID": "ACME001"}, "ID 'ACME001' must look like PREFIX-NAME-001"),
+    "id-not-a-string": ({"ID": 7}, "ID 7 must look like PREFIX-NAME-001"),
+    "name-not-kebab": ({"NAME": "Acme_Rule"}, "NAME 'Acme_Rule' must be kebab-case"),
+    "bad-scope": ({"SCOPE": "claim"}, "SCOPE 'claim' must be one of line, patient_month"),
+    "bad-severity": ({"DEFAULT_SEVERITY": "fatal"}, "'fatal' is not a valid Severity"),
+    "bad-variant-severity": ({"SEVERITIES": {"x": "loud"}}, "'loud' is not a valid Severity"),
+    "severities-not-a-dict": (
+        {"SEVERITIES": ["error"]},
+        "SEVERITIES must be a dict of variant -> severity",
+    ),
+    "codes-a-bare-string": ({"CODES": "99484"}, "CODES must be a frozenset of code strings"),
+    "codes-not-strings": ({"CODES": {99484}}, "CODES must be a frozenset of code strings"),
+    "aliases-a-bare-string": ({"ALIASES": "ACME-OLD-001"}, "ALIASES must be a tuple of id"),
+    "check-missing": ({"check": DELETE}, "missing check"),
+    "check-not-callable": ({"check": 3}, "check must be a function"),
+    "options-not-pydantic": ({"Options": NeedsValue}, "Options must be a pydantic model"),
+    "options-without-default": (
+        {"Options": _options_without_default()},
+        "Options needs a default for: limit",
+    ),
+}
+
+
+@pytest.mark.parametrize(("attrs", "message"), BROKEN.values(), ids=BROKEN.keys())
+def test_a_broken_module_is_a_config_error(attrs, message):
+    with pytest.raises(ConfigError) as caught:
+        spec_from_module(make_module(**attrs), "checks-dir x.py")
+    assert str(caught.value).startswith("check module acme_mod (checks-dir x.py): ")
+    assert message in str(caught.value)
+
+
+DOCS = {
+    "no-docstring": (None, "docstring lacks Why, Source, Passes, Fails"),
+    "no-why": (DOC.replace("Why:", "Reason:"), "docstring lacks Why"),
+    "empty-source": (
+        DOC.replace("Acme payer manual §1 (synthetic).", ""),
+        "docstring lacks Source",
+    ),
+    "no-fails": (DOC.split("Fails:")[0], "docstring lacks Fails"),
+    "only-sections": ("\nWhy: x\nSource: y\nPasses: p\nFails: f\n", "docstring lacks"),
+}
+
+
+@pytest.mark.parametrize(("doc", "message"), DOCS.values(), ids=DOCS.keys())
+def test_docstring_sections_are_required(doc, message):
+    with pytest.raises(ConfigError) as caught:
+        spec_from_module(make_module(doc=doc), "test")
+    assert message in str(caught.value)
+
+
+# ------------------------------------------------------------------ lookup and selection
+
+
+@pytest.fixture
+def registry() -> Registry:
+    specs = [
+        spec_from_module(make_module("a", ID="ACME-TIME-001", NAME="acme-a"), "t"),
+        spec_from_module(
+            make_module("b", ID="ACME-TIME-002", NAME="acme-b", ALIASES=("ACME-OLD-007",)), "t"
+        ),
+        spec_from_module(make_module("c", ID="ACME-CONS-001", NAME="acme-c"), "t"),
+    ]
+    return Registry(specs)
+
+
+def ids(specs) -> list[str]:
+    return [s.id for s in specs]
+
+
+SELECT = {
+    "all": ((), (), ["ACME-TIME-001", "ACME-TIME-002", "ACME-CONS-001"]),
+    "by-id": (["ACME-CONS-001"], (), ["ACME-CONS-001"]),
+    "by-name": (["acme-b"], (), ["ACME-TIME-002"]),
+    "by-alias": (["ACME-OLD-007"], (), ["ACME-TIME-002"]),
+    "by-prefix-dash": (["ACME-TIME-"], (), ["ACME-TIME-001", "ACME-TIME-002"]),
+    "by-prefix-star": (["ACME-T*"], (), ["ACME-TIME-001", "ACME-TIME-002"]),
+    "registry-order-kept": (
+        ["ACME-CONS-001", "ACME-TIME-001"],
+        (),
+        ["ACME-TIME-001", "ACME-CONS-001"],
+    ),
+    "ignore-by-id": ((), ["ACME-TIME-001"], ["ACME-TIME-002", "ACME-CONS-001"]),
+    "ignore-by-prefix": ((), ["ACME-TIME-"], ["ACME-CONS-001"]),
+    "ignore-wins": (["ACME-TIME-"], ["acme-a"], ["ACME-TIME-002"]),
+    "selected-twice": (["ACME-CONS-001", "acme-c"], (), ["ACME-CONS-001"]),
+}
+
+
+@pytest.mark.parametrize(("select", "ignore", "expected"), SELECT.values(), ids=SELECT.keys())
+def test_select(registry, select, ignore, expected):
+    assert ids(registry.select(select, ignore)) == expected
+
+
+@pytest.mark.parametrize(
+    ("select", "ignore", "message"),
+    [
+        (["ACME-NOPE-001"], (), "no such check: ACME-NOPE-001"),
+        ((), ["acme-z"], "no such check: acme-z"),
+        (["NOPE-"], (), "no check matches: NOPE-"),
+        (["acme-*"], (), "no check matches: acme-*"),
+    ],
+    ids=["unknown-select", "unknown-ignore", "prefix-nothing", "name-prefix-is-not-supported"],
+)
+def test_unknown_selector_is_a_config_error(registry, select, ignore, message):
+    with pytest.raises(ConfigError, match=message.replace("*", r"\*")):
+        registry.select(select, ignore)
+
+
+@pytest.mark.parametrize(
+    ("attrs", "clash"),
+    [
+        ({"ID": "ACME-TIME-001", "NAME": "acme-new"}, "'ACME-TIME-001'"),
+        ({"ID": "ACME-NEW-001", "NAME": "acme-a"}, "'acme-a'"),
+        (
+            {"ID": "ACME-NEW-001", "NAME": "acme-new", "ALIASES": ("ACME-TIME-002",)},
+            "'ACME-TIME-002'",
+        ),
+        ({"ID": "ACME-OLD-007", "NAME": "acme-new"}, "'ACME-OLD-007'"),
+    ],
+    ids=["same-id", "same-name", "alias-is-an-id", "id-is-an-alias"],
+)
+def test_duplicate_keys_are_refused(registry, attrs, clash):
+    spec = spec_from_module(make_module("d", **attrs), "checks-dir d.py")
+    with pytest.raises(ConfigError) as caught:
+        Registry([*registry.specs, spec])
+    assert str(caught.value) == (
+        f"check id or name {clash} of checks-dir d.py is already used by t"
+    )
+
+
+def test_builtin_registry_loads_in_declared_order():
+    import checks
+
+    registry = load_registry(plugins=False)
+    assert [s.name for s in registry.specs] == [
+        __import__(f"checks.{m}", fromlist=["NAME"]).NAME for m in checks.BUILTIN
+    ]
+    assert {s.origin for s in registry.specs} == {"built-in"}
