@@ -21,29 +21,30 @@ every worker needs bhi-audit and the same check modules installed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bhi_audit.context import Batch, build_batch
 from bhi_audit.engine import Engine, PartialResult
 from bhi_audit.loaders import Bundle
 from bhi_audit.result import AuditResult
 
-if TYPE_CHECKING:  # NOTE: dask is an optional extra; only the caller's Client is used here
-    from distributed import Client
 
-
-def audit_partition_task(shared: tuple[Engine, Batch], partition: int, partitions: int) -> Any:
+def audit_partition_task(
+    shared: tuple[Engine, Batch], partition: int, partitions: int
+) -> PartialResult:
     """The task each worker runs: one partition's partial result."""
     engine, batch = shared
     return engine.audit_partition(batch, partition, partitions)
 
 
 def audit_on_client(
-    client: Client, engine: Engine, bundle: Bundle, partitions: int | None = None
+    client: Any, engine: Engine, bundle: Bundle, partitions: int | None = None
 ) -> AuditResult:
     """Audit ``bundle`` on the cluster behind ``client``: one task per patient partition.
 
-    ``partitions`` defaults to the number of workers (at least one).
+    ``client`` is a ``dask.distributed.Client`` (typed ``Any``: dask is an optional extra, not
+    imported here, and its API is untyped). ``partitions`` defaults to the number of workers
+    (at least one).
     """
     batch = build_batch(bundle)
     if partitions is None:

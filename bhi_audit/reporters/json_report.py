@@ -38,7 +38,7 @@ def _write_evaluations(evaluations: tuple[Evaluation, ...], out: TextIO) -> None
     if not evaluations:
         out.write("[]")
         return
-    quote = json.encoder.encode_basestring  # type: ignore[attr-defined]  # ensure_ascii=False
+    quote = json.encoder.encode_basestring  # ensure_ascii=False
     out.write("[\n")
     for start in range(0, len(evaluations), CHUNK):
         if start:
