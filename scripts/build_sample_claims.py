@@ -17,6 +17,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bhi_audit.generator.practice import FIRST, LAST, npi_with_check_digit
+
 OUT = Path(__file__).resolve().parent.parent / "sample_claims"
 MONTHS = [(2026, 1), (2026, 2), (2026, 3)]
 COLUMNS: dict[str, list[str]] = {
@@ -130,53 +132,10 @@ CHARGES = {
     "99490": "85.00",
     "99439": "65.00",
 }
-FIRST_NAMES = [
-    "Alder",
-    "Briar",
-    "Cedar",
-    "Dune",
-    "Ember",
-    "Fennel",
-    "Garnet",
-    "Heath",
-    "Iris",
-    "Juniper",
-    "Kestrel",
-    "Larch",
-    "Moss",
-    "Nettle",
-    "Onyx",
-    "Pike",
-    "Quill",
-    "Rowan",
-    "Sorrel",
-    "Thistle",
-    "Umber",
-    "Vale",
-    "Willow",
-    "Yarrow",
-    "Zinnia",
-    "Aster",
-    "Bramble",
-    "Clover",
-    "Dell",
-    "Elm",
-    "Fern",
-    "Gale",
-]
-LAST_NAMES = ["Testwood", "Samplefield", "Mockridge", "Fakeley", "Placeholm", "Dummerton"]
-
-
-def npi(base9: str) -> str:
-    """Append the Luhn check digit (prefix 80840) to a made-up 9-digit base."""
-    digits = [int(c) for c in "80840" + base9]
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        if i % 2 == 0:
-            d *= 2
-            d = d - 9 if d > 9 else d
-        total += d
-    return base9 + str((10 - total % 10) % 10)
+# NOTE: one list of invented names and one NPI check-digit routine, shared with the generator
+FIRST_NAMES = FIRST
+LAST_NAMES = LAST[:6]
+npi = npi_with_check_digit
 
 
 def last_day(year: int, month: int) -> date:

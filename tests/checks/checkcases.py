@@ -53,3 +53,17 @@ def fixture_names(check: ModuleType) -> set[str]:
 def case_ids(cases: Iterable[tuple[object, ...]]) -> list[str]:
     """Readable parametrize ids: the fixture name without ``.json``."""
     return [str(case[0]).removesuffix(".json") for case in cases]
+
+
+def labelled_keys(result: AuditResult) -> set[tuple[object, ...]]:
+    """(claim id or JSON pointer, line, check, variant or severity, outcome) per finding."""
+    return {
+        (
+            f.claim_id or f.location.split("#")[-1],
+            f.line_number,
+            f.check_id,
+            f.variant or f.severity.value,
+            f.outcome.value,
+        )
+        for f in result.findings
+    }

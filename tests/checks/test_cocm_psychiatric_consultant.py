@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from checkcases import labelled_keys as keys
 
 from bhi_audit.result import AuditResult
 
@@ -12,20 +13,6 @@ from conftest import run_audit
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cocm_psychiatric_consultant"
 ID = "BHI-COCM-001"
-
-
-def keys(result: AuditResult) -> set[tuple[object, ...]]:
-    """(claim id or JSON pointer, line, check, variant or severity, outcome) per finding."""
-    return {
-        (
-            f.claim_id or f.location.split("#")[-1],
-            f.line_number,
-            f.check_id,
-            f.variant or f.severity.value,
-            f.outcome.value,
-        )
-        for f in result.findings
-    }
 
 
 def audit(fixture: str, **kwargs: object) -> AuditResult:

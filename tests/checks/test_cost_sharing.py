@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from checkcases import labelled_keys as keys
+
 from bhi_audit.engine import AuditSettings
 from bhi_audit.result import AuditResult
 from checks.cost_sharing import Options
@@ -12,20 +14,6 @@ from conftest import run_audit
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cost_sharing"
 ID = "BHI-COST-001"
-
-
-def keys(result: AuditResult) -> set[tuple[object, ...]]:
-    """(claim id or JSON pointer, line, check, variant or severity, outcome) per finding."""
-    return {
-        (
-            f.claim_id or f.location.split("#")[-1],
-            f.line_number,
-            f.check_id,
-            f.variant or f.severity.value,
-            f.outcome.value,
-        )
-        for f in result.findings
-    }
 
 
 def audit(fixture: str, **kwargs: object) -> AuditResult:

@@ -15,20 +15,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "time_under_billing"
 ID = "BHI-TIME-005"
 
 
-def keys(result: AuditResult) -> set[tuple[object, ...]]:
-    """(claim id or JSON pointer, line, check, variant or severity, outcome) per finding."""
-    return {
-        (
-            f.claim_id or f.location.split("#")[-1],
-            f.line_number,
-            f.check_id,
-            f.variant or f.severity.value,
-            f.outcome.value,
-        )
-        for f in result.findings
-    }
-
-
 def audit(fixture: str, **kwargs: object) -> AuditResult:
     result = run_audit(FIXTURES / f"{fixture}.json", select=[ID], **kwargs)  # type: ignore[arg-type]
     assert result.rejected == ()
