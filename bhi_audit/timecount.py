@@ -346,3 +346,46 @@ def supported_cocm_codes(minutes: int, initial: bool, thresholds: Thresholds) ->
     if minutes >= thresholds.g2214_floor:
         return {COCM_SHORT: 1}
     return {}
+
+
+def minimum_minutes_problems(
+    month: PatientMonth, billed: BilledLine, required: int, label: str, *, name_code: bool = False
+) -> Iterator[Problem]:
+    """What a timed base code's minimum yields: nothing, or one problem, in this order.
+
+    No time log in the input → not verifiable; threshold met only thanks to staff whose role
+    cannot be checked → not verifiable; short in a month the records only partly cover → not
+    verifiable; otherwise short → the violation, worded ``{label}: N countable min (< R
+    required)``, or ``(< R required for CODE)`` with ``name_code``.
+    """
+    if not month.batch.provided("time_entries"):
+        yield Problem(
+            message=f"{billed.code} minutes not verifiable: no time log in the input",
+            record=billed.line,
+            field="minutes",
+            unverifiable=True,
+        )
+        return
+    tally = tally_for(month, billed)
+    if tally.minutes >= required:
+        if tally.verified_minutes < required:
+            yield unverified_roles(billed, tally, required)
+        return
+    if not month_covered(month):
+        yield partial_month(month, billed, tally, required, f"{billed.code} minutes")
+        return
+    requirement = f" for {billed.code}" if name_code else ""
+    yield Problem(
+        message=(
+            f"{label}: {tally.minutes} countable min (< {required} required{requirement}); "
+            f"{tally.describe()}"
+        ),
+        record=billed.line,
+        field="minutes",
+        evidence=(billed.line, *tally.entries),
+        facts={
+            "countable_minutes": tally.minutes,
+            "required_minutes": required,
+            "logged_minutes": tally.logged,
+        },
+    )

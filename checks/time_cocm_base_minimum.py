@@ -22,7 +22,7 @@ from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM_INITIAL, COCM_SUBSEQUENT
 from bhi_audit.context import PatientMonth
 from bhi_audit.policy import thresholds_for
-from bhi_audit.timecount import month_covered, partial_month, tally_for, unverified_roles
+from bhi_audit.timecount import minimum_minutes_problems
 
 ID = "BHI-TIME-002"
 NAME = "cocm-base-minimum-minutes"
@@ -34,39 +34,10 @@ CODES = frozenset({COCM_INITIAL, COCM_SUBSEQUENT})
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:
     """One problem per 99492/99493 line below its threshold."""
     for billed in month.lines_with(CODES):
-        if not month.batch.provided("time_entries"):
-            yield Problem(
-                message=f"{billed.code} minutes not verifiable: no time log in the input",
-                record=billed.line,
-                field="minutes",
-                unverifiable=True,
-            )
-            continue
         thresholds = thresholds_for(billed.date_of_service)
         initial = billed.code == COCM_INITIAL
         required = (
             thresholds.cocm_initial_minutes if initial else thresholds.cocm_subsequent_minutes
         )
-        tally = tally_for(month, billed)
-        if tally.minutes >= required:
-            if tally.verified_minutes < required:
-                yield unverified_roles(billed, tally, required)
-            continue
-        if not month_covered(month):
-            yield partial_month(month, billed, tally, required, f"{billed.code} minutes")
-            continue
         kind = "CoCM initial month" if initial else "CoCM subsequent month"
-        yield Problem(
-            message=(
-                f"{kind}: {tally.minutes} countable min (< {required} required for "
-                f"{billed.code}); {tally.describe()}"
-            ),
-            record=billed.line,
-            field="minutes",
-            evidence=(billed.line, *tally.entries),
-            facts={
-                "countable_minutes": tally.minutes,
-                "required_minutes": required,
-                "logged_minutes": tally.logged,
-            },
-        )
+        yield from minimum_minutes_problems(month, billed, required, kind, name_code=True)

@@ -22,7 +22,7 @@ from bhi_audit.checkapi import Problem
 from bhi_audit.codes import GENERAL_BHI_TIMED
 from bhi_audit.context import PatientMonth
 from bhi_audit.policy import thresholds_for
-from bhi_audit.timecount import month_covered, partial_month, tally_for, unverified_roles
+from bhi_audit.timecount import minimum_minutes_problems
 
 ID = "BHI-TIME-001"
 NAME = "general-bhi-minimum-minutes"
@@ -34,34 +34,5 @@ CODES = GENERAL_BHI_TIMED
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:
     """One problem per 99484/G0323 line whose month has fewer countable minutes than required."""
     for billed in month.lines_with(CODES):
-        if not month.batch.provided("time_entries"):
-            yield Problem(
-                message=f"{billed.code} minutes not verifiable: no time log in the input",
-                record=billed.line,
-                field="minutes",
-                unverifiable=True,
-            )
-            continue
         required = thresholds_for(billed.date_of_service).general_bhi_minutes
-        tally = tally_for(month, billed)
-        if tally.minutes >= required:
-            if tally.verified_minutes < required:
-                yield unverified_roles(billed, tally, required)
-            continue
-        if not month_covered(month):
-            yield partial_month(month, billed, tally, required, f"{billed.code} minutes")
-            continue
-        yield Problem(
-            message=(
-                f"general BHI {billed.code}: {tally.minutes} countable min "
-                f"(< {required} required); {tally.describe()}"
-            ),
-            record=billed.line,
-            field="minutes",
-            evidence=(billed.line, *tally.entries),
-            facts={
-                "countable_minutes": tally.minutes,
-                "required_minutes": required,
-                "logged_minutes": tally.logged,
-            },
-        )
+        yield from minimum_minutes_problems(month, billed, required, f"general BHI {billed.code}")
