@@ -196,10 +196,15 @@ UNUSABLE = {
     "garbage-claims-file": (
         write("claims.csv", b"this is not a claims export\nat all\n"),
         [
-            "{d}/claims.csv:1: this is not a claims export: unknown column",
-            "{d}/claims.csv:1: claim_id: required column is missing",
+            "{d}/claims.csv:1: not a claims file: no known column in the first line; expected "
+            "a header such as claim_id,patient_id,billing_practitioner"
+        ],
+    ),
+    "header-with-one-typo": (
+        write("claims.csv", b"claim_id,patient,billing_practitioner\nC1,P1,S1\n"),
+        [
+            "{d}/claims.csv:1: patient: unknown column (did you mean 'patient_id'?)",
             "{d}/claims.csv:1: patient_id: required column is missing",
-            "{d}/claims.csv:1: billing_practitioner: required column is missing",
         ],
     ),
     "empty-file": (

@@ -90,6 +90,15 @@ def check_header(cells: list[str], model: type[Record], display: str, row: int) 
     """Validate a header row: no blank, duplicate, unknown or missing columns."""
     header = [cell.strip() for cell in cells]
     known = list(model.model_fields)
+    if not set(header) & set(known):
+        # NOTE: not a header of this kind at all (garbage, another export): one clear line,
+        # not one per unknown and missing column.
+        raise InputError(
+            display,
+            f"not a {model.KIND} file: no known column in the first line; expected a header "
+            f"such as {','.join(required_columns(model))}",
+            row=row,
+        )
     errors: list[InputError] = []
     seen: set[str] = set()
     for column in header:
