@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from bhi_audit import RULEBOOK_VERSION
 from bhi_audit.checkapi import Severity
 
 
@@ -70,6 +71,8 @@ class Finding(BaseModel):
     facts: dict[str, str | int | bool | None] = {}
     at_risk: Decimal | None = None
     opportunity: Decimal | None = None
+    #: The rulebook revision the finding was judged by (every finding names it).
+    rulebook: str = RULEBOOK_VERSION
     waiver: WaiverNote | None = None
     baselined: bool = False
 

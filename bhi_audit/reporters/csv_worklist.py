@@ -30,6 +30,7 @@ COLUMNS = (
     "opportunity",
     "location",
     "waiver_reason",
+    "rulebook",
     "resolution",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -77,6 +78,7 @@ def row_of(finding: Finding) -> list[str]:
         _money(finding.opportunity),
         _text(finding.location),
         _text(finding.waiver.reason) if finding.waiver is not None else "",
+        finding.rulebook,
         "",
     ]
 
