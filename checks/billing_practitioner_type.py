@@ -63,6 +63,20 @@ def check(unit: LineUnit, options: None) -> Iterator[Problem]:
     batch = unit.month.batch
     who = unit.billed.billing_practitioner
     member = batch.staff_member(who)
+    if line.code in _COCM_CODES:
+        # NOTE: the care-team role is known from the registry even when the practitioner
+        # type is not, so it is judged first (a care manager billing CoCM is an error).
+        role = _care_team_role(unit, who)
+        if role:
+            yield Problem(
+                message=f"{line.code} billed by {who}, {role}; CoCM is billed by the treating "
+                "practitioner",
+                record=line,
+                field="billing_practitioner",
+                evidence=(line, member) if member is not None else (line,),
+                variant="care-team-role",
+            )
+            return
     if member is None or member.practitioner_type is PractitionerType.OTHER:
         if member is None:
             missing = "no staff roster" if not batch.provided("staff") else f"{who} not on it"
@@ -75,18 +89,6 @@ def check(unit: LineUnit, options: None) -> Iterator[Problem]:
             unverifiable=True,
         )
         return
-    if line.code in _COCM_CODES:
-        role = _care_team_role(unit, who)
-        if role:
-            yield Problem(
-                message=f"{line.code} billed by {who}, {role}; CoCM is billed by the treating "
-                "practitioner",
-                record=line,
-                field="billing_practitioner",
-                evidence=(line, member),
-                variant="care-team-role",
-            )
-            return
     allowed = ALLOWED[line.code]
     if member.practitioner_type not in allowed:
         names = ", ".join(sorted(t.value.replace("_", " ") for t in allowed))

@@ -30,6 +30,12 @@ CASES = [
         ],
     ),
     ("unverifiable_roster_or_type_missing", [("C1", 1, None, U), ("C2", 1, None, U)]),
+    # the registered care manager (type "other") billing CoCM is an error even though the
+    # type alone could not say who may bill; for 99484 the type still decides (not verifiable)
+    (
+        "fail_care_manager_of_type_other_bills_cocm",
+        [("C1", 1, "care-team-role", E), ("C2", 1, None, U)],
+    ),
     # review-b: independent boundary cases written from the rulebook
     ("pass_every_allowed_type", []),
     ("pass_psychiatrist_consultant_bills_general_bhi", []),
