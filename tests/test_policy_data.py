@@ -70,7 +70,13 @@ def test_code_window(code, day, in_force):
 
 
 def test_codes_without_bounds_have_no_window():
-    assert code_window("99484") is None
+    assert code_window("99490") is None
+
+
+def test_cpt_bhi_codes_start_in_2018():
+    window = code_window("99484")
+    assert window is not None
+    assert window.valid_from == date(2018, 1, 1)
 
 
 def test_g0511_disputed_span():

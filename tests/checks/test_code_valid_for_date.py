@@ -34,6 +34,16 @@ CASES = [
     ("unverifiable_g0323_2023_without_roster", [("C1", 1, None, U)]),
     # review-b: independent boundary cases written from the rulebook
     ("pass_first_effective_day", []),
+    # the CPT codes replaced G0502-G0504/G0507 on 2018-01-01 (rulebook §1.1, §1.15)
+    ("pass_cpt_bhi_codes_from_2018", []),
+    (
+        "fail_cpt_bhi_codes_in_2017",
+        [
+            ("C1", 1, "not-yet-effective", E),
+            ("C2", 1, "not-yet-effective", E),
+            ("C2", 2, "not-yet-effective", E),
+        ],
+    ),
     (
         "fail_day_before_effective",
         [
