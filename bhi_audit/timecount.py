@@ -4,7 +4,8 @@ Why one module: every time rule (thresholds, 99494 units, date of service, under
 double counting) must agree on the same arithmetic. The rules, from the rulebook:
 
 - only entries of the right program, dated in the calendar month (§5.4a, BHI-TIME-006);
-- an entry logged to several programs counts toward none: a minute cannot count twice (§2.9);
+- an entry logged to several programs that are billed that month counts toward none: a
+  minute cannot count twice (§2.9); if its other programs are not billed, it counts;
 - time that belongs to a separately billed service does not count (§2.7b-c);
 - psychiatric-consultant time does not count toward the care-manager thresholds (§2.7d);
 - CoCM counts the care manager's and the treating practitioner's time (§2.7a-b); general BHI
@@ -25,7 +26,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from bhi_audit.checkapi import Problem
-from bhi_audit.codes import COCM_ADDON, COCM_INITIAL, COCM_SHORT, COCM_SUBSEQUENT, GENERAL_BHI
+from bhi_audit.codes import (
+    COCM_ADDON,
+    COCM_INITIAL,
+    COCM_SHORT,
+    COCM_SUBSEQUENT,
+    GENERAL_BHI,
+    program_of,
+)
 from bhi_audit.context import Batch, BilledLine, PatientMonth
 from bhi_audit.models import Program, Role, TimeEntry
 from bhi_audit.policy import Thresholds
@@ -135,8 +143,14 @@ def tally_minutes(
     *,
     practitioner: str | None,
     own_time_only: bool = False,
+    billed_programs: frozenset[Program] | None = None,
 ) -> Tally:
-    """Tally the countable minutes of ``program`` among one patient-month's ``entries``."""
+    """Tally the countable minutes of ``program`` among one patient-month's ``entries``.
+
+    An entry logged to several programs counts toward none of them — unless
+    ``billed_programs`` (the programs billed that month) is given and none of the entry's
+    other programs is billed: then no minute can be claimed twice and it counts here.
+    """
     ordered = sorted(entries, key=_sort_key)
     other_busy: dict[tuple[str, date], list[tuple[int, int]]] = defaultdict(list)
     for entry in ordered:
@@ -150,7 +164,7 @@ def tally_minutes(
         if program not in entry.program:
             continue
         logged = entry.duration or 0
-        reason = _entry_reason(entry, program, batch, practitioner, own_time_only)
+        reason = _entry_reason(entry, program, batch, practitioner, own_time_only, billed_programs)
         if reason:
             excluded.append(Exclusion(entry, logged, reason))
             continue
@@ -175,9 +189,15 @@ def tally_minutes(
 
 
 def _entry_reason(
-    entry: TimeEntry, program: Program, batch: Batch, practitioner: str | None, own: bool
+    entry: TimeEntry,
+    program: Program,
+    batch: Batch,
+    practitioner: str | None,
+    own: bool,
+    billed_programs: frozenset[Program] | None = None,
 ) -> str | None:
-    if len(entry.program) > 1:
+    others = set(entry.program) - {program}
+    if others and (billed_programs is None or others & billed_programs):
         names = ", ".join(sorted(p.value for p in entry.program))
         return f"logged to several programs ({names})"
     if entry.duration is None:
@@ -249,12 +269,14 @@ def tally_for(month: PatientMonth, billed: BilledLine) -> Tally:
     """
     code = billed.code
     program = Program.BHI if code in GENERAL_BHI else Program.COCM
+    billed_programs = frozenset(p for p in (program_of(b.code) for b in month.lines) if p)
     return tally_minutes(
         month.time_entries,
         program,
         month.batch,
         practitioner=billed.billing_practitioner,
         own_time_only=code == "G0323",
+        billed_programs=billed_programs,
     )
 
 

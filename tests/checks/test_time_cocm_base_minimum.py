@@ -19,7 +19,8 @@ CASES = [
     ("pass_99492_treating_practitioner_time_counts.json", set()),
     ("fail_99492_practitioner_time_for_billed_visit.json", FAIL),
     ("fail_99493_clinical_staff_not_care_manager.json", FAIL),
-    ("fail_99493_entry_logged_to_cocm_and_ccm.json", FAIL),
+    ("fail_99493_entry_logged_to_cocm_and_ccm.json", FAIL),  # CCM billed too: counts for neither
+    ("pass_99493_entry_logged_to_cocm_and_ccm_ccm_not_billed.json", set()),  # nothing claimed twice
     ("fail_unverifiable_no_time_log.json", {("C1", 1, ID, "unverifiable")}),
     ("fail_unverifiable_staff_roles_without_roster.json", {("C1", 1, ID, "unverifiable")}),
     ("pass_practitioner_time_without_roster.json", set()),

@@ -63,6 +63,7 @@ REVIEW_CASES = [
     ("pass_exclusion_leaves_20_min", set()),  # boundary: 20 countable after exclusion
     ("fail_exclusion_leaves_19_min", {("C1", 1, ID, "dropped-below-threshold", "violation")}),
     ("fail_two_program_entry", {("C1", 1, ID, "dropped-below-threshold", "violation")}),
+    ("pass_two_program_entry_ccm_not_billed", set()),  # CCM not billed: the minutes count
     (
         "fail_addon_unit_lost_to_consultant_time",
         {("C1", 2, ID, "dropped-below-threshold", "violation")},

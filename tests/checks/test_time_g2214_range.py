@@ -84,7 +84,8 @@ REVIEW_CASES = [
     ("pass_initial_35_min", set()),  # upper end of the initial-month range
     ("pass_subsequent_30_min", set()),  # upper end of the subsequent-month range
     ("pass_clock_times_30_min", set()),  # duration from start/end times
-    ("fail_two_program_entry_not_counted", {v("below-30")}),  # COCM+CCM entry counts for neither
+    ("fail_two_program_entry_not_counted", {v("below-30")}),  # COCM+CCM both billed: for neither
+    ("pass_two_program_entry_not_counted_ccm_not_billed", set()),  # CCM not billed: counts
     ("fail_separately_billed_time_excluded", {v("below-30")}),  # psychotherapy time excluded
     ("fail_previous_month_time_not_counted", {v("below-floor")}),  # February minutes
     ("fail_general_bhi_time_is_not_cocm_time", {v("below-floor")}),  # BHI-program time

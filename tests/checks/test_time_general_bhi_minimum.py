@@ -17,7 +17,8 @@ CASES = [
     ("pass_99484_billing_practitioner_own_time.json", set()),
     ("fail_99484_consultant_time_not_counted.json", FAIL),
     ("fail_99484_separately_billed_time_not_counted.json", FAIL),
-    ("fail_99484_entry_logged_to_two_programs.json", FAIL),
+    ("fail_99484_entry_logged_to_two_programs.json", FAIL),  # 99490 billed too: for neither
+    ("pass_99484_entry_logged_to_two_programs_ccm_not_billed.json", set()),
     ("fail_99484_time_in_other_month.json", FAIL),
     ("fail_99484_overlapping_clock_times_counted_once.json", FAIL),
     ("pass_99484_overlapping_clock_times_union_20.json", set()),
