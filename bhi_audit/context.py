@@ -183,6 +183,18 @@ class PatientMonth:
         return f"{self.patient_id} {self.month}"
 
     @property
+    def fully_covered(self) -> bool:
+        """Whether the records given cover the whole calendar month (a stated ``period``
+        may start or end inside it; then what lies on the uncovered days is unknown)."""
+        return self.batch.coverage.covers(self.month.first_day, self.month.last_day)
+
+    @property
+    def coverage_gap(self) -> str:
+        """``which cover A..B, not the whole month`` — why a finding is not verifiable."""
+        coverage = self.batch.coverage
+        return f"which cover {coverage.start}..{coverage.end}, not the whole month"
+
+    @property
     def lines(self) -> tuple[BilledLine, ...]:
         """Lines billed with a date of service in this month."""
         return self.records.lines_by_month.get(self.month, ())

@@ -308,7 +308,7 @@ def month_covered(month: PatientMonth) -> bool:
     When they do not, minutes logged on the uncovered days are unknown: a month short of its
     threshold is then "not verifiable", not an error.
     """
-    return month.batch.coverage.covers(month.month.first_day, month.month.last_day)
+    return month.fully_covered
 
 
 def partial_month(

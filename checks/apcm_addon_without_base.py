@@ -36,13 +36,12 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
             continue  # an add-on before its effective date is BHI-CODE-001's error, not twice
         if any(b.billing_practitioner == billed.billing_practitioner for b in bases):
             continue
-        coverage = month.batch.coverage
-        if not coverage.covers(month.month.first_day, month.month.last_day):
+        if not month.fully_covered:
             # The base may be billed on a day of the month outside the records given.
             yield Problem(
                 message=f"{billed.code} by {billed.billing_practitioner} in {month.month}: "
-                f"no APCM base code from them in the records given, which cover "
-                f"{coverage.start}..{coverage.end}, not the whole month: not verifiable",
+                f"no APCM base code from them in the records given, {month.coverage_gap}: "
+                "not verifiable",
                 record=billed.line,
                 field="code",
                 evidence=(billed.line, *(b.line for b in bases)),

@@ -54,14 +54,11 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
                 unverifiable=True,
             )
             continue
-        coverage = month.batch.coverage
-        if not month.entries_for(program) and not coverage.covers(
-            month.month.first_day, month.month.last_day
-        ):
+        if not month.entries_for(program) and not month.fully_covered:
             yield Problem(
                 message=f"{program.value} {line.code} beside {together} in {month.month}: no "
-                f"{program.value} time in the records given, which cover {coverage.start}.."
-                f"{coverage.end}, not the whole month: not verifiable",
+                f"{program.value} time in the records given, {month.coverage_gap}: "
+                "not verifiable",
                 record=line,
                 field="time_entries",
                 unverifiable=True,
