@@ -94,8 +94,8 @@ def _minutes(month: PatientMonth) -> Iterator[Problem]:
     )
     if tally.minutes >= required:
         return
-    coverage = month.batch.coverage
-    if not coverage.covers(month.month.first_day, month.month.last_day):
+    if not month.fully_covered:
+        coverage = month.batch.coverage
         yield Problem(
             message=f"DMHT treatment management: {tally.minutes} countable min in the records "
             f"given (< {required}), which cover {coverage.start}..{coverage.end}, not the whole "
