@@ -31,7 +31,7 @@ from bhi_audit.context import Batch, PatientIndex, PatientMonth, PatientRecords
 from bhi_audit.episodes import LAPSE_MONTHS
 from bhi_audit.models import Program, Role, TimeEntry
 from bhi_audit.months import Month
-from bhi_audit.policy import line_price, thresholds_for
+from bhi_audit.policy import codes_price, thresholds_for
 from bhi_audit.result import ComparisonRow, ModelComparison
 from bhi_audit.timecount import supported_cocm_codes, tally_minutes
 
@@ -110,16 +110,6 @@ def _month_types(months: list[Month], batch: Batch) -> dict[Month, bool | None]:
     return types
 
 
-def _price(codes: dict[str, int], month: Month) -> Decimal | None:
-    total = ZERO
-    for code, units in codes.items():
-        price = line_price(code, month.last_day, units)
-        if price is None:
-            return None
-        total += price
-    return total
-
-
 @dataclass
 class ComparisonTally:
     """The comparison's running sums: per patient, mergeable across patient partitions.
@@ -153,10 +143,10 @@ class ComparisonTally:
             known = types[month]
             readings = [known] if known is not None else [True, False]
             cocm_values = [
-                _price(supported_cocm_codes(cocm, reading, thresholds), month)
+                codes_price(supported_cocm_codes(cocm, reading, thresholds), month.last_day)
                 for reading in readings
             ]
-            general_value = _price(general, month)
+            general_value = codes_price(general, month.last_day)
             if general_value is None or any(v is None for v in cocm_values):
                 self.unpriced += 1
                 continue

@@ -17,7 +17,6 @@ nothing billed (99484 supported, opportunity $57.45 in CY2026).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from decimal import Decimal
 
 from bhi_audit.checkapi import Problem
@@ -25,7 +24,7 @@ from bhi_audit.codes import program_of
 from bhi_audit.context import PatientMonth
 from bhi_audit.episodes import is_initial_month
 from bhi_audit.models import Program
-from bhi_audit.policy import line_price, thresholds_for
+from bhi_audit.policy import codes_price, thresholds_for
 from bhi_audit.timecount import supported_cocm_codes, tally_minutes
 
 ID = "BHI-PAY-002"
@@ -40,16 +39,6 @@ def _bh_diagnosis(month: PatientMonth) -> str | None:
             if "F01" <= code[:3] <= "F99":
                 return str(code)
     return None
-
-
-def _value(codes: dict[str, int], day: date) -> Decimal | None:
-    total = Decimal("0.00")
-    for code, units in codes.items():
-        price = line_price(code, day, units)
-        if price is None:
-            return None
-        total += price
-    return total
 
 
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:
@@ -81,7 +70,7 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
                 readings = []
         if not readings:
             continue
-        valued = [(_value(r, day), r) for r in readings]
+        valued = [(codes_price(r, day), r) for r in readings]
         gain, codes = min(valued, key=lambda v: v[0] if v[0] is not None else Decimal(0))
         names = " + ".join(f"{c} x{u}" if u > 1 else c for c, u in codes.items())
         money = f"${gain:,.2f}" if gain is not None else f"rates not loaded for CY{day.year}"

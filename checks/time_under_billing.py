@@ -15,14 +15,13 @@ minutes and no 99494; 99493 + 99494 x1 with 106 minutes (x2 supported).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from decimal import Decimal
 
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM, COCM_ADDON, COCM_INITIAL, COCM_SHORT, COCM_SUBSEQUENT
 from bhi_audit.context import PatientMonth
 from bhi_audit.episodes import is_initial_month
-from bhi_audit.policy import line_price, thresholds_for
+from bhi_audit.policy import codes_price, thresholds_for
 from bhi_audit.timecount import supported_cocm_codes, tally_for
 
 ID = "BHI-TIME-005"
@@ -30,16 +29,6 @@ NAME = "cocm-under-billing"
 SCOPE = "patient_month"
 DEFAULT_SEVERITY = "info"
 CODES = frozenset({COCM_SHORT, COCM_INITIAL, COCM_SUBSEQUENT})
-
-
-def _value(codes: dict[str, int], day: date) -> Decimal | None:
-    total = Decimal("0.00")
-    for code, units in codes.items():
-        price = line_price(code, day, units)
-        if price is None:
-            return None
-        total += price
-    return total
 
 
 def _describe(codes: dict[str, int]) -> str:
@@ -77,7 +66,7 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
         supported = supported_cocm_codes(minutes, reading, thresholds)
         if not _under_billed(supported, billed):
             return  # under one reading nothing is missing: no opportunity can be claimed
-        value, billed_value = _value(supported, day), _value(billed, day)
+        value, billed_value = codes_price(supported, day), codes_price(billed, day)
         gain = None if value is None or billed_value is None else value - billed_value
         options_found.append((gain, supported))
     gain, supported = min(options_found, key=lambda o: o[0] if o[0] is not None else Decimal(0))

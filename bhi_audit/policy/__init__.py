@@ -10,6 +10,7 @@ reported as "rates not loaded" (rulebook §6.4, BHI-PAY-001).
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -145,6 +146,17 @@ def line_price(code: str, day: date, units: int) -> Decimal | None:
     """Non-facility national amount for ``units`` of ``code`` (rulebook §6.3: RHC/FQHC too)."""
     price = unit_price(code, day)
     return None if price is None else price * units
+
+
+def codes_price(codes: Mapping[str, int], day: date) -> Decimal | None:
+    """Non-facility national amount of a set of codes and units; None if any is unpriced."""
+    total = Decimal("0.00")
+    for code, units in codes.items():
+        price = line_price(code, day, units)
+        if price is None:
+            return None
+        total += price
+    return total
 
 
 # --------------------------------------------------------------------------- effective-dated
