@@ -288,9 +288,9 @@ class Record(BaseModel):
         return getattr(self, self.ID_FIELD) if self.ID_FIELD else None
 
 
-def _valid_npi(npi: str) -> bool:
-    """Luhn check over ``80840`` + the first nine digits (CMS NPI standard)."""
-    digits = [int(c) for c in "80840" + npi[:9]]
+def npi_check_digit(base9: str) -> int:
+    """The NPI check digit of nine digits: Luhn over ``80840`` + them (CMS NPI standard)."""
+    digits = [int(c) for c in "80840" + base9]
     total = 0
     for index, digit in enumerate(reversed(digits)):
         if index % 2 == 0:
@@ -298,7 +298,12 @@ def _valid_npi(npi: str) -> bool:
             if digit > 9:
                 digit -= 9
         total += digit
-    return (10 - total % 10) % 10 == int(npi[9])
+    return (10 - total % 10) % 10
+
+
+def _valid_npi(npi: str) -> bool:
+    """Whether a 10-digit NPI's last digit is the check digit of its first nine."""
+    return npi_check_digit(npi[:9]) == int(npi[9])
 
 
 class Staff(Record):

@@ -25,6 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bhi_audit.generator.practice import npi_with_check_digit  # noqa: E402
 from bhi_audit.loaders import load_paths  # noqa: E402
 from bhi_audit.models import Claim, Patient, Staff  # noqa: E402
 from bhi_audit.writers.x12 import (  # noqa: E402
@@ -39,15 +40,6 @@ ID_MAP = SAMPLE / "x12" / "id_map.csv"
 INSTITUTIONAL = SAMPLE / "x12" / "institutional"
 #: Small transaction sets, so that the sample shows several ST/SE in one group.
 CLAIMS_PER_SET = 20
-
-
-def npi_with_check_digit(nine: str) -> str:
-    """A valid NPI from nine digits (Luhn over ``80840`` + the digits)."""
-    total = 0
-    for index, char in enumerate(reversed("80840" + nine)):
-        digit = int(char) * (2 if index % 2 == 0 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return nine + str((10 - total % 10) % 10)
 
 
 def copy_claims(claim_ids: list[str]) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bhi_audit.models import npi_check_digit
 from bhi_audit.months import Month
 
 Row = dict[str, Any]
@@ -97,14 +98,8 @@ PROGRAMS = (
 
 
 def npi_with_check_digit(base9: str) -> str:
-    """A made-up NPI: nine digits plus the Luhn check digit over 80840 + base."""
-    total = 0
-    for i, char in enumerate(reversed("80840" + base9)):
-        digit = int(char)
-        if i % 2 == 0:
-            digit = digit * 2 - 9 if digit * 2 > 9 else digit * 2
-        total += digit
-    return base9 + str((10 - total % 10) % 10)
+    """A made-up NPI: nine digits plus their check digit."""
+    return base9 + str(npi_check_digit(base9))
 
 
 @dataclass(frozen=True)
