@@ -166,6 +166,9 @@ class PatientMonth:
 
     records: PatientRecords
     month: Month
+    #: Results derived once per month and shared by the checks that need them (e.g. the
+    #: minute tally of bhi_audit.timecount.tally_for); never part of equality.
+    memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def patient_id(self) -> str:

@@ -269,15 +269,24 @@ def tally_for(month: PatientMonth, billed: BilledLine) -> Tally:
     """
     code = billed.code
     program = Program.BHI if code in GENERAL_BHI else Program.COCM
+    own_time_only = code == "G0323"
+    # NOTE: several checks tally the same month the same way; a Tally is immutable, so the
+    # month computes each distinct tally once.
+    key = ("tally", program, billed.billing_practitioner, own_time_only)
+    cached = month.memo.get(key)
+    if isinstance(cached, Tally):
+        return cached
     billed_programs = frozenset(p for p in (program_of(b.code) for b in month.lines) if p)
-    return tally_minutes(
+    tally = tally_minutes(
         month.time_entries,
         program,
         month.batch,
         practitioner=billed.billing_practitioner,
-        own_time_only=code == "G0323",
+        own_time_only=own_time_only,
         billed_programs=billed_programs,
     )
+    month.memo[key] = tally
+    return tally
 
 
 def unverified_roles(billed: BilledLine, tally: Tally, required: int | None) -> Problem:
