@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
+import secrets
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,17 +25,38 @@ from bhi_audit.baseline import build_baseline, dump_baseline
 from bhi_audit.config import CliChoices, RunPlan, config_checks_dirs, load_config, plan_run
 from bhi_audit.engine import Engine, Progress
 from bhi_audit.errors import BhiAuditError, InputError, InputErrors
-from bhi_audit.gate import EXIT_USAGE, FAIL_ON_CHOICES, exit_code
+from bhi_audit.gate import EXIT_FINDINGS, EXIT_USAGE, FAIL_ON_CHOICES, exit_code
 from bhi_audit.loaders import Bundle, X12Options, load_paths
 from bhi_audit.loaders.fhir_validate import make_validator
 from bhi_audit.loaders.mapping import load_id_map
-from bhi_audit.models import RECORD_KINDS, Period
+from bhi_audit.models import RECORD_KINDS, ClaimLine, Period
 from bhi_audit.parallel import audit_in_processes
 from bhi_audit.redact import collect_phi, derive_key, redact
 from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REDACTED_BY_DEFAULT, REPORTERS
 from bhi_audit.reporters.text import one_line
 from bhi_audit.result import AuditResult
+from bhi_audit.sampling.draw import (
+    ALL,
+    ALLOCATIONS,
+    Design,
+    allocate,
+    parse_strata,
+    replay,
+    sample_text,
+    stratify,
+)
+from bhi_audit.sampling.estimate import estimate, estimate_json, read_appraised
+from bhi_audit.sampling.frame import (
+    UNIT_KIND_OF,
+    UNIT_KINDS,
+    Frame,
+    build_frame,
+    digest_line,
+    frame_csv,
+    read_frame,
+)
+from bhi_audit.sampling.report import estimate_text
 
 
 class UserError(click.ClickException):
@@ -529,3 +551,177 @@ def generate(
         f"wrote {sum(truth['records'].values())} records for {patients} patients x {months} "
         f"months to {out_dir} ({len(truth['defects'])} injected defects; ground_truth.json)"
     )
+
+
+# --------------------------------------------------------------------------- auditors' sampling
+
+
+@main.command("frame")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--unit",
+    "unit_kind",
+    type=click.Choice(UNIT_KINDS),
+    default="patient-month",
+    show_default=True,
+    help="The sampling unit (rulebook §11.2: the patient-month for BHI/CoCM).",
+)
+@click.option(
+    "--all-codes",
+    is_flag=True,
+    help="Frame every billed code, not only the BHI/CoCM codes (the default universe).",
+)
+@click.option(
+    "--out",
+    "-o",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the frame (CSV) to FILE, and its SHA-256 to FILE.sha256.",
+)
+def make_frame(paths: tuple[Path, ...], unit_kind: str, all_codes: bool, out: Path) -> None:
+    """Number every unit of the universe in PATHS, with its examined amount (docs/auditing.md)."""
+    with user_errors():
+        bundle = load_paths(paths)
+        frame = build_frame(
+            bundle,
+            UNIT_KIND_OF[unit_kind],
+            codes={line.code for line in bundle.of(ClaimLine)} if all_codes else None,
+        )
+    text = frame_csv(frame)
+    with user_errors(), open_output(out) as stream:
+        stream.write(text)
+    digest_path = out.with_name(out.name + ".sha256")
+    with user_errors(), open_output(digest_path) as stream:
+        stream.write(digest_line(text, out.name))
+    click.echo(
+        f"bhi-audit: framed {len(frame.units)} {unit_kind} units (examined "
+        f"${frame.total_examined:,.2f}) in {out}; sha256 in {digest_path}",
+        err=True,
+    )
+
+
+@main.command("sample")
+@click.argument("frame_file", metavar="FRAME", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--size", type=click.IntRange(min=2), help="Units to sample, over all strata.")
+@click.option(
+    "--strata",
+    help='Strata by examined amount, e.g. "0-100,100-250,250-" (default: one stratum).',
+)
+@click.option(
+    "--allocation",
+    type=click.Choice(["proportional", "neyman"]),
+    default="proportional",
+    show_default=True,
+    help="How --size is shared among strata.",
+)
+@click.option(
+    "--stratum-sizes",
+    help="Sizes per stratum instead of --size and --allocation (comma-separated, in order).",
+)
+@click.option("--seed", type=click.IntRange(min=0), help="Seed (default: a random one, recorded).")
+@click.option(
+    "--spares", type=click.IntRange(min=0), default=0, show_default=True, help="Spares per stratum."
+)
+@click.option("--out", "-o", "out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--replay",
+    "replay_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Re-derive this sample file from FRAME; exit 1 if the frame or the draw differs.",
+)
+def draw_sample(
+    frame_file: Path,
+    size: int | None,
+    strata: str | None,
+    allocation: str,
+    stratum_sizes: str | None,
+    seed: int | None,
+    spares: int,
+    out: Path | None,
+    replay_file: Path | None,
+) -> None:
+    """Draw a reproducible random sample of FRAME's units, or replay one (docs/auditing.md)."""
+    with user_errors():
+        frame, frame_digest = read_frame(frame_file)
+        if replay_file is not None:
+            text = read_text(replay_file)
+            problems = replay(text, frame, frame_digest, str(replay_file))
+            for problem in problems:
+                click.echo(f"bhi-audit: replay failed: {replay_file}: {problem}", err=True)
+            if problems:
+                sys.exit(EXIT_FINDINGS)
+            click.echo(f"bhi-audit: {replay_file} replays exactly from {frame_file}", err=True)
+            return
+        if out is None:
+            raise UserError("--out is required (or --replay SAMPLE)")
+        if seed is None:
+            seed = secrets.randbelow(2**31)
+            click.echo(f"bhi-audit: no --seed given: drew seed {seed} (recorded)", err=True)
+        design = sampling_design(frame, size, strata, allocation, stratum_sizes, seed, spares)
+        text = sample_text(frame, frame_file.name, frame_digest, design)
+    with user_errors(), open_output(out) as stream:
+        stream.write(text)
+    click.echo(f"bhi-audit: drew {sum(design.sizes)} units (+ spares) into {out}", err=True)
+
+
+def sampling_design(
+    frame: Frame,
+    size: int | None,
+    strata_text: str | None,
+    allocation: str,
+    stratum_sizes: str | None,
+    seed: int,
+    spares: int,
+) -> Design:
+    """The sample's design from the command line (sizes given or allocated)."""
+    strata = parse_strata(strata_text) if strata_text else (ALL,)
+    if stratum_sizes:
+        if size is not None:
+            raise UserError("give --size or --stratum-sizes, not both")
+        try:
+            sizes = tuple(int(part) for part in stratum_sizes.split(","))
+        except ValueError:
+            raise UserError(f"--stratum-sizes: {stratum_sizes!r} is not whole numbers") from None
+        if len(sizes) != len(strata):
+            raise UserError(f"--stratum-sizes gives {len(sizes)} sizes for {len(strata)} strata")
+        return Design(seed, strata, sizes, spares, "given")
+    if size is None:
+        raise UserError("--size (or --stratum-sizes) is required")
+    chosen = ALLOCATIONS[allocation]
+    return Design(seed, strata, allocate(size, stratify(frame, strata), chosen), spares, chosen)
+
+
+@main.command("estimate")
+@click.argument("sample_file", metavar="SAMPLE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path))
+def estimate_overpayment(sample_file: Path, fmt: str, output: Path | None) -> None:
+    """Extrapolate an appraised SAMPLE (audited and verdict filled in) to the universe."""
+    with user_errors():
+        header, units = read_appraised(read_text(sample_file), str(sample_file))
+        try:
+            result = estimate(header, units, str(sample_file))
+        except ModuleNotFoundError:
+            raise UserError('estimates need scipy: pip install "bhi-audit[sampling]"') from None
+    if fmt == "json":
+        text = json.dumps(estimate_json(result, header), indent=2, sort_keys=True) + "\n"
+    else:
+        text = estimate_text(result, header, sample_file.name)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    with user_errors(), open_output(output) as stream:
+        stream.write(text)
+
+
+def read_text(path: Path) -> str:
+    """A UTF-8 text file, as an input error naming it if that fails."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError(str(path), "not UTF-8 text") from None

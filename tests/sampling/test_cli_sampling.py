@@ -1,0 +1,136 @@
+"""frame, sample and estimate through the command line and the real loaders."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import shutil
+
+import pytest
+
+from bhi_audit.cli import main
+
+from conftest import SAMPLE
+
+
+def body_rows(text: str) -> list[dict[str, str]]:
+    kept = [line for line in text.split("\n") if not line.startswith("#")]
+    return list(csv.DictReader(io.StringIO("\n".join(kept))))
+
+
+def test_frame_numbers_every_bhi_patient_month_with_its_digest(runner, tmp_path):
+    out = tmp_path / "frame.csv"
+    result = runner.invoke(main, ["frame", str(SAMPLE), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:2] == ["number", "unit:patient-month"]
+    assert [int(r[0]) for r in rows[1:]] == list(range(1, len(rows)))
+    assert len({r[1] for r in rows[1:]}) == len(rows) - 1  # one row per patient-month
+    digest = (tmp_path / "frame.csv.sha256").read_text(encoding="utf-8")
+    assert digest == f"{hashlib.sha256(text.encode()).hexdigest()}  frame.csv\n"
+    again = tmp_path / "again.csv"
+    runner.invoke(main, ["frame", str(SAMPLE), "--out", str(again)])
+    assert again.read_bytes() == out.read_bytes()
+
+
+@pytest.mark.parametrize("unit", ["claim", "line"])
+def test_frame_units_by_claim_and_line(runner, tmp_path, unit):
+    out = tmp_path / "frame.csv"
+    assert (
+        runner.invoke(main, ["frame", str(SAMPLE), "--unit", unit, "-o", str(out)]).exit_code == 0
+    )
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert rows[0][1] == f"unit:{unit}"
+    if unit == "line":
+        assert all("#" in r[1] for r in rows[1:])
+
+
+def test_frame_refuses_a_universe_with_rejected_claims(runner, tmp_path):
+    bundle = tmp_path / "bundle"
+    shutil.copytree(SAMPLE, bundle)
+    lines_csv = bundle / "claim_lines.csv"
+    text = lines_csv.read_text(encoding="utf-8").split("\n")
+    header = text[0].split(",")
+    row = text[1].split(",")
+    row[header.index("units")] = "many"
+    text[1] = ",".join(row)
+    lines_csv.write_text("\n".join(text), encoding="utf-8")
+    result = runner.invoke(main, ["frame", str(bundle), "-o", str(tmp_path / "f.csv")])
+    assert result.exit_code == 2
+    assert "rejected" in result.output and "claim_lines.csv:2" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_sample_replay_and_estimate_end_to_end(runner, tmp_path):
+    frame = tmp_path / "frame.csv"
+    sample = tmp_path / "sample.csv"
+    runner.invoke(main, ["frame", str(SAMPLE), "-o", str(frame)])
+    args = ["sample", str(frame), "--size", "8", "--strata", "0-100,100-", "--seed", "11"]
+    result = runner.invoke(main, [*args, "--spares", "1", "-o", str(sample)])
+    assert result.exit_code == 0, result.output
+    text = sample.read_text(encoding="utf-8")
+    rows = body_rows(text)
+    assert sum(r["role"] == "sample" for r in rows) == 8
+    assert sum(r["role"] == "spare" for r in rows) == 2
+    assert runner.invoke(main, ["sample", str(frame), "--replay", str(sample)]).exit_code == 0
+
+    # the frame changes by one byte: the replay fails loudly
+    frame.write_text(frame.read_text(encoding="utf-8").replace(",allowed", ",unpriced", 1))
+    failed = runner.invoke(main, ["sample", str(frame), "--replay", str(sample)])
+    assert failed.exit_code == 1 and "the frame changed" in failed.output
+
+    # appraise: every second sampled unit is not supported at all
+    appraised, count = [], 0
+    for line in text.split("\n"):
+        if ",sample," in line:
+            count += 1
+            line = line[: -len(",,")] + (",0.00,not-supported" if count % 2 else ",,supported")
+        appraised.append(line)
+    (tmp_path / "appraised.csv").write_text("\n".join(appraised), encoding="utf-8")
+    estimated = runner.invoke(main, ["estimate", str(tmp_path / "appraised.csv")])
+    assert estimated.exit_code == 0, estimated.output
+    assert "point estimate of the overpayment" in estimated.output
+    assert "lower limit, one-sided 90%" in estimated.output
+
+
+def test_estimate_names_the_row_of_a_unit_without_verdict(runner, tmp_path):
+    frame = tmp_path / "frame.csv"
+    sample = tmp_path / "sample.csv"
+    runner.invoke(main, ["frame", str(SAMPLE), "-o", str(frame)])
+    runner.invoke(main, ["sample", str(frame), "--size", "4", "--seed", "3", "-o", str(sample)])
+    result = runner.invoke(main, ["estimate", str(sample)])
+    assert result.exit_code == 2
+    assert "sample.csv:13: verdict: every sampled unit needs a verdict" in result.output
+
+
+def test_sample_without_seed_records_the_seed_it_drew(runner, tmp_path):
+    frame = tmp_path / "frame.csv"
+    sample = tmp_path / "sample.csv"
+    runner.invoke(main, ["frame", str(SAMPLE), "-o", str(frame)])
+    result = runner.invoke(main, ["sample", str(frame), "--size", "4", "-o", str(sample)])
+    assert result.exit_code == 0
+    lines = sample.read_text(encoding="utf-8").split("\n")
+    seed_line = next(line for line in lines if line.startswith("# seed: "))
+    assert f"drew seed {seed_line.removeprefix('# seed: ')}" in result.output
+    assert runner.invoke(main, ["sample", str(frame), "--replay", str(sample)]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--size", "2", "--strata", "0-100,100-", "--stratum-sizes", "1,1"], "not both"),
+        (["--stratum-sizes", "2"], "sizes for 2 strata"),
+        (["--size", "1000"], "exceeds"),
+        (["--strata", "0-10,20-"], "must meet"),
+    ],
+)
+def test_bad_sample_requests_are_usage_errors(runner, tmp_path, extra, message):
+    frame = tmp_path / "frame.csv"
+    runner.invoke(main, ["frame", str(SAMPLE), "-o", str(frame)])
+    args = ["sample", str(frame), "--seed", "1", "-o", str(tmp_path / "s.csv"), *extra]
+    if "--strata" not in extra and "--stratum-sizes" in extra:
+        args += ["--strata", "0-100,100-"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2 and message in result.output, result.output
