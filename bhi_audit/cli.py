@@ -36,6 +36,7 @@ from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REDACTED_BY_DEFAULT, REPORTERS
 from bhi_audit.reporters.text import one_line
 from bhi_audit.result import AuditResult
+from bhi_audit.sampling.appraise import appraise_sample
 from bhi_audit.sampling.draw import (
     ALL,
     ALLOCATIONS,
@@ -690,6 +691,35 @@ def sampling_design(
         raise UserError("--size (or --stratum-sizes) is required")
     chosen = ALLOCATIONS[allocation]
     return Design(seed, strata, allocate(size, stratify(frame, strata), chosen), spares, chosen)
+
+
+@main.command("appraise")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--sample",
+    "sample_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The sample file written by `bhi-audit sample`.",
+)
+@click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@config_option
+def appraise(
+    paths: tuple[Path, ...], sample_file: Path, out: Path, config_file: Path | None
+) -> None:
+    """Give each sampled unit a verdict from an audit of PATHS (docs/auditing.md).
+
+    Waivers and the baseline do not apply: a waiver does not make a claim payable.
+    """
+    with user_errors():
+        text = read_text(sample_file)
+        run = plan(paths, config_file, CliChoices())
+        bundle = load_paths(paths)
+        result = Engine(run.specs, run.settings).audit(bundle)
+        appraised = appraise_sample(text, str(sample_file), bundle, result.findings)
+    with user_errors(), open_output(out) as stream:
+        stream.write(appraised)
+    click.echo(f"bhi-audit: appraised the sampled units of {sample_file} into {out}", err=True)
 
 
 @main.command("estimate")

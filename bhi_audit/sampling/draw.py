@@ -42,7 +42,8 @@ ALLOCATIONS: dict[str, Allocation] = {
     "given": "given",
 }
 MAGIC = "# bhi-audit sample v1"
-SAMPLE_COLUMNS = (
+#: What the draw writes (and a replay re-derives).
+DRAWN_COLUMNS = (
     "stratum",
     "draw",
     "role",
@@ -54,9 +55,10 @@ SAMPLE_COLUMNS = (
     "codes",
     "examined",
     "basis",
-    "audited",
-    "verdict",
 )
+#: What the auditor (or ``bhi-audit appraise``) fills in; a replay ignores these.
+AUDITOR_COLUMNS = ("audited", "verdict", "findings", "note")
+SAMPLE_COLUMNS = DRAWN_COLUMNS + AUDITOR_COLUMNS
 
 
 class SampleError(BhiAuditError):
@@ -254,8 +256,7 @@ def sample_text(frame: Frame, frame_name: str, frame_digest: str, design: Design
                 ";".join(unit.codes),
                 f"{unit.examined:.2f}",
                 unit.basis,
-                "",
-                "",
+                *("" for _ in AUDITOR_COLUMNS),
             )
         )
     return "\n".join(head) + "\n" + out.getvalue()
@@ -368,7 +369,7 @@ def replay(sample: str, frame: Frame, frame_digest: str, where: str) -> list[str
 
 
 def _without_audit(text: str) -> str:
-    """A sample file without the auditor's ``audited``/``verdict`` cells (filled in later)."""
+    """A sample file without the auditor's cells (:data:`AUDITOR_COLUMNS`, filled in later)."""
     kept = []
     rows = text.split("\n")
     for line in rows:
@@ -377,7 +378,7 @@ def _without_audit(text: str) -> str:
             continue
         row = next(csv.reader([line]))
         if len(row) == len(SAMPLE_COLUMNS):
-            row = row[:-2]
+            row = row[: len(DRAWN_COLUMNS)]
         out = io.StringIO()
         csv.writer(out, lineterminator="").writerow(row)
         kept.append(out.getvalue())

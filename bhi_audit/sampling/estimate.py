@@ -188,7 +188,7 @@ def estimate(header: SampleHeader, units: Sequence[AppraisedUnit], where: str) -
                 label=label,
                 universe=universe,
                 sampled=n,
-                errors=sum(1 for d in diffs if d > 0),
+                errors=sum(1 for u in mine if u.verdict == "not-supported"),
                 mean=mean,
                 variance=variance,
                 overpaid_in_sample=sum((u.overpayment for u in mine), Decimal("0.00")),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import shutil
+from decimal import Decimal
 
 import pytest
 
@@ -86,7 +88,8 @@ def test_sample_replay_and_estimate_end_to_end(runner, tmp_path):
     for line in text.split("\n"):
         if ",sample," in line:
             count += 1
-            line = line[: -len(",,")] + (",0.00,not-supported" if count % 2 else ",,supported")
+            filled = ",0.00,not-supported,," if count % 2 else ",,supported,,"
+            line = line[: -len(",,,,")] + filled
         appraised.append(line)
     (tmp_path / "appraised.csv").write_text("\n".join(appraised), encoding="utf-8")
     estimated = runner.invoke(main, ["estimate", str(tmp_path / "appraised.csv")])
@@ -134,3 +137,85 @@ def test_bad_sample_requests_are_usage_errors(runner, tmp_path, extra, message):
         args += ["--strata", "0-100,100-"]
     result = runner.invoke(main, args)
     assert result.exit_code == 2 and message in result.output, result.output
+
+
+def census(runner, tmp_path, bundle=SAMPLE):
+    """Frame the sample practice and draw every unit (a census), then appraise it."""
+    frame, sample, appraised = (tmp_path / n for n in ("frame.csv", "s.csv", "a.csv"))
+    runner.invoke(main, ["frame", str(SAMPLE), "-o", str(frame)])
+    units = len(frame.read_text(encoding="utf-8").splitlines()) - 1
+    runner.invoke(
+        main, ["sample", str(frame), "--size", str(units), "--seed", "1", "-o", str(sample)]
+    )
+    result = runner.invoke(
+        main, ["appraise", str(bundle), "--sample", str(sample), "-o", str(appraised)]
+    )
+    return result, appraised
+
+
+def test_appraise_gives_each_sampled_unit_its_verdict(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result, appraised = census(runner, tmp_path)
+    assert result.exit_code == 0, result.output
+    rows = {r["unit"]: r for r in body_rows(appraised.read_text(encoding="utf-8"))}
+    # 35 countable minutes cannot support 99492: the whole line is recouped
+    assert rows["P023 2026-01"]["verdict"] == "not-supported"
+    assert rows["P023 2026-01"]["audited"] == "0.00"
+    assert "BHI-TIME-002 error" in rows["P023 2026-01"]["findings"]
+    # 99484 beside 99493 in one month: only the 99484 line ($57.45) is denied
+    assert rows["P027 2026-02"]["verdict"] == "not-supported"
+    assert Decimal(rows["P027 2026-02"]["examined"]) - Decimal(rows["P027 2026-02"]["audited"]) == (
+        Decimal("57.45")
+    )
+    # a clean month, and a month with only a warning (audit risk, not recoupment)
+    assert rows["P012 2026-02"]["verdict"] == "supported"
+    assert rows["P012 2026-02"]["audited"] == rows["P012 2026-02"]["examined"]
+    assert rows["P073 2026-01"]["verdict"] == "supported"
+    assert "warning" in rows["P073 2026-01"]["findings"]
+    # opportunities are never part of an appraisal
+    assert not any("opportunity" in r["note"] for r in rows.values())
+
+    # a census: the estimate is the overpayments' sum, with no sampling error
+    overpaid = sum(
+        max(Decimal(r["examined"]) - Decimal(r["audited"]), Decimal(0)) for r in rows.values()
+    )
+    estimated = runner.invoke(main, ["estimate", str(appraised), "--format", "json"])
+    assert estimated.exit_code == 0, estimated.output
+    document = json.loads(estimated.output)
+    assert Decimal(document["point_estimate"]) == overpaid
+    assert document["standard_error"] == "0.00"
+    assert document["units_not_supported"] == sum(
+        r["verdict"] == "not-supported" for r in rows.values()
+    )
+
+
+def test_appraise_is_undetermined_when_the_records_cannot_decide(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    bundle = tmp_path / "bundle"
+    shutil.copytree(SAMPLE, bundle)
+    (bundle / "caseload_reviews.csv").unlink()
+    result, appraised = census(runner, tmp_path, bundle)
+    assert result.exit_code == 0, result.output
+    rows = {r["unit"]: r for r in body_rows(appraised.read_text(encoding="utf-8"))}
+    assert rows["P012 2026-02"]["verdict"] == "undetermined"
+    assert "no caseload reviews in the input" in rows["P012 2026-02"]["note"]
+    assert rows["P001 2026-03"]["verdict"] == "supported"  # general BHI needs no review
+    estimated = runner.invoke(main, ["estimate", str(appraised)])
+    assert "undetermined (counted as no error; settle them): " in estimated.output
+    assert "P012 2026-02" in estimated.output
+
+
+def test_appraise_refuses_claims_other_than_the_frames(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    bundle = tmp_path / "bundle"
+    shutil.copytree(SAMPLE, bundle)
+    lines_csv = bundle / "claim_lines.csv"
+    text = lines_csv.read_text(encoding="utf-8").split("\n")
+    header = text[0].split(",")
+    row = text[1].split(",")
+    row[header.index("units")] = "2"
+    text[1] = ",".join(row)
+    lines_csv.write_text("\n".join(text), encoding="utf-8")
+    result, _ = census(runner, tmp_path, bundle)
+    assert result.exit_code == 2
+    assert "audit the claims the frame was built from" in result.output

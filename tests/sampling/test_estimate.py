@@ -82,7 +82,7 @@ def test_stratified_sample_by_hand_with_satterthwaite():
 def test_undetermined_is_no_error_and_underpayments_are_not_netted():
     units = [
         unit("all", "100", "0"),  # overpaid 100
-        unit("all", "100", "150"),  # underpaid 50: never netted
+        unit("all", "100", "150", "supported"),  # underpaid 50: listed, never netted
         unit("all", "100", "0", "undetermined"),  # never an error
         unit("all", "100", "100", "supported"),
     ]
