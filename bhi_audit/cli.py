@@ -34,6 +34,7 @@ from bhi_audit.parallel import audit_in_processes
 from bhi_audit.redact import collect_phi, derive_key, redact
 from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REDACTED_BY_DEFAULT, REPORTERS
+from bhi_audit.reporters.auditor_pack import PACK_RENDERERS
 from bhi_audit.reporters.text import one_line
 from bhi_audit.result import AuditResult
 from bhi_audit.sampling.appraise import appraise_sample
@@ -47,7 +48,7 @@ from bhi_audit.sampling.draw import (
     sample_text,
     stratify,
 )
-from bhi_audit.sampling.estimate import estimate, estimate_json, read_appraised
+from bhi_audit.sampling.estimate import estimate, read_appraised
 from bhi_audit.sampling.frame import (
     UNIT_KIND_OF,
     UNIT_KINDS,
@@ -57,7 +58,7 @@ from bhi_audit.sampling.frame import (
     frame_csv,
     read_frame,
 )
-from bhi_audit.sampling.report import estimate_text
+from bhi_audit.sampling.pack import build_pack
 
 
 class UserError(click.ClickException):
@@ -725,7 +726,13 @@ def appraise(
 @main.command("estimate")
 @click.argument("sample_file", metavar="SAMPLE", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(PACK_RENDERERS)),
+    default="text",
+    show_default=True,
+    help="text, json (docs/auditor-pack-schema.json), csv (the per-unit table) or html (the "
+    "auditor pack).",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path))
 def estimate_overpayment(sample_file: Path, fmt: str, output: Path | None) -> None:
@@ -736,15 +743,12 @@ def estimate_overpayment(sample_file: Path, fmt: str, output: Path | None) -> No
             result = estimate(header, units, str(sample_file))
         except ModuleNotFoundError:
             raise UserError('estimates need scipy: pip install "bhi-audit[sampling]"') from None
-    if fmt == "json":
-        text = json.dumps(estimate_json(result, header), indent=2, sort_keys=True) + "\n"
-    else:
-        text = estimate_text(result, header, sample_file.name)
+        pack = build_pack(header, units, result, sample_file.name)
     if output is None:
-        click.echo(text, nl=False)
+        PACK_RENDERERS[fmt](pack, sys.stdout)
         return
     with user_errors(), open_output(output) as stream:
-        stream.write(text)
+        PACK_RENDERERS[fmt](pack, cast(TextIO, stream))
 
 
 def read_text(path: Path) -> str:

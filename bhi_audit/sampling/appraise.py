@@ -56,6 +56,7 @@ class Appraisal:
     verdict: str
     findings: str
     note: str
+    evidence: str
 
 
 def appraise_sample(text: str, where: str, bundle: Bundle, findings: Sequence[Finding]) -> str:
@@ -96,6 +97,7 @@ def appraise_sample(text: str, where: str, bundle: Bundle, findings: Sequence[Fi
                 appraisal.verdict,
                 appraisal.findings,
                 appraisal.note,
+                appraisal.evidence,
             ]
         )
     return "\n".join(lines[:start]) + "\n" + out.getvalue()
@@ -121,11 +123,20 @@ def appraise_unit(
                 denied[key] = max(denied.get(key, ZERO), amount)
         audited = max(unit.examined - sum(denied.values(), ZERO), ZERO)
         note = " | ".join(f"{f.check_id}: {f.message}" for f in errors)
-        return Appraisal(audited, "not-supported", listed, note)
+        return Appraisal(audited, "not-supported", listed, note, _evidence(errors))
     if unsettled:
         note = " | ".join(f"{f.check_id}: {f.message}" for f in unsettled)
-        return Appraisal(unit.examined, "undetermined", listed, note)
-    return Appraisal(unit.examined, "supported", listed, "")
+        return Appraisal(unit.examined, "undetermined", listed, note, _evidence(unsettled))
+    return Appraisal(unit.examined, "supported", listed, "", "")
+
+
+def _evidence(findings: Iterable[Finding]) -> str:
+    """The records behind the verdict: ``location: summary`` of each finding's evidence."""
+    seen: dict[str, None] = {}
+    for finding in findings:
+        for item in finding.evidence:
+            seen.setdefault(f"{item.location}: {item.summary}", None)
+    return " | ".join(seen)
 
 
 def _label(finding: Finding) -> str:

@@ -57,7 +57,7 @@ DRAWN_COLUMNS = (
     "basis",
 )
 #: What the auditor (or ``bhi-audit appraise``) fills in; a replay ignores these.
-AUDITOR_COLUMNS = ("audited", "verdict", "findings", "note")
+AUDITOR_COLUMNS = ("audited", "verdict", "findings", "note", "evidence")
 SAMPLE_COLUMNS = DRAWN_COLUMNS + AUDITOR_COLUMNS
 
 
@@ -269,6 +269,7 @@ class SampleHeader:
     frame_name: str
     frame_digest: str
     frame_units: int
+    unit_kind: str
     generator: str
     design: Design
     #: stratum label -> (units in the frame, examined amount in the frame)
@@ -306,6 +307,7 @@ def read_header(text: str, where: str) -> SampleHeader:
             frame_name=values["frame"],
             frame_digest=values["frame-sha256"],
             frame_units=frame_units,
+            unit_kind=values["unit"],
             generator=values["generator"],
             design=Design(
                 seed=seed,

@@ -30,7 +30,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import Literal
 
 from bhi_audit.errors import InputError
 from bhi_audit.sampling.draw import SAMPLE_COLUMNS, SampleHeader, read_header
@@ -56,6 +56,10 @@ class AppraisedUnit:
     examined: Decimal
     audited: Decimal
     verdict: Verdict
+    draw: int = 0
+    findings: str = ""
+    note: str = ""
+    evidence: str = ""
 
     @property
     def overpayment(self) -> Decimal:
@@ -156,6 +160,10 @@ def _appraised(values: dict[str, str], where: str, row: int) -> AppraisedUnit:
         examined=examined,
         audited=audited,
         verdict=verdict,
+        draw=int(values["draw"]) if values["draw"].isdigit() else 0,
+        findings=values["findings"],
+        note=values["note"],
+        evidence=values["evidence"],
     )
 
 
@@ -297,54 +305,6 @@ def _skewness(values: Sequence[float]) -> float | None:
 
 def _cents(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def estimate_json(estimate_: Estimate, header: SampleHeader) -> dict[str, Any]:
-    """The estimate as a JSON-ready document (money as strings, to the cent)."""
-    return {
-        "frame_sha256": header.frame_digest,
-        "generator": header.generator,
-        "seed": header.design.seed,
-        "universe_units": estimate_.universe,
-        "sampled_units": estimate_.sampled,
-        "units_not_supported": estimate_.errors,
-        "undetermined": list(estimate_.undetermined),
-        "underpaid": list(estimate_.underpaid),
-        "strata": [
-            {
-                "stratum": s.label,
-                "universe_units": s.universe,
-                "sampled_units": s.sampled,
-                "units_not_supported": s.errors,
-                "overpaid_in_sample": str(s.overpaid_in_sample),
-                "mean_difference": f"{s.mean:.4f}",
-            }
-            for s in estimate_.strata
-        ],
-        "point_estimate": str(estimate_.point),
-        "standard_error": str(estimate_.standard_error),
-        "degrees_of_freedom": round(estimate_.degrees_of_freedom, 4),
-        "lower_limit_one_sided_90": str(estimate_.one_sided_90_lower),
-        "two_sided": {
-            str(level): {"lower": str(lim.lower), "upper": str(lim.upper)}
-            for level, lim in estimate_.two_sided.items()
-        },
-        "precision_90": str(estimate_.precision_90),
-        "precision_90_percent": (
-            round(estimate_.precision_90_percent, 2)
-            if estimate_.precision_90_percent is not None
-            else None
-        ),
-        "error_rate": round(estimate_.error_rate, 6),
-        "error_rate_two_sided_90": [round(x, 6) for x in estimate_.error_rate_90],
-        "warnings": list(estimate_.warnings),
-        "conservative_lower": (
-            str(estimate_.conservative_lower) if estimate_.conservative_lower is not None else None
-        ),
-        "conservative_method": (
-            CONSERVATIVE_METHOD if estimate_.conservative_lower is not None else None
-        ),
-    }
 
 
 CONSERVATIVE_METHOD = (

@@ -88,8 +88,8 @@ def test_sample_replay_and_estimate_end_to_end(runner, tmp_path):
     for line in text.split("\n"):
         if ",sample," in line:
             count += 1
-            filled = ",0.00,not-supported,," if count % 2 else ",,supported,,"
-            line = line[: -len(",,,,")] + filled
+            filled = ",0.00,not-supported,,," if count % 2 else ",,supported,,,"
+            line = line[: -len(",,,,,")] + filled
         appraised.append(line)
     (tmp_path / "appraised.csv").write_text("\n".join(appraised), encoding="utf-8")
     estimated = runner.invoke(main, ["estimate", str(tmp_path / "appraised.csv")])
@@ -182,9 +182,9 @@ def test_appraise_gives_each_sampled_unit_its_verdict(runner, tmp_path, monkeypa
     estimated = runner.invoke(main, ["estimate", str(appraised), "--format", "json"])
     assert estimated.exit_code == 0, estimated.output
     document = json.loads(estimated.output)
-    assert Decimal(document["point_estimate"]) == overpaid
-    assert document["standard_error"] == "0.00"
-    assert document["units_not_supported"] == sum(
+    assert Decimal(document["variable"]["point_estimate"]) == overpaid
+    assert document["variable"]["standard_error"] == "0.00"
+    assert document["attribute"]["units_not_supported"] == sum(
         r["verdict"] == "not-supported" for r in rows.values()
     )
 

@@ -22,6 +22,7 @@ def header(universe: dict[str, tuple[int, Decimal]], strata=(ALL,)) -> SampleHea
         frame_name="frame.csv",
         frame_digest="0" * 64,
         frame_units=sum(n for n, _ in universe.values()),
+        unit_kind="patient-month",
         generator="bhi-audit-sha256-v1",
         design=Design(1, strata, tuple(2 for _ in strata), 0, "given"),
         universe=universe,

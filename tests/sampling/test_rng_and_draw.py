@@ -140,7 +140,7 @@ def test_replay_is_exact_and_fails_loudly():
     assert text == sample_text(frame, "frame.csv", frame_digest, design)  # deterministic
     assert replay(text, frame, frame_digest, "s.csv") == []
     # the auditor's cells filled in do not break the replay
-    filled = text.replace(",allowed,,,,\n", ",allowed,0.00,not-supported,BHI-X error,n\n", 1)
+    filled = text.replace(",allowed,,,,,\n", ",allowed,0.00,not-supported,BHI-X error,n,e\n", 1)
     assert filled != text and replay(filled, frame, frame_digest, "s.csv") == []
     changed = make_frame([f"{i}.00" for i in range(1, 30)] + ["31.00"])
     problems = replay(text, changed, digest(frame_csv(changed)), "s.csv")
