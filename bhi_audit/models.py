@@ -390,6 +390,8 @@ class ClaimLine(Record):
         None
     )
     place_of_service: PlaceOfService | None = None
+    #: What the payer paid for the line, from a remittance (auditors' frames, docs/auditing.md).
+    paid_amount: Money | None = None
 
     @property
     def line_key(self) -> str:

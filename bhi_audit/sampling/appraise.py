@@ -30,9 +30,12 @@ from bhi_audit.loaders import Bundle
 from bhi_audit.models import ClaimLine
 from bhi_audit.policy import line_price
 from bhi_audit.sampling.draw import AUDITOR_COLUMNS, DRAWN_COLUMNS, SAMPLE_COLUMNS, read_header
+from bhi_audit.sampling.frame import line_examined
 
 ZERO = Decimal("0.00")
 LineKey = tuple[str, int]
+#: A unit's line: its examined amount (paid, else allowed) and its national amount.
+Amounts = tuple[Decimal, Decimal]
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def appraise_sample(text: str, where: str, bundle: Bundle, findings: Sequence[Fi
             continue
         unit = _sampled_unit(values, where, number)
         mine = _unit_lines(unit, priced)
-        examined = sum((price for price in mine.values()), ZERO)
+        examined = sum((paid for paid, _national in mine.values()), ZERO)
         if examined != unit.examined:
             raise InputError(
                 where,
@@ -104,7 +107,7 @@ def appraise_sample(text: str, where: str, bundle: Bundle, findings: Sequence[Fi
 
 
 def appraise_unit(
-    unit: SampledUnit, lines: dict[LineKey, Decimal], findings: Iterable[Finding]
+    unit: SampledUnit, lines: dict[LineKey, Amounts], findings: Iterable[Finding]
 ) -> Appraisal:
     """The verdict on one unit from the findings that belong to it."""
     findings = sorted(findings, key=lambda f: f.sort_key)
@@ -117,9 +120,14 @@ def appraise_unit(
         denied: dict[LineKey, Decimal] = {}
         for finding in errors:
             for key in _denied_lines(finding, lines):
-                amount = lines[key]  # NOTE: an error naming no line or no amount denies it all
-                if finding.at_risk is not None and key == (finding.claim_id, finding.line_number):
-                    amount = min(finding.at_risk, amount)
+                examined, national = lines[key]
+                amount = examined  # NOTE: an error naming no line or no amount denies it all
+                names_line = key == (finding.claim_id, finding.line_number)
+                if finding.at_risk is not None and names_line and national > 0:
+                    # a share of the line's units (99494): that share of what was examined
+                    amount = (examined * min(finding.at_risk / national, Decimal(1))).quantize(
+                        Decimal("0.01")
+                    )
                 denied[key] = max(denied.get(key, ZERO), amount)
         audited = max(unit.examined - sum(denied.values(), ZERO), ZERO)
         note = " | ".join(f"{f.check_id}: {f.message}" for f in errors)
@@ -147,7 +155,7 @@ def _label(finding: Finding) -> str:
     return finding.severity.value
 
 
-def _denied_lines(finding: Finding, lines: dict[LineKey, Decimal]) -> list[LineKey]:
+def _denied_lines(finding: Finding, lines: dict[LineKey, Amounts]) -> list[LineKey]:
     if finding.claim_id is not None and finding.line_number is not None:
         key = (finding.claim_id, finding.line_number)
         return [key] if key in lines else []
@@ -156,7 +164,7 @@ def _denied_lines(finding: Finding, lines: dict[LineKey, Decimal]) -> list[LineK
     return list(lines)
 
 
-def _belongs(finding: Finding, unit: SampledUnit, lines: dict[LineKey, Decimal]) -> bool:
+def _belongs(finding: Finding, unit: SampledUnit, lines: dict[LineKey, Amounts]) -> bool:
     """Whether a finding is about the unit: one of its lines, its claims, or its month."""
     if finding.claim_id is not None and finding.line_number is not None:
         return (finding.claim_id, finding.line_number) in lines
@@ -170,23 +178,24 @@ def _belongs(finding: Finding, unit: SampledUnit, lines: dict[LineKey, Decimal])
     )
 
 
-def _line_prices(bundle: Bundle) -> dict[str, list[tuple[ClaimLine, Decimal]]]:
-    """Every claim line with its national amount (as the frame priced it), by claim id."""
-    by_claim: dict[str, list[tuple[ClaimLine, Decimal]]] = {}
+def _line_prices(bundle: Bundle) -> dict[str, list[tuple[ClaimLine, Amounts]]]:
+    """Every claim line with its examined amount (as the frame has it) and national amount."""
+    by_claim: dict[str, list[tuple[ClaimLine, Amounts]]] = {}
     for line in bundle.of(ClaimLine):
-        price = line_price(line.code, line.date_of_service, line.units) or ZERO
-        by_claim.setdefault(line.claim_id, []).append((line, price))
+        examined, _basis = line_examined(line)
+        national = line_price(line.code, line.date_of_service, line.units) or ZERO
+        by_claim.setdefault(line.claim_id, []).append((line, (examined or ZERO, national)))
     return by_claim
 
 
 def _unit_lines(
-    unit: SampledUnit, priced: dict[str, list[tuple[ClaimLine, Decimal]]]
-) -> dict[LineKey, Decimal]:
+    unit: SampledUnit, priced: dict[str, list[tuple[ClaimLine, Amounts]]]
+) -> dict[LineKey, Amounts]:
     """The unit's lines (as the frame chose them) and their amounts."""
     months = set(unit.month.split(";"))
-    chosen: dict[LineKey, Decimal] = {}
+    chosen: dict[LineKey, Amounts] = {}
     for claim_id in sorted(unit.claims):
-        for line, price in priced.get(claim_id, []):
+        for line, amounts in priced.get(claim_id, []):
             key = (line.claim_id, line.line_number)
             if line.code not in unit.codes:
                 continue
@@ -194,7 +203,7 @@ def _unit_lines(
                 continue
             if line.date_of_service.strftime("%Y-%m") not in months:
                 continue
-            chosen[key] = price
+            chosen[key] = amounts
     return chosen
 
 

@@ -11,11 +11,12 @@ Units (rulebook §11.2; the patient-month is the default for BHI/CoCM, a monthly
 - ``claim``: one claim's lines of those codes;
 - ``line``: one claim line.
 
-The examined amount is the national non-facility allowed amount for the year of service
-(``basis`` = ``allowed``) — what Medicare would have paid before cost sharing — because
-the input carries no paid amount yet. A unit with a code that has no national rate is
-``basis`` = ``unpriced`` and its amount counts only its priced lines: the frame says so
-rather than guessing (rulebook §11.4).
+The examined amount is what was paid when the input says so (a claim line's ``paid_amount``,
+from a remittance: ``basis`` = ``paid``), otherwise the national non-facility allowed amount
+for the year of service (``allowed``) — what Medicare would have paid before cost sharing
+(rulebook §11.4). A unit mixing both is ``mixed``. A unit with a line that has neither a paid
+amount nor a national rate is ``unpriced`` and its amount counts only its priced lines: the
+frame says so rather than guessing.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ UNIT_KIND_OF: dict[str, UnitKind] = {kind: kind for kind in UNIT_KINDS}
 #: The codes of a BHI/CoCM audit's universe by default (rulebook §1.1-§1.9).
 BHI_CODES = GENERAL_BHI | COCM_ALL
 COLUMNS = ("number", "unit", "patient_id", "month", "claims", "codes", "examined", "basis")
+Basis = Literal["paid", "allowed", "mixed", "unpriced"]
+BASES: dict[str, Basis] = {b: b for b in ("paid", "allowed", "mixed", "unpriced")}
 ZERO = Decimal("0.00")
 
 
@@ -59,7 +62,7 @@ class FrameUnit:
     claims: tuple[str, ...]
     codes: tuple[str, ...]
     examined: Decimal
-    basis: Literal["allowed", "unpriced"]
+    basis: Basis
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ class _Gathering:
     claims: set[str]
     codes: list[str]
     amount: Decimal = ZERO
-    unpriced: bool = False
+    bases: set[str] | None = None
 
 
 def build_frame(
@@ -113,11 +116,9 @@ def build_frame(
         group.months.add(month)
         group.claims.add(line.claim_id)
         group.codes.extend([line.code] * line.units)
-        price = line_price(line.code, line.date_of_service, line.units)
-        if price is None:
-            group.unpriced = True
-        else:
-            group.amount += price
+        amount, basis = line_examined(line)
+        group.bases = (group.bases or set()) | {basis}
+        group.amount += amount or ZERO
     if not groups:
         raise FrameError("no claim line bills a code of the universe: nothing to frame")
     units = tuple(
@@ -129,11 +130,28 @@ def build_frame(
             claims=tuple(sorted(group.claims)),
             codes=tuple(sorted(group.codes)),
             examined=group.amount,
-            basis="unpriced" if group.unpriced else "allowed",
+            basis=unit_basis(group.bases or set()),
         )
         for number, (key, group) in enumerate(sorted(groups.items()), start=1)
     )
     return Frame(unit_kind=unit_kind, units=units)
+
+
+def line_examined(line: ClaimLine) -> tuple[Decimal | None, Basis]:
+    """A line's examined amount and where it came from (None: neither paid nor priced)."""
+    if line.paid_amount is not None:
+        return line.paid_amount, "paid"
+    price = line_price(line.code, line.date_of_service, line.units)
+    return price, "allowed" if price is not None else "unpriced"
+
+
+def unit_basis(bases: set[str]) -> Basis:
+    """A unit's basis from its lines': unpriced wins, then paid, allowed or mixed."""
+    if "unpriced" in bases:
+        return "unpriced"
+    if bases == {"paid"}:
+        return "paid"
+    return "allowed" if bases == {"allowed"} else "mixed"
 
 
 def _unit_key(unit_kind: UnitKind, patient_id: str, month: str, line: ClaimLine) -> tuple[str, ...]:
@@ -221,8 +239,8 @@ def _frame_unit(row: Sequence[str], where: str, line: int) -> FrameUnit:
         raise InputError(where, "not an amount", row=line, field="examined") from None
     if not amount.is_finite() or amount < 0:
         raise InputError(where, "not an amount", row=line, field="examined")
-    if basis not in ("allowed", "unpriced"):
-        raise InputError(where, "basis must be allowed or unpriced", row=line, field="basis")
+    if basis not in BASES:
+        raise InputError(where, f"basis must be one of {', '.join(BASES)}", row=line, field="basis")
     return FrameUnit(
         number=int(number),
         unit=unit,
@@ -231,5 +249,5 @@ def _frame_unit(row: Sequence[str], where: str, line: int) -> FrameUnit:
         claims=tuple(c for c in claims.split(";") if c),
         codes=tuple(c for c in codes.split(";") if c),
         examined=amount,
-        basis="allowed" if basis == "allowed" else "unpriced",
+        basis=BASES[basis],
     )

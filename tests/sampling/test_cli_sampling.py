@@ -219,3 +219,45 @@ def test_appraise_refuses_claims_other_than_the_frames(runner, tmp_path, monkeyp
     result, _ = census(runner, tmp_path, bundle)
     assert result.exit_code == 2
     assert "audit the claims the frame was built from" in result.output
+
+
+def with_paid_amounts(tmp_path, paid: dict[str, str]):
+    """The sample practice with ``paid_amount`` on the lines named ``claim#line``."""
+    bundle = tmp_path / "bundle"
+    shutil.copytree(SAMPLE, bundle)
+    lines_csv = bundle / "claim_lines.csv"
+    rows = list(csv.DictReader(io.StringIO(lines_csv.read_text(encoding="utf-8"))))
+    for row in rows:
+        row["paid_amount"] = paid.get(f"{row['claim_id']}#{row['line_number']}", "")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    lines_csv.write_text(out.getvalue(), encoding="utf-8")
+    return bundle
+
+
+def test_paid_amounts_are_examined_and_recouped(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    bundle = with_paid_amounts(tmp_path, {"C030#1": "150.00", "C037#1": "50.00"})
+    frame = tmp_path / "frame.csv"
+    assert runner.invoke(main, ["frame", str(bundle), "-o", str(frame)]).exit_code == 0
+    units = {r["unit:patient-month"]: r for r in csv.DictReader(io.StringIO(frame.read_text()))}
+    assert (units["P023 2026-01"]["examined"], units["P023 2026-01"]["basis"]) == ("150.00", "paid")
+    # 99493 at the national $144.96 beside a 99484 paid $50.00
+    assert (units["P027 2026-02"]["examined"], units["P027 2026-02"]["basis"]) == (
+        "194.96",
+        "mixed",
+    )
+    assert units["P012 2026-02"]["basis"] == "allowed"
+
+    sample, appraised = tmp_path / "s.csv", tmp_path / "a.csv"
+    size = str(len(units))
+    runner.invoke(main, ["sample", str(frame), "--size", size, "--seed", "1", "-o", str(sample)])
+    result = runner.invoke(
+        main, ["appraise", str(bundle), "--sample", str(sample), "-o", str(appraised)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = {r["unit"]: r for r in body_rows(appraised.read_text(encoding="utf-8"))}
+    assert rows["P023 2026-01"]["audited"] == "0.00"  # all $150.00 paid is recouped
+    assert rows["P027 2026-02"]["audited"] == "144.96"  # the $50.00 paid for the 99484
