@@ -56,6 +56,7 @@ class AppraisedUnit:
     examined: Decimal
     audited: Decimal
     verdict: Verdict
+    basis: str = "allowed"
     draw: int = 0
     findings: str = ""
     note: str = ""
@@ -160,6 +161,7 @@ def _appraised(values: dict[str, str], where: str, row: int) -> AppraisedUnit:
         examined=examined,
         audited=audited,
         verdict=verdict,
+        basis=values["basis"],
         draw=int(values["draw"]) if values["draw"].isdigit() else 0,
         findings=values["findings"],
         note=values["note"],
@@ -286,6 +288,13 @@ def _warnings(
             notes.append(f"stratum {stratum.label} has {stratum.errors} sampled error(s) (< 2)")
     if lower < 0:
         notes.append("the one-sided 90% lower limit is negative: no overpayment is demonstrated")
+    unpriced = [u.unit for u in units if u.verdict == "not-supported" and u.basis == "unpriced"]
+    if unpriced:
+        notes.append(
+            f"{len(unpriced)} unit(s) not supported on a code with no national rate and no paid "
+            f"amount ({', '.join(unpriced)}): their overpayment is unknown and counted as $0.00; "
+            "give paid_amount for them"
+        )
     return notes
 
 

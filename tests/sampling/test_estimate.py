@@ -109,3 +109,12 @@ def test_doubtful_intervals_are_flagged_with_a_conservative_bound():
     assert any("lower limit is negative" in w for w in result.warnings)
     # 500 x (one-sided 90% Clopper-Pearson lower rate for 1 of 10 = 1 - 0.9^(1/10)) x $100
     assert close(result.conservative_lower, 500 * (1 - 0.9 ** (1 / 10)) * 100, 0.01)
+
+
+def test_unpriced_units_in_error_are_named_not_silently_zero():
+    units = [unit("all", "0", "0") for _ in range(2)] + [unit("all", "50", "50", "supported")]
+    units[0] = AppraisedUnit(
+        "all", 1, "P9 2026-01", Decimal(0), Decimal(0), "not-supported", basis="unpriced"
+    )
+    result = estimate(header({"all": (10, Decimal("100"))}), units, "s.csv")
+    assert any("P9 2026-01" in w and "no national rate" in w for w in result.warnings)
