@@ -876,12 +876,14 @@ def rulebook_defects(p: Practice, reviewed: dict[tuple[int, int], list[str]]) ->
         "the only diagnosis is F32, a category header, not a billable code",
     )
 
-    simple_bhi(p, "P043", 43, feb, [("99484", 1)], diagnoses="Z63.0")
+    # NOTE: the claim carries F32.1 too; with Z63.0 alone it would have no behavioral
+    # diagnosis at all, BHI-DX-001's error since the rulebook revision of 2 Dec 2026 (§5.1f).
+    simple_bhi(p, "P043", 43, feb, [("99484", 1)], diagnoses="Z63.0;F32.1", pointers="1")
     p.defect(
         "P043",
         "2026-02",
         "BHI-DX-002",
-        "99484 points only to Z63.0, outside F01-F99 and not allow-listed",
+        "99484 points only to Z63.0 (outside F01-F99, not allow-listed), not to the claim's F32.1",
     )
 
     onboard(p, "P044", 44, DR, "COCM")
