@@ -3,4 +3,4 @@
 __version__ = "0.1.0"
 
 #: The revision of ``shared/domain/bhi-rules.md`` that the built-in checks and policy data follow.
-RULEBOOK_VERSION = "bhi-rules rev. 2026-11-26"
+RULEBOOK_VERSION = "bhi-rules rev. 2026-12-02"

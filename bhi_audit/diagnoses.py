@@ -48,6 +48,26 @@ def in_chapter_5(code: str) -> bool:
     return code[0] == "F" and code[1:3].isdigit() and "01" <= code[1:3] <= "99"
 
 
+#: Codes outside F01-F99 accepted as behavioral by default (rulebook §5.1d: payer-dependent).
+DEFAULT_ALLOW_LIST = ("R45.851",)
+
+
+def normalise_allow_list(codes: list[str]) -> list[str]:
+    """Allow-list entries in comparable form: upper case, no dot (``r45.851`` -> ``R45851``)."""
+    return [code.strip().upper().replace(".", "") for code in codes]
+
+
+def allow_listed(code: str, allow_list: list[str]) -> bool:
+    """Whether ``code`` is an allow-list entry or lies below one (``G30`` matches ``G30.9``)."""
+    bare = code.replace(".", "")
+    return any(bare.startswith(entry) for entry in allow_list)
+
+
+def is_behavioral(code: str, allow_list: list[str]) -> bool:
+    """Whether ``code`` counts as a behavioral diagnosis: F01-F99 or allow-listed (§5.1f)."""
+    return in_chapter_5(code) or allow_listed(code, allow_list)
+
+
 def line_pointers(line: ClaimLine, claim: Claim) -> tuple[int, ...]:
     """The diagnosis pointers that apply to ``line``.
 

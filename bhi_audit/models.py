@@ -212,6 +212,10 @@ class PractitionerType(StrEnum):
     CLINICAL_SOCIAL_WORKER = "clinical_social_worker"
     MENTAL_HEALTH_COUNSELOR = "mental_health_counselor"
     MARRIAGE_FAMILY_THERAPIST = "marriage_family_therapist"
+    #: Known not to be a Medicare billing practitioner: clinical staff (MA, RN, LPN), or a care
+    #: manager or consultant who does not bill (rulebook §3.11z). Billing as one is an error.
+    NON_BILLING = "non_billing"
+    #: Type not given, or none of the above: who may bill is then not verifiable.
     OTHER = "other"
 
 

@@ -7,14 +7,20 @@ marriage and family therapists cannot bill them and use G0323, which only they m
 is billed by the treating practitioner, never by the behavioral health care manager or the
 psychiatric consultant: a staff member who is the patient's registered care manager or
 consultant, or whom the roster gives one of those roles but not the billing-practitioner role,
-may not bill it. The G0323 start date for counselors and therapists (2024) is BHI-CODE-001's.
-Without a roster, or with a practitioner type of "other" (the default when none is given),
-the rule is not verifiable.
-Source: rulebook §1.6, §3.11, §7.5.12 and §9 BHI-PRAC-001; [S-NGS-BHI]; [S-NGS-COCM];
+may not bill it. Since the revision of 2 Dec 2026 (§3.11z) a roster that shows the billing
+provider is not a billing practitioner at all (practitioner type ``non_billing``, or no
+billing-practitioner role: clinical staff such as an MA or RN, the care manager, the
+consultant) is an error for 99484, CoCM and the APCM add-ons too: the records say who the
+person is. The G0323 start date for counselors and therapists (2024) is BHI-CODE-001's.
+Not verifiable only when there is no roster, the billing NPI is not on it, or its entry has
+the billing-practitioner role and practitioner type "other" (the default when none is given).
+Source: rulebook §1.6, §3.11, §3.11z, §7.5.12 and §9 BHI-PRAC-001; [S-NGS-BHI]; [S-NGS-COCM];
 [S-HCPCS]; NCTracks quoting CPT (BHCM/consultant, graded M).
-Passes: 99484 by a physician; 99493 by a nurse practitioner; G0323 by a clinical social worker.
+Passes: 99484 by a physician; 99493 by a nurse practitioner; G0323 by a clinical social worker;
+99484 by a psychiatrist who is a consultant and also has the billing-practitioner role.
 Fails: 99484 by a clinical psychologist; G0323 by a physician; 99492 by the patient's
-registered BHCM; 99493 by a psychiatric consultant.
+registered BHCM; 99493 by a psychiatric consultant; 99484 by an RN on the roster as clinical
+staff, or by a staff member of type non_billing ("not-billing-practitioner").
 """
 
 from __future__ import annotations
@@ -24,13 +30,17 @@ from collections.abc import Iterator
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import APCM_BH_ADDONS, COCM
 from bhi_audit.context import LineUnit
-from bhi_audit.models import PractitionerType, Role
+from bhi_audit.models import PractitionerType, Role, Staff
 
 ID = "BHI-PRAC-001"
 NAME = "billing-practitioner-type"
 SCOPE = "line"
 DEFAULT_SEVERITY = "error"
-SEVERITIES = {"type-not-allowed": "error", "care-team-role": "error"}
+SEVERITIES = {
+    "type-not-allowed": "error",
+    "care-team-role": "error",
+    "not-billing-practitioner": "error",
+}
 
 _TREATING = frozenset(
     {
@@ -55,6 +65,8 @@ ALLOWED: dict[str, frozenset[PractitionerType]] = {
     "G0323": _BEHAVIORAL,
 }
 CODES = frozenset(ALLOWED)
+#: Codes billed only by a treating practitioner: a roster entry that is not one fails (§3.11z).
+_TREATING_CODES = frozenset(code for code, types in ALLOWED.items() if types == _TREATING)
 
 
 def check(unit: LineUnit, options: None) -> Iterator[Problem]:
@@ -75,6 +87,18 @@ def check(unit: LineUnit, options: None) -> Iterator[Problem]:
                 field="billing_practitioner",
                 evidence=(line, member) if member is not None else (line,),
                 variant="care-team-role",
+            )
+            return
+    if member is not None and line.code in _TREATING_CODES:
+        what = _not_a_billing_practitioner(member)
+        if what:
+            yield Problem(
+                message=f"{line.code} billed by {who}, {what}: not a billing practitioner",
+                record=line,
+                field="billing_practitioner",
+                evidence=(line, member),
+                variant="not-billing-practitioner",
+                facts={"practitioner_type": member.practitioner_type.value},
             )
             return
     if member is None or member.practitioner_type is PractitionerType.OTHER:
@@ -117,3 +141,16 @@ def _care_team_role(unit: LineUnit, who: str | None) -> str | None:
     if member.has_role(Role.BHCM):
         return "a behavioral health care manager on the roster"
     return None
+
+
+def _not_a_billing_practitioner(member: Staff) -> str | None:
+    """What the roster says the member is, when that rules out billing (rulebook §3.11z)."""
+    if member.practitioner_type is PractitionerType.NON_BILLING:
+        return "practitioner type non_billing on the roster"
+    if member.has_role(Role.BILLING_PRACTITIONER):
+        return None
+    if member.has_role(Role.PSYCHIATRIC_CONSULTANT):
+        return "a psychiatric consultant on the roster"
+    if member.has_role(Role.BHCM):
+        return "a behavioral health care manager on the roster"
+    return "clinical staff on the roster"

@@ -2,9 +2,11 @@
 
 Why: 99494 is an add-on for each further 30 minutes of CoCM beyond the base code; without the
 practitioner's own 99492/99493 for that month (G2214 is not a base for it) the add-on has no
-primary service and is denied — OIG found add-ons paid on unsupported primaries.
-Source: rulebook §1.4, §2.6, §4.3, §4.12, §7.2 and §9 BHI-EXCL-004; [S-BCBSND]; [S-AAFP];
-[S-OIG21].
+primary service and is denied — OIG found add-ons paid on unsupported primaries. The rulebook
+revision of 2 Dec 2026 (§4.3a) confirms the pairing is by practitioner and date of service,
+not by claim: a base on another claim of the same practitioner and date passes.
+Source: rulebook §1.4, §2.6, §4.3, §4.3a, §4.12, §7.2 and §9 BHI-EXCL-004; [S-BCBSND];
+[S-AAFP]; [S-OIG21]; CMS "Medicare NCCI Add-on Code Edits"; NGS "Add-on Codes" (3 Mar 2025).
 Passes: P1 2026-03, 99493 and 99494 billed by D1 on the same date.
 Fails: P1 2026-03, 99494 alone; 99494 with G2214; 99494 by D1 with 99493 billed by D2.
 Warning (not-same-date): 99494 on 2026-03-31 and D1's 99493 on 2026-03-10 — NCCI Type 1

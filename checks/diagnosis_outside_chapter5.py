@@ -5,14 +5,18 @@ Why: CMS publishes no diagnosis list for BHI; in practice payers accept ICD-10-C
 behavioral condition (R45.851 suicidal ideation, dementia with behavioral disturbance,
 psychosocial Z-codes) are payer-dependent, so a line pointing only outside F01-F99 is audit
 risk (warning), not an error. The ``allow_list`` option (default R45.851) names codes accepted
-as behavioral; an entry also matches every code below it (``G30`` matches ``G30.9``). Lines
-whose pointers or codes are broken are BHI-DX-001's findings, not this check's.
-Source: rulebook §3.1, §5.1b-e and §9 BHI-DX-002; [S-NGS-BHI].
+as behavioral; an entry also matches every code below it (``G30`` matches ``G30.9``). Set the
+same list for BHI-DX-001, which uses it to decide whether the claim carries a behavioral
+diagnosis at all. Since the revision of 2 Dec 2026 (§5.1f) a claim with no behavioral diagnosis
+at all (nothing in F01-F99, nothing allow-listed) is BHI-DX-001's error, not this warning:
+this check is left with lines that point past the claim's behavioral diagnosis to another
+code. Lines whose pointers or codes are broken are BHI-DX-001's findings, not this check's.
+Source: rulebook §3.1, §5.1b-f and §9 BHI-DX-002; [S-NGS-BHI].
 Passes: 99493 pointing to F41.1; 99484 pointing to R45.851 (allow-listed); 99484 pointing to
-E11.9 and F32.1.
-Fails: 99484 pointing only to E11.9 (warning; the message names a chapter-5 code elsewhere on
-the claim when there is one); a pointer-less line on an RHC/FQHC institutional claim (no
-line-level pointers on an 837I) whose claim diagnoses are all outside F01-F99.
+E11.9 and F32.1; 99484 on a claim with only E11.9 (BHI-DX-001's error, §5.1f).
+Fails: 99484 pointing only to E11.9 while the claim also carries F32.1 (warning; the message
+names the behavioral code elsewhere on the claim); a pointer-less line on an RHC/FQHC
+institutional claim is taken to point to every claim diagnosis, so it never fails here.
 """
 
 from __future__ import annotations
@@ -24,7 +28,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM_ALL, GENERAL_BHI
 from bhi_audit.context import LineUnit
-from bhi_audit.diagnoses import billable_status, in_chapter_5, line_pointers, pointed_diagnoses
+from bhi_audit.diagnoses import (
+    DEFAULT_ALLOW_LIST,
+    billable_status,
+    is_behavioral,
+    line_pointers,
+    normalise_allow_list,
+    pointed_diagnoses,
+)
 
 ID = "BHI-DX-002"
 NAME = "diagnosis-outside-chapter5"
@@ -39,7 +50,7 @@ class Options(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     allow_list: list[str] = Field(
-        default_factory=lambda: ["R45.851"],
+        default_factory=lambda: list(DEFAULT_ALLOW_LIST),
         validate_default=True,
         description="ICD-10-CM codes (or code prefixes) accepted as behavioral diagnoses",
     )
@@ -47,7 +58,7 @@ class Options(BaseModel):
     @field_validator("allow_list")
     @classmethod
     def _normalise(cls, value: list[str]) -> list[str]:
-        return [code.strip().upper().replace(".", "") for code in value]
+        return normalise_allow_list(value)
 
 
 def check(unit: LineUnit, options: Options) -> Iterator[Problem]:
@@ -58,10 +69,17 @@ def check(unit: LineUnit, options: Options) -> Iterator[Problem]:
     codes, broken = pointed_diagnoses(line, claim)
     if broken or not codes or any(billable_status(c) != "billable" for c in codes):
         return  # BHI-DX-001 reports these
-    if any(in_chapter_5(c) or _allowed(c, options.allow_list) for c in codes):
+    allow_list = options.allow_list
+    if any(is_behavioral(c, allow_list) for c in codes):
         return
-    elsewhere = [f"{c} at {i}" for i, c in enumerate(claim.diagnoses, start=1) if in_chapter_5(c)]
-    hint = f"; the claim has {', '.join(elsewhere)}" if elsewhere else ""
+    elsewhere = [
+        f"{c} at {i}"
+        for i, c in enumerate(claim.diagnoses, start=1)
+        if is_behavioral(c, allow_list)
+    ]
+    if not elsewhere:
+        return  # no behavioral diagnosis on the claim at all: BHI-DX-001's error (§5.1f)
+    hint = f"; the claim has {', '.join(elsewhere)}"
     yield Problem(
         message=f"{line.code} points only to {', '.join(codes)}, outside F01-F99{hint}",
         record=line,
@@ -69,8 +87,3 @@ def check(unit: LineUnit, options: Options) -> Iterator[Problem]:
         evidence=(line, claim),
         facts={"pointed": ", ".join(codes)},
     )
-
-
-def _allowed(code: str, allow_list: list[str]) -> bool:
-    bare = code.replace(".", "")
-    return any(bare.startswith(entry) for entry in allow_list)

@@ -1,30 +1,43 @@
-"""A BHI/CoCM line points to a real, billable diagnosis on its claim.
+"""A BHI/CoCM line's claim carries a behavioral diagnosis, and the line points to a billable one.
 
 Why: BHI and CoCM treat a behavioral, psychiatric or substance-use condition, and the claim
-must carry the diagnosis the line is billed for. A line with no diagnosis pointer, a pointer
+must carry the diagnosis the line is billed for. A claim with no behavioral diagnosis at all
+(nothing in ICD-10-CM F01-F99 and nothing on the ``allow_list`` option, default R45.851; keep
+it equal to BHI-DX-002's) cannot support the service: since the revision of 2 Dec 2026 (§5.1f)
+that is an error here, not BHI-DX-002's warning. A line with no diagnosis pointer, a pointer
 past the claim's diagnosis list, a claim with no diagnosis, or a pointed code that is not a
 billable ICD-10-CM code (unknown, or a category that has subcodes such as F32) is rejected or
 denied. Billable means a leaf of the ICD-10-CM tabular in the maintained offline code set
-`simple-icd-10-cm` (CDC April 2026 release in version 1.5.0). Whether a valid pointed code is
-*behavioral* is BHI-DX-002 (CMS publishes no list, so a warning): this check reports only what
-is provably wrong, and is the one that reports unknown and non-billable codes.
-Source: rulebook §3.1, §5.1a-e, §7.5.7 and §9 BHI-DX-001; [S-NGS-BHI]; [S-NGS-COCM]; [S-FAQ].
+`simple-icd-10-cm` (CDC April 2026 release in version 1.5.0). Whether the pointed code is
+*behavioral* when the claim does carry a behavioral code is BHI-DX-002 (a warning); this check
+is the one that reports unknown and non-billable codes.
+Source: rulebook §3.1, §5.1a-f, §7.5.7 and §9 BHI-DX-001; [S-NGS-BHI]; [S-NGS-COCM]; [S-FAQ].
 Passes: claim diagnoses F32.1; the 99484 line points to 1; an RHC claim with F32.1 and a 99484
-line without pointers.
+line without pointers; a claim with only R45.851 (allow-listed).
 An institutional (RHC/FQHC, 837I) claim has no line-level pointers: its lines are taken to
 point to all the claim's diagnoses.
 Fails: claim with no diagnoses; 99484 line with no pointer on a professional claim; pointer 3
-with two diagnoses; pointed F32 (a category with subcodes) or F39.9 (not an ICD-10-CM code).
+with two diagnoses; pointed F32 (a category with subcodes) or F39.9 (not an ICD-10-CM code);
+a claim with only E11.9, or only Z63.0 or G30.9 (not allow-listed): "no-behavioral-diagnosis".
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM_ALL, GENERAL_BHI
 from bhi_audit.context import LineUnit
-from bhi_audit.diagnoses import billable_status, line_pointers, pointed_diagnoses
+from bhi_audit.diagnoses import (
+    DEFAULT_ALLOW_LIST,
+    billable_status,
+    is_behavioral,
+    line_pointers,
+    normalise_allow_list,
+    pointed_diagnoses,
+)
 
 ID = "BHI-DX-001"
 NAME = "diagnosis-pointed-behavioral"
@@ -34,7 +47,24 @@ DEFAULT_SEVERITY = "error"
 CODES = (GENERAL_BHI | COCM_ALL) - {"G0511"}
 
 
-def check(unit: LineUnit, options: None) -> Iterator[Problem]:
+class Options(BaseModel):
+    """Diagnosis codes outside F01-F99 that count as behavioral (same list as BHI-DX-002)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    allow_list: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_ALLOW_LIST),
+        validate_default=True,
+        description="ICD-10-CM codes (or code prefixes) accepted as behavioral diagnoses",
+    )
+
+    @field_validator("allow_list")
+    @classmethod
+    def _normalise(cls, value: list[str]) -> list[str]:
+        return normalise_allow_list(value)
+
+
+def check(unit: LineUnit, options: Options) -> Iterator[Problem]:
     """At most one problem per line, the most basic defect first."""
     line, claim = unit.line, unit.claim
     if claim is None:
@@ -83,4 +113,15 @@ def check(unit: LineUnit, options: None) -> Iterator[Problem]:
             evidence=(line, claim),
             variant="not-billable",
             facts={"codes": ", ".join(code for code, _ in bad)},
+        )
+        return
+    if not any(is_behavioral(code, options.allow_list) for code in claim.diagnoses):
+        yield Problem(
+            message=f"{line.code} billed on claim {claim.claim_id} with no behavioral diagnosis "
+            f"(claim has {', '.join(claim.diagnoses)}; none in F01-F99 or allow-listed)",
+            record=line,
+            field="diagnoses",
+            evidence=(line, claim),
+            variant="no-behavioral-diagnosis",
+            facts={"diagnoses": ", ".join(claim.diagnoses)},
         )

@@ -5,10 +5,13 @@ Medicare telehealth services: CMS declined to add 99484 and PCM to the telehealt
 no source lists CoCM. Billing them with a telehealth place of service (02, 10) or modifier
 (95, 93, FQ) invites a facility-rate or telehealth-edit denial: a warning. For digital mental
 health treatment (G0552-G0554) the MAC states POS 02 and 10 may not be used: an error. The
-line's own place of service wins over the claim's.
-Source: rulebook §3.15, §5.2, §5.3b-e, §1.10 and §9 BHI-POS-001; [S-FR25] (via ASAM);
-[S-NOR-DMHT].
-Passes: 99484 with POS 11; 99493 with no modifier; G0553 with POS 11.
+line's own place of service wins over the claim's. The CY2027 proposed rule adds the
+informational telehealth modifiers BB and BC (from 1 Jan 2027): by the revision of 2 Dec 2026
+(§6.4) they are accepted on any line and never reported, not even on DMHT lines.
+Source: rulebook §3.15, §5.2, §5.3b-e, §1.10, §6.4 and §9 BHI-POS-001; [S-FR25] (via ASAM);
+[S-NOR-DMHT]; [S-FR27P] (BB/BC, secondary source).
+Passes: 99484 with POS 11; 99493 with no modifier; G0553 with POS 11; 99484 with modifier BB,
+G0553 with BB and BC.
 Fails: 99484 with POS 10 (warning); 99493 with modifier 95 (warning); G0553 on a claim with
 POS 02 (error).
 """
@@ -30,6 +33,8 @@ CODES = GENERAL_BHI | COCM_ALL | CCM | PCM | APCM_BASE | DMHT
 
 TELEHEALTH_POS = frozenset({"02", "10"})
 TELEHEALTH_MODIFIERS = frozenset({"95", "93", "FQ"})
+#: Informational telehealth modifiers proposed for CY2027 (§6.4): accepted, never reported.
+INFORMATIONAL_MODIFIERS = frozenset({"BB", "BC"})
 
 
 def check(unit: LineUnit, options: None) -> Iterator[Problem]:

@@ -631,7 +631,8 @@ def build() -> Practice:
         "P022",
         "2026-02",
         "BHI-COCM-003",
-        "99492 billed but no caseload review lists the patient (never reviewed)",
+        "99492 billed but no caseload review lists the patient; the consultant's review of the "
+        "treatment plan is recorded, so a documentation gap (warning, rulebook §3.8a)",
     )
 
     onboard(p, "P023", 23, DR, "COCM")
@@ -811,6 +812,7 @@ def build() -> Practice:
     rulebook_defects(p, reviewed)
     process_defects(p, reviewed)
     unit_defects(p, reviewed)
+    revision_2026_12_02_defects(p)
     weekly_reviews(p, reviewed)
     return p
 
@@ -876,12 +878,14 @@ def rulebook_defects(p: Practice, reviewed: dict[tuple[int, int], list[str]]) ->
         "the only diagnosis is F32, a category header, not a billable code",
     )
 
-    simple_bhi(p, "P043", 43, feb, [("99484", 1)], diagnoses="Z63.0")
+    # NOTE: the claim carries F32.1 too; with Z63.0 alone it would have no behavioral
+    # diagnosis at all, BHI-DX-001's error since the rulebook revision of 2 Dec 2026 (§5.1f).
+    simple_bhi(p, "P043", 43, feb, [("99484", 1)], diagnoses="Z63.0;F32.1", pointers="1")
     p.defect(
         "P043",
         "2026-02",
         "BHI-DX-002",
-        "99484 points only to Z63.0, outside F01-F99 and not allow-listed",
+        "99484 points only to Z63.0 (outside F01-F99, not allow-listed), not to the claim's F32.1",
     )
 
     onboard(p, "P044", 44, DR, "COCM")
@@ -1205,6 +1209,42 @@ def unit_defects(p: Practice, reviewed: dict[tuple[int, int], list[str]]) -> Non
         "2026-01",
         "BHI-NCCI-002",
         "99494 x3 (150 minutes support 3) over the unverified 2-unit fallback (warning)",
+    )
+
+
+def revision_2026_12_02_defects(p: Practice) -> None:
+    """Verdicts the rulebook revision of 2 Dec 2026 changed (§3.11z, §5.1f, §8 D16)."""
+    feb = (2026, 2)
+
+    simple_bhi(p, "P074", 74, feb, [("99484", 1)], billing=MA)
+    p.defect(
+        "P074",
+        "2026-02",
+        "BHI-PRAC-001",
+        "99484 billed by a medical assistant, whom the roster lists as clinical staff (§3.11z)",
+    )
+
+    simple_bhi(p, "P075", 75, feb, [("99484", 1)], diagnoses="E11.9")
+    p.defect(
+        "P075",
+        "2026-02",
+        "BHI-DX-001",
+        "the claim's only diagnosis is E11.9: no behavioral diagnosis at all (§5.1f)",
+    )
+
+    # NOTE: like onboard(), but the only initiating visit is a TCM (99495).
+    p.patient("P076", 76)
+    p.visit("P076", date(2025, 11, 20), "99495", DR)
+    p.consent("P076", "BHI", date(2025, 12, 15), DR, DR, ALL_CONSENT_ELEMENTS)
+    bhi_plan(p, "P076", date(2026, 1, 5))
+    p.spread("P076", RN, 2026, 2, 25, "BHI", start_hour=10)
+    p.phq9("P076", date(2026, 2, 6), 12, RN)
+    p.claim("P076", DR, 2026, 2, [("99484", 1)], diagnoses="F41.1")
+    p.defect(
+        "P076",
+        None,
+        "BHI-INIT-002",
+        "the only initiating visit is a TCM (99495), accepted but graded M (warning, D16)",
     )
 
 

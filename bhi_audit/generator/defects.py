@@ -407,6 +407,17 @@ def _non_behavioral_diagnosis(
     pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: Roster
 ) -> Expected:
     _claim(pr, mp)["diagnoses"] = "E11.9;I10"
+    # NOTE: no behavioral code on the claim at all is BHI-DX-001's error since the rulebook
+    # revision of 2 Dec 2026 (§5.1f), no longer BHI-DX-002's warning.
+    return [_m(mp, "BHI-DX-001")]
+
+
+def _pointer_to_non_behavioral_diagnosis(
+    pr: PatientRows, mp: MonthPlan, rng: random.Random, roster: Roster
+) -> Expected:
+    _claim(pr, mp)["diagnoses"] = "E11.9;F32.1"
+    for line in _lines(pr, mp):
+        line["diagnosis_pointers"] = "1"
     return [_m(mp, "BHI-DX-002", "warning")]
 
 
@@ -799,10 +810,17 @@ CATALOG: tuple[Defect, ...] = (
     ),
     Defect(
         "non-behavioral-diagnosis",
-        "BHI-DX-002",
-        "the claim carries only E11.9 and I10",
+        "BHI-DX-001",
+        "the claim carries only E11.9 and I10 (no behavioral diagnosis at all)",
         lambda pr, mp: mp.program in ("BHI", "COCM", "G0323"),
         _non_behavioral_diagnosis,
+    ),
+    Defect(
+        "pointer-to-non-behavioral-diagnosis",
+        "BHI-DX-002",
+        "the claim carries E11.9 and F32.1; its lines point only to E11.9",
+        lambda pr, mp: mp.program in ("BHI", "COCM", "G0323"),
+        _pointer_to_non_behavioral_diagnosis,
     ),
     Defect(
         "time-entry-undocumented",

@@ -34,6 +34,11 @@ class Thresholds(BaseModel):
     g2214_floor: int
     g2214_initial_max: int
     g2214_subsequent_max: int
+    #: G0512 (RHC/FQHC CoCM, discontinued 2026): minutes every source accepts, and the first
+    #: month's stricter MICMT reading, below which a month with the floor met is a warning
+    #: (rulebook §1.7c, §8 D15). None in years without G0512.
+    g0512_minutes: int | None = None
+    g0512_initial_minutes: int | None = None
 
     def addon_units_supported(self, minutes: int, initial: bool) -> int:
         """99494 units the month's minutes support (rulebook §9 BHI-TIME-003, §2.4 ladder)."""

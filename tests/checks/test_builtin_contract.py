@@ -45,7 +45,7 @@ IDENTITY = {
         "cocm-base-minimum-minutes",
         "patient_month",
         "error",
-        {},
+        {"g0512-first-month": "warning"},  # rulebook §8 D15 (revision 2026-12-02)
     ),
     "time_cocm_addon_units": (
         "BHI-TIME-003",
@@ -73,7 +73,13 @@ IDENTITY = {
         "cocm-caseload-review",
         "patient_month",
         "warning",
-        {"never-reviewed": "error", "not-reviewed-in-window": "warning"},
+        # rulebook §3.8a / D14 (revision 2026-12-02) added no-review-held and plan-review-only
+        {
+            "never-reviewed": "error",
+            "no-review-held": "error",
+            "plan-review-only": "warning",
+            "not-reviewed-in-window": "warning",
+        },
     ),
 }
 

@@ -22,15 +22,16 @@ E, W, U = "error", "warning", "unverifiable"
 #: fixture -> sorted (claim, line, variant, severity or "unverifiable") of every finding
 CASES = [
     ("pass_chapter5_or_allowed", []),
-    ("fail_outside_chapter5", [("C1", 1, None, W), ("C2", 1, None, W)]),
+    # C1 carries only E11.9: no behavioral diagnosis at all is BHI-DX-001's error (§5.1f)
+    ("fail_outside_chapter5", [("C2", 1, None, W)]),
     # review-b: independent boundary cases written from the rulebook
     ("pass_chapter_edges_and_mixed_pointers", []),
-    (
-        "fail_outside_edges",
-        [("C1", 1, None, W), ("C2", 1, None, W), ("C3", 1, None, W), ("C4", 2, None, W)],
-    ),
-    # review-b: independent boundary cases written from the rulebook
-    ("fail_institutional_claim_without_chapter5", [("C2", 1, None, W)]),
+    # only C3 (Z63.0 pointed, F32.1 on the claim) keeps a behavioral code; G30.9, R45.850 and
+    # E11.9 alone are BHI-DX-001's errors since §5.1f
+    ("fail_outside_edges", [("C3", 1, None, W)]),
+    # an 837I line points to every claim diagnosis: with F32.1 on the claim it passes, and a
+    # claim of E11.9 and I10 only is BHI-DX-001's error (§5.1f), not this warning
+    ("pass_institutional_claim_points_to_every_diagnosis", []),
 ]
 
 
@@ -64,12 +65,13 @@ def test_every_fixture_is_a_case():
     [
         (["E11"], []),  # a prefix allows E11.9
         (["e11.9"], []),  # written any way
-        (["E11.65"], [("C1", 1, None, W), ("C2", 1, None, W)]),
+        (["E11.65"], [("C2", 1, None, W)]),
     ],
     ids=["prefix", "exact-code", "other-code"],
 )
 def test_allow_list_option(allow_list, expected):
     # fail_outside_chapter5: C1 points to E11.9 only; C2 points to E11.9 with F32.1 unpointed.
+    # An allow-listed E11.9 makes C2's pointed code behavioral; C1 is never this check's.
     options = diagnosis_outside_chapter5.Options(allow_list=allow_list)
     settings = AuditSettings(options={diagnosis_outside_chapter5.ID: options})
     result = run_audit(
@@ -87,3 +89,13 @@ def test_default_allow_list_is_r45_851():
 def test_unknown_option_is_refused():
     with pytest.raises(ValidationError):
         diagnosis_outside_chapter5.Options(allowlist=["R45.851"])
+
+
+def test_message_names_the_behavioral_code_elsewhere():
+    result = run_audit(
+        FIXTURES / "fail_outside_chapter5.json", select=[diagnosis_outside_chapter5.ID]
+    )
+    (finding,) = result.findings
+    assert finding.message == (
+        "99493 points only to E11.9, outside F01-F99; the claim has F32.1 at 2"
+    )

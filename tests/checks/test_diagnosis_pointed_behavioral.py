@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from checks import diagnosis_pointed_behavioral
+from bhi_audit.engine import AuditSettings
+from checks import diagnosis_outside_chapter5, diagnosis_pointed_behavioral
 
 from conftest import run_audit
 
@@ -37,6 +38,19 @@ CASES = [
         ],
     ),
     ("fail_addon_and_second_pointer", [("C1", 2, "no-pointer", E), ("C2", 1, "bad-pointer", E)]),
+    # §5.1f: nothing in F01-F99 and nothing allow-listed anywhere on the claim is an error
+    # (E11.9; E11.9 + I10 on an 837I; a Z-code or G30.9 not on the allow-list); F01.50 and F99
+    # (the chapter's edges), R45.851 (allow-listed) or F02.81 with G30.9 elsewhere on the claim
+    # pass here (a pointer to the non-behavioral code is BHI-DX-002's warning)
+    (
+        "fail_no_behavioral_diagnosis",
+        [
+            ("C1", 1, "no-behavioral-diagnosis", E),
+            ("C2", 1, "no-behavioral-diagnosis", E),
+            ("C3", 1, "no-behavioral-diagnosis", E),
+            ("C4", 1, "no-behavioral-diagnosis", E),
+        ],
+    ),
 ]
 
 
@@ -63,3 +77,61 @@ def test_diagnosis_pointed_behavioral(fixture, expected):
 
 def test_every_fixture_is_a_case():
     assert sorted(p.stem for p in FIXTURES.glob("*.json")) == sorted(c[0] for c in CASES)
+
+
+def test_no_behavioral_diagnosis_message():
+    result = run_audit(
+        FIXTURES / "fail_no_behavioral_diagnosis.json", select=[diagnosis_pointed_behavioral.ID]
+    )
+    by_claim = {f.claim_id: f for f in result.findings}
+    assert by_claim["C1"].message == (
+        "99484 billed on claim C1 with no behavioral diagnosis "
+        "(claim has E11.9; none in F01-F99 or allow-listed)"
+    )
+    assert by_claim["C1"].severity.value == "error"
+
+
+@pytest.mark.parametrize(
+    ("allow_list", "expected"),
+    [
+        ([], ["C1", "C2", "C3", "C4", "C7"]),  # without R45.851, C7 has no behavioral code
+        (["G30", "Z63"], ["C1", "C2", "C7"]),  # a prefix covers G30.9 and Z63.0
+        (["e11.9"], ["C3", "C4"]),  # written any way
+    ],
+    ids=["empty", "prefixes", "exact-code"],
+)
+def test_allow_list_option(allow_list, expected):
+    options = diagnosis_pointed_behavioral.Options(allow_list=allow_list)
+    settings = AuditSettings(options={diagnosis_pointed_behavioral.ID: options})
+    result = run_audit(
+        FIXTURES / "fail_no_behavioral_diagnosis.json",
+        select=[diagnosis_pointed_behavioral.ID],
+        settings=settings,
+    )
+    assert sorted(f.claim_id for f in result.findings) == expected
+
+
+def test_default_allow_list_matches_dx_002():
+    assert (
+        diagnosis_pointed_behavioral.Options().allow_list
+        == diagnosis_outside_chapter5.Options().allow_list
+        == ["R45851"]
+    )
+
+
+def test_no_line_is_reported_by_both_dx_checks():
+    # §5.1f: a claim with no behavioral code is DX-001's error only; a pointer to a
+    # non-behavioral code on a claim that has one is DX-002's warning only.
+    ids = [diagnosis_pointed_behavioral.ID, diagnosis_outside_chapter5.ID]
+    result = run_audit(FIXTURES / "fail_no_behavioral_diagnosis.json", select=ids)
+    found = sorted((f.claim_id, f.check_id) for f in result.findings)
+    assert found == [
+        ("C1", "BHI-DX-001"),
+        ("C2", "BHI-DX-001"),
+        ("C3", "BHI-DX-001"),
+        ("C4", "BHI-DX-001"),
+        ("C5", "BHI-DX-002"),
+        ("C6", "BHI-DX-002"),
+        ("C7", "BHI-DX-002"),
+        ("C8", "BHI-DX-002"),
+    ]

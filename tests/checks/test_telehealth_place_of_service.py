@@ -20,6 +20,9 @@ E, W, U = "error", "warning", "unverifiable"
 #: fixture -> sorted (claim, line, variant, severity or "unverifiable") of every finding
 CASES = [
     ("pass_office_place_of_service", []),
+    # §6.4: the informational modifiers BB/BC are accepted (also on DMHT, also lower-case);
+    # beside 95 only 95 is reported
+    ("fail_informational_modifiers_beside_95", [("C4", 1, "care-management", W)]),
     (
         "fail_telehealth_coding",
         [
@@ -69,3 +72,25 @@ def test_telehealth_place_of_service(fixture, expected):
 
 def test_every_fixture_is_a_case():
     assert sorted(p.stem for p in FIXTURES.glob("*.json")) == sorted(c[0] for c in CASES)
+
+
+def test_informational_modifiers_are_not_telehealth_modifiers():
+    assert {"BB", "BC"} == telehealth_place_of_service.INFORMATIONAL_MODIFIERS
+    assert not (
+        telehealth_place_of_service.INFORMATIONAL_MODIFIERS
+        & telehealth_place_of_service.TELEHEALTH_MODIFIERS
+    )
+
+
+def test_informational_modifiers_message_and_no_other_check_objects():
+    path = FIXTURES / "fail_informational_modifiers_beside_95.json"
+    (finding,) = run_audit(path, select=[telehealth_place_of_service.ID]).findings
+    assert finding.message == (
+        "99484 billed with modifier 95 (care management is not a Medicare telehealth service)"
+    )
+    # every check: BB/BC load, and no finding concerns the modifiers except C4's 95
+    result = run_audit(path)
+    assert not result.rejected
+    assert {(f.claim_id, f.check_id) for f in result.findings if f.field == "modifiers"} == {
+        ("C4", telehealth_place_of_service.ID)
+    }

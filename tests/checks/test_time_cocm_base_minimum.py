@@ -34,6 +34,18 @@ CASES = [
     ("pass_99492_two_lines_two_months.json", set()),
     # records from 15 March only: minutes of 1-14 March cannot be ruled out
     ("fail_unverifiable_period_starts_mid_month.json", {("C1", 1, ID, "unverifiable")}),
+    # §8 D15, historic RHC/FQHC CoCM: G0512 with 70 min in a first month, 60 in a later one
+    ("pass_g0512_historic_rhc.json", set()),
+    # 60 and 69 min in a first month warn; 59 is an error in a later (C3) or first (C4) month
+    (
+        "fail_g0512_historic_rhc.json",
+        {
+            ("C1", 1, ID, "g0512-first-month"),
+            ("C2", 1, ID, "g0512-first-month"),
+            ("C3", 1, ID, "violation"),
+            ("C4", 1, ID, "violation"),
+        },
+    ),
 ]
 
 
@@ -70,3 +82,18 @@ def test_every_fixture_has_a_case():
 def test_message(fixture, text):
     (finding,) = audit_fixture(check, fixture).findings
     assert text in finding.message
+
+
+def test_g0512_severities_and_messages():
+    findings = audit_fixture(check, "fail_g0512_historic_rhc.json").findings
+    by_claim = {f.claim_id: (f.severity.value, f.message) for f in findings}
+    assert by_claim["C1"] == (
+        "warning",
+        "RHC/FQHC CoCM first month: 60 countable min (< 70 for G0512 in a first month by the "
+        "MICMT reading; 60 met, D15)",
+    )
+    assert by_claim["C2"][0] == "warning"
+    assert by_claim["C3"][0] == by_claim["C4"][0] == "error"
+    assert by_claim["C4"][1].startswith(
+        "RHC/FQHC CoCM month: 59 countable min (< 60 required for G0512)"
+    )

@@ -113,7 +113,7 @@ def test_real_waivers_show_in_every_report(runner, tmp_path):
     (waived,) = [r for r in sarif["runs"][0]["results"] if "suppressions" in r]
     assert waived["suppressions"][0]["justification"].startswith("waiver W-1: consultant review")
     assert [w["waiverId"] for w in sarif["runs"][0]["properties"]["unusedWaivers"]] == ["W-2"]
-    assert ",waived,patient not reviewed" in out["csv"]
+    assert ",waived,no caseload review held in 2026-01" in out["csv"]
 
 
 def test_redaction_reaches_waivers(runner, tmp_path):

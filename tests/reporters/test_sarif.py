@@ -88,7 +88,8 @@ def test_waived_and_baselined_are_suppressions(rich_result, render_text, validat
 def test_levels_follow_severity(sample_result, render_text):
     log = json.loads(render_text(sarif.render, sample_result))
     levels = {(r["ruleId"], r["level"]) for r in log["runs"][0]["results"]}
-    assert ("BHI-COCM-003", "warning") in levels
+    assert ("BHI-COCM-001", "warning") in levels
+    assert ("BHI-COCM-003", "error") in levels  # no caseload review held (rulebook §3.8a)
     assert ("BHI-TIME-002", "error") in levels
 
 
