@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -29,6 +29,7 @@ from bhi_audit.loaders import Bundle, X12Options, load_paths
 from bhi_audit.loaders.fhir_validate import make_validator
 from bhi_audit.loaders.mapping import load_id_map
 from bhi_audit.models import RECORD_KINDS, Period
+from bhi_audit.outputs import atomic_output, check_outputs
 from bhi_audit.parallel import audit_in_processes
 from bhi_audit.redact import collect_phi, derive_key, redact
 from bhi_audit.registry import CheckSpec, Registry, load_registry
@@ -253,6 +254,11 @@ def check(
     (``bhi-audit check batch.837 docs/``).
     """
     with user_errors():
+        # NOTE: before anything is read or written, so a bad --report path loses nothing.
+        check_outputs(
+            [path for path in (output, *(path for _, path in reports)) if path is not None],
+            input_paths(paths, checks_dirs, (config_file, waivers, baseline_file, id_map)),
+        )
         run = plan(
             paths,
             config_file,
@@ -347,6 +353,7 @@ def write_baseline(
     Findings covered by a waiver in force and checks marked not-waivable are left out.
     """
     with user_errors():
+        check_outputs([output], input_paths(paths, checks_dirs, (config_file, waivers)))
         run = plan(
             paths,
             config_file,
@@ -373,13 +380,14 @@ def write_baseline(
 
 @contextmanager
 def open_output(path: Path) -> Iterator[IO[str]]:
-    """Open a report file for writing, as a user error if that is impossible."""
-    try:
-        stream = path.open("w", encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise UserError(f"{path}: cannot write report ({exc.strerror})") from None
-    with stream:
+    """Write a report or baseline whole or not at all (bhi_audit/outputs.py, docs/security.md)."""
+    with atomic_output(path) as stream:
         yield stream
+
+
+def input_paths(*groups: Iterable[Path | None]) -> list[Path]:
+    """Every file and folder a run reads, which no output may overwrite or land in."""
+    return [path for group in groups for path in group if path is not None]
 
 
 @contextmanager
@@ -516,15 +524,27 @@ def schema() -> None:
     help="837p: claims as X12 837P, the rest CSV; fhir-ndjson: documentation as FHIR R4 "
     "Bulk NDJSON, the rest CSV (docs/generator.md).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a practice generated in OUT before (only generated files; docs/generator.md).",
+)
 def generate(
-    patients: int, months: int, seed: int, out_dir: Path, defect_rate: float, fmt: str
+    patients: int,
+    months: int,
+    seed: int,
+    out_dir: Path,
+    defect_rate: float,
+    fmt: str,
+    force: bool,
 ) -> None:
     """Write a synthetic practice with known defects and its ground truth to OUT."""
     from bhi_audit.generator import GenerateSpec
     from bhi_audit.generator import generate as write_practice
 
     spec = GenerateSpec(patients=patients, months=months, seed=seed, defect_rate=defect_rate)
-    truth = write_practice(spec, out_dir, fmt)
+    with user_errors():
+        truth = write_practice(spec, out_dir, fmt, force=force)
     click.echo(
         f"wrote {sum(truth['records'].values())} records for {patients} patients x {months} "
         f"months to {out_dir} ({len(truth['defects'])} injected defects; ground_truth.json)"
