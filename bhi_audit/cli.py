@@ -7,6 +7,7 @@ error in a check; 2 usage error or unusable input.
 from __future__ import annotations
 
 import gc
+import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -301,7 +302,7 @@ def check(
     for report_format, path in [(fmt, output), *reports]:
         renderer = REPORTERS[report_format]
         if path is None:
-            renderer(shown(report_format), sys.stdout)
+            renderer(shown(report_format), report_stdout())
         else:
             with user_errors(), open_output(path) as stream:
                 renderer(shown(report_format), cast(TextIO, stream))
@@ -376,6 +377,18 @@ def write_baseline(
         f"({accepted} findings) to {output}",
         err=True,
     )
+
+
+def report_stdout() -> TextIO:
+    """Standard output, writing what UTF-8 cannot encode (a non-UTF-8 file name) as escapes.
+
+    Why: a report must not crash half-way because an input file's name is not UTF-8; files
+    are written the same way (bhi_audit/outputs.py).
+    """
+    stream = sys.stdout
+    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        stream.reconfigure(errors="backslashreplace")
+    return stream
 
 
 @contextmanager
