@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import io
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from bhi_audit import RULEBOOK_VERSION, __version__
 from bhi_audit.baseline import build_baseline, dump_baseline
 from bhi_audit.config import CliChoices, RunPlan, config_checks_dirs, load_config, plan_run
 from bhi_audit.engine import Engine, Progress
-from bhi_audit.errors import BhiAuditError, InputError, InputErrors
+from bhi_audit.errors import BhiAuditError, InputError, InputErrors, OutputError
 from bhi_audit.gate import EXIT_USAGE, FAIL_ON_CHOICES, exit_code
 from bhi_audit.loaders import Bundle, X12Options, load_paths
 from bhi_audit.loaders.fhir_validate import make_validator
@@ -302,7 +303,8 @@ def check(
     for report_format, path in [(fmt, output), *reports]:
         renderer = REPORTERS[report_format]
         if path is None:
-            renderer(shown(report_format), report_stdout())
+            with user_errors(), stdout_errors():
+                renderer(shown(report_format), report_stdout())
         else:
             with user_errors(), open_output(path) as stream:
                 renderer(shown(report_format), cast(TextIO, stream))
@@ -389,6 +391,26 @@ def report_stdout() -> TextIO:
     if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
         stream.reconfigure(errors="backslashreplace")
     return stream
+
+
+@contextmanager
+def stdout_errors() -> Iterator[None]:
+    """A report to standard output that cannot be written (``> /dev/full``) is one line, exit 2.
+
+    Standard output is then pointed at the null device, so that Python's own flush at exit
+    does not fail a second time with a traceback.
+    """
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as exc:
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, sys.stdout.fileno())
+            os.close(null)
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass  # not a real file descriptor (a test runner's buffer)
+        raise OutputError("standard output", f"cannot write report ({exc.strerror})") from None
 
 
 @contextmanager

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import errno
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from bhi_audit import reporters
 from bhi_audit.cli import main
 from bhi_audit.outputs import atomic_output
 
-from conftest import ERRORS_DOCUMENT, lines_of
+from conftest import ERRORS_DOCUMENT, REPO, lines_of
 
 GENERATE = ["generate", "--patients", "3", "--months", "1", "--seed", "2"]
 
@@ -126,6 +128,23 @@ def test_a_full_disk_is_one_line_and_exit_2(runner):
     assert result.exit_code == 2
     assert lines_of(result.stderr) == [
         "bhi-audit: error: /dev/full: cannot write output (No space left on device)"
+    ]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_standard_output_is_one_line_and_exit_2():
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        completed = subprocess.run(
+            [sys.executable, "-m", "bhi_audit", "check", str(ERRORS_DOCUMENT)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            check=False,
+        )
+    assert completed.returncode == 2
+    assert lines_of(completed.stderr) == [
+        "bhi-audit: error: standard output: cannot write report (No space left on device)"
     ]
 
 
