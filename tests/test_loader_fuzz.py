@@ -170,6 +170,7 @@ def test_any_bytes_as_a_yaml_document(content):
 @example(content=b"[" * 100_000 + b"]" * 100_000 + b"\n")
 @example(content=b'{"resourceType": "Patient", "id": "p1"}\n\x00\n')
 @example(content=b'\xef\xbb\xbf{"resourceType": "Patient", "id": "p1"}\n{"resourceType": 1}\n')
+@example(content=b'{"resourceType": "Patient", "id": "P9", "name": [{"text": "A\\ud800"}]}\n')
 def test_any_bytes_as_fhir_ndjson_beside_a_bundle(content):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "Patient.ndjson"
