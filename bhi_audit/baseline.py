@@ -129,6 +129,12 @@ def load_baseline(path: Path, registry: Registry) -> Baseline:
         raise ConfigError(f"{path}: cannot read baseline ({exc.strerror})") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"{path}: not a JSON baseline file ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not a usable baseline file (nested too deeply)") from None
+    except ValueError as exc:  # e.g. an integer literal of more than 4300 digits
+        raise ConfigError(
+            f"{path}: not a usable baseline file ({str(exc).split(';')[0]})"
+        ) from None
     try:
         baseline = Baseline.model_validate(data)
     except ValidationError as exc:

@@ -7,10 +7,12 @@ error in a check; 2 usage error or unusable input.
 from __future__ import annotations
 
 import gc
+import io
 import json
+import os
 import secrets
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -24,12 +26,13 @@ from bhi_audit import RULEBOOK_VERSION, __version__
 from bhi_audit.baseline import build_baseline, dump_baseline
 from bhi_audit.config import CliChoices, RunPlan, config_checks_dirs, load_config, plan_run
 from bhi_audit.engine import Engine, Progress
-from bhi_audit.errors import BhiAuditError, InputError, InputErrors
+from bhi_audit.errors import BhiAuditError, InputError, InputErrors, OutputError
 from bhi_audit.gate import EXIT_FINDINGS, EXIT_USAGE, FAIL_ON_CHOICES, exit_code
 from bhi_audit.loaders import Bundle, X12Options, load_paths
 from bhi_audit.loaders.fhir_validate import make_validator
 from bhi_audit.loaders.mapping import load_id_map
 from bhi_audit.models import RECORD_KINDS, ClaimLine, Period
+from bhi_audit.outputs import atomic_output, check_outputs
 from bhi_audit.parallel import audit_in_processes
 from bhi_audit.redact import collect_phi, derive_key, redact
 from bhi_audit.registry import CheckSpec, Registry, load_registry
@@ -277,6 +280,11 @@ def check(
     (``bhi-audit check batch.837 docs/``).
     """
     with user_errors():
+        # NOTE: before anything is read or written, so a bad --report path loses nothing.
+        check_outputs(
+            [path for path in (output, *(path for _, path in reports)) if path is not None],
+            input_paths(paths, checks_dirs, (config_file, waivers, baseline_file, id_map)),
+        )
         run = plan(
             paths,
             config_file,
@@ -319,7 +327,8 @@ def check(
     for report_format, path in [(fmt, output), *reports]:
         renderer = REPORTERS[report_format]
         if path is None:
-            renderer(shown(report_format), sys.stdout)
+            with user_errors(), stdout_errors():
+                renderer(shown(report_format), report_stdout())
         else:
             with user_errors(), open_output(path) as stream:
                 renderer(shown(report_format), cast(TextIO, stream))
@@ -371,6 +380,7 @@ def write_baseline(
     Findings covered by a waiver in force and checks marked not-waivable are left out.
     """
     with user_errors():
+        check_outputs([output], input_paths(paths, checks_dirs, (config_file, waivers)))
         run = plan(
             paths,
             config_file,
@@ -395,15 +405,48 @@ def write_baseline(
     )
 
 
+def report_stdout() -> TextIO:
+    """Standard output, writing what UTF-8 cannot encode (a non-UTF-8 file name) as escapes.
+
+    Why: a report must not crash half-way because an input file's name is not UTF-8; files
+    are written the same way (bhi_audit/outputs.py).
+    """
+    stream = sys.stdout
+    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        stream.reconfigure(errors="backslashreplace")
+    return stream
+
+
+@contextmanager
+def stdout_errors() -> Iterator[None]:
+    """A report to standard output that cannot be written (``> /dev/full``) is one line, exit 2.
+
+    Standard output is then pointed at the null device, so that Python's own flush at exit
+    does not fail a second time with a traceback.
+    """
+    try:
+        yield
+        sys.stdout.flush()
+    except OSError as exc:
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, sys.stdout.fileno())
+            os.close(null)
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass  # not a real file descriptor (a test runner's buffer)
+        raise OutputError("standard output", f"cannot write report ({exc.strerror})") from None
+
+
 @contextmanager
 def open_output(path: Path) -> Iterator[IO[str]]:
-    """Open a report file for writing, as a user error if that is impossible."""
-    try:
-        stream = path.open("w", encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise UserError(f"{path}: cannot write report ({exc.strerror})") from None
-    with stream:
+    """Write a report or baseline whole or not at all (bhi_audit/outputs.py, docs/security.md)."""
+    with atomic_output(path) as stream:
         yield stream
+
+
+def input_paths(*groups: Iterable[Path | None]) -> list[Path]:
+    """Every file and folder a run reads, which no output may overwrite or land in."""
+    return [path for group in groups for path in group if path is not None]
 
 
 @contextmanager
@@ -540,15 +583,27 @@ def schema() -> None:
     help="837p: claims as X12 837P, the rest CSV; fhir-ndjson: documentation as FHIR R4 "
     "Bulk NDJSON, the rest CSV (docs/generator.md).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a practice generated in OUT before (only generated files; docs/generator.md).",
+)
 def generate(
-    patients: int, months: int, seed: int, out_dir: Path, defect_rate: float, fmt: str
+    patients: int,
+    months: int,
+    seed: int,
+    out_dir: Path,
+    defect_rate: float,
+    fmt: str,
+    force: bool,
 ) -> None:
     """Write a synthetic practice with known defects and its ground truth to OUT."""
     from bhi_audit.generator import GenerateSpec
     from bhi_audit.generator import generate as write_practice
 
     spec = GenerateSpec(patients=patients, months=months, seed=seed, defect_rate=defect_rate)
-    truth = write_practice(spec, out_dir, fmt)
+    with user_errors():
+        truth = write_practice(spec, out_dir, fmt, force=force)
     click.echo(
         f"wrote {sum(truth['records'].values())} records for {patients} patients x {months} "
         f"months to {out_dir} ({len(truth['defects'])} injected defects; ground_truth.json)"
@@ -583,7 +638,9 @@ def generate(
 )
 def make_frame(paths: tuple[Path, ...], unit_kind: str, all_codes: bool, out: Path) -> None:
     """Number every unit of the universe in PATHS, with its examined amount (docs/auditing.md)."""
+    digest_path = out.with_name(out.name + ".sha256")
     with user_errors():
+        check_outputs([out, digest_path], input_paths(paths))
         bundle = load_paths(paths)
         frame = build_frame(
             bundle,
@@ -593,7 +650,6 @@ def make_frame(paths: tuple[Path, ...], unit_kind: str, all_codes: bool, out: Pa
     text = frame_csv(frame)
     with user_errors(), open_output(out) as stream:
         stream.write(text)
-    digest_path = out.with_name(out.name + ".sha256")
     with user_errors(), open_output(digest_path) as stream:
         stream.write(digest_line(text, out.name))
     click.echo(
@@ -657,6 +713,7 @@ def draw_sample(
             return
         if out is None:
             raise UserError("--out is required (or --replay SAMPLE)")
+        check_outputs([out], [frame_file])
         if seed is None:
             seed = secrets.randbelow(2**31)
             click.echo(f"bhi-audit: no --seed given: drew seed {seed} (recorded)", err=True)
@@ -713,6 +770,7 @@ def appraise(
     Waivers and the baseline do not apply: a waiver does not make a claim payable.
     """
     with user_errors():
+        check_outputs([out], input_paths(paths, (sample_file, config_file)))
         text = read_text(sample_file)
         run = plan(paths, config_file, CliChoices())
         bundle = load_paths(paths)
@@ -738,6 +796,8 @@ def appraise(
 def estimate_overpayment(sample_file: Path, fmt: str, output: Path | None) -> None:
     """Extrapolate an appraised SAMPLE (audited and verdict filled in) to the universe."""
     with user_errors():
+        if output is not None:
+            check_outputs([output], [sample_file])
         header, units = read_appraised(read_text(sample_file), str(sample_file))
         try:
             result = estimate(header, units, str(sample_file))

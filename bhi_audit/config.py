@@ -136,6 +136,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read configuration ({exc.strerror})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not usable TOML (nested too deeply)") from None
 
 
 def _table(path: Path, required: bool) -> dict[str, Any] | None:

@@ -45,3 +45,10 @@ class InputErrors(BhiAuditError):
 
 class ConfigError(BhiAuditError):
     """A usage or configuration problem: unknown check id, bad option value, bad plugin."""
+
+
+class OutputError(InputError):
+    """An output that cannot or may not be written (over an input, full disk): exit 2 too.
+
+    Shaped like an InputError (``path: message``) so the CLI shows it the same way.
+    """

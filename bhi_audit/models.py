@@ -55,6 +55,27 @@ UNKNOWN_LOCATION = Location(file="<unknown>")
 # --------------------------------------------------------------------------- field types
 
 _INT_RE = re.compile(r"[+-]?[0-9]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: The dates a record may carry (docs/input-format.md): anything outside is a typo or a
+#: placeholder (``0001-01-01``, ``9999-12-31``), and date arithmetic near the ends of the
+#: calendar would fail inside the checks.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
+
+def _text_only(value: str) -> str:
+    """``value`` if it is valid Unicode text; a lone surrogate (JSON ``"\\ud800"``) is not.
+
+    Why: it cannot be written as UTF-8, so it would crash every report writer later on; it
+    is rejected here, as the error of the field that holds it.
+    """
+    if not value.isascii():
+        found = _SURROGATE.search(value)
+        if found:
+            raise ValueError(f"not valid Unicode text (lone surrogate U+{ord(found[0]):04X})")
+    return value
+
+
 _TRUE = {"true", "yes", "y", "1", "t"}
 _FALSE = {"false", "no", "n", "0", "f"}
 
@@ -87,14 +108,24 @@ def _parse_bool(value: Any) -> Any:
 
 def _parse_date(value: Any) -> Any:
     if isinstance(value, date):
-        return value
+        return _in_range(value)
     text = value.strip() if isinstance(value, str) else None
     if text is None or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         raise ValueError(f"expected an ISO date YYYY-MM-DD, got {value!r}")
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"not a calendar date: {value!r}") from None
+    return _in_range(day)
+
+
+def _in_range(day: date) -> date:
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(
+            f"date {day.isoformat()} out of range ({EARLIEST_DATE.isoformat()} to "
+            f"{LATEST_DATE.isoformat()})"
+        )
+    return day
 
 
 def _parse_time(value: Any) -> Any:
@@ -133,7 +164,11 @@ def _split_list(value: Any) -> Any:
 
 
 def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    return _text_only(value).strip() if isinstance(value, str) else value
+
+
+def _free_text(value: Any) -> Any:
+    return _text_only(value) if isinstance(value, str) else value
 
 
 def _identifier(value: Any) -> Any:
@@ -144,10 +179,12 @@ def _identifier(value: Any) -> Any:
 
 
 def _upper(value: Any) -> Any:
-    return value.strip().upper() if isinstance(value, str) else value
+    return _text_only(value).strip().upper() if isinstance(value, str) else value
 
 
 Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1)]
+#: Notes: kept exactly as written, but only valid Unicode text.
+FreeText = Annotated[str, BeforeValidator(_free_text)]
 Identifier = Annotated[
     str,
     BeforeValidator(_identifier, json_schema_input_type=str | int),
@@ -418,7 +455,7 @@ class TimeEntry(Record):
     end_time: ClockTime | None = None
     program: _csv_list(Program) = Field(min_length=1)  # type: ignore[valid-type]
     activity: Text | None = None
-    note: str | None = None
+    note: FreeText | None = None
     billed_service: Text | None = None
 
     @field_validator("end_time")
@@ -473,7 +510,7 @@ class CaseloadReview(Record):
     consultant_id: Identifier
     bhcm_id: Identifier | None = None
     patients_reviewed: _csv_list(Identifier) = Field(default_factory=list)  # type: ignore[valid-type]
-    notes: str | None = None
+    notes: FreeText | None = None
 
 
 class Assessment(Record):

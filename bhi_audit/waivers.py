@@ -38,6 +38,7 @@ from bhi_audit.errors import ConfigError
 from bhi_audit.findings import Finding, Outcome, WaiverNote
 from bhi_audit.registry import Registry
 from bhi_audit.result import UnusedWaiver
+from bhi_audit.yamltext import TextYamlLoader
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 NonEmpty = Field(min_length=1)
@@ -132,11 +133,17 @@ def _read(path: Path) -> Any:
         raise ConfigError(f"{path}: waivers file is not UTF-8 text") from None
     try:
         if path.suffix.lower() in YAML_SUFFIXES:
-            return yaml.safe_load(text) or {}
+            # NOTE: every scalar stays text (bhi_audit/yamltext.py): ids such as 00100 keep
+            # their zeros, and a date such as 2026-06-31 is the error of its waiver's field.
+            return yaml.load(text, Loader=TextYamlLoader) or {}
         if path.suffix.lower() == ".toml":
             return tomllib.loads(text)
     except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: not valid {path.suffix[1:].upper()} ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not usable waivers file (nested too deeply)") from None
+    except ValueError as exc:  # e.g. an explicit !!timestamp that is not a date
+        raise ConfigError(f"{path}: not usable waivers file ({str(exc).split(';')[0]})") from None
     raise ConfigError(f"{path}: waivers file must be .yaml, .yml or .toml")
 
 

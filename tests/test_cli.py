@@ -274,7 +274,7 @@ def test_output_file_in_a_missing_directory_is_a_usage_error(runner, tmp_path):
     result = invoke(runner, "check", ERRORS_DOCUMENT, "-o", target)
     assert result.exit_code == 2
     assert lines_of(result.stderr) == [
-        f"bhi-audit: error: {target}: cannot write report (No such file or directory)"
+        f"bhi-audit: error: {target}: cannot write output (no such folder)"
     ]
 
 

@@ -5,6 +5,7 @@ Property tests (STYLE §21). Each bug found this way is pinned with an ``@exampl
 
 from __future__ import annotations
 
+import io
 import json
 import tempfile
 from pathlib import Path
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from bhi_audit.errors import InputError, InputErrors
 from bhi_audit.models import KIND_BY_NAME
+from bhi_audit.reporters import REPORTERS
 from bhi_audit.result import AuditResult
 
 from conftest import CLEAN_BUNDLE, REPO, run_audit
@@ -43,7 +45,16 @@ def audit_or_input_error(*paths: Path) -> AuditResult | None:
     for count in result.records.values():
         # FHIR resources of a kind bhi-audit does not map are read but "not used".
         assert count.read == count.audited + count.rejected + getattr(count, "not_used", 0)
+    render_every_format(result)
     return result
+
+
+def render_every_format(result: AuditResult) -> None:
+    """Every reporter writes the result as strict UTF-8 (a lone surrogate would raise here)."""
+    for render in REPORTERS.values():
+        stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", newline="")
+        render(result, stream)
+        stream.flush()
 
 
 def bundle_with(directory: Path, name: str, content: bytes) -> Path:
@@ -119,6 +130,14 @@ def test_csv_shaped_text_as_claim_lines(rows, newline):
 @example(content=b'{"claims": NaN, "claim_lines": []}')
 @example(content=b'{"claims": [1, "x", null, []], "claim_lines": [{}]}')
 @example(content=b'{"period": [], "claims": [], "claim_lines": []}')
+@example(
+    content=b'{"claims": [{"claim_id": "C046\\ud800", "patient_id": "P1"}], "claim_lines": []}'
+)
+@example(content=b'{"claims": [{"claim_id": "C1", "\\udfff": 1}], "claim_lines": []}')
+@example(
+    content=b'{"claims": [], "claim_lines": [{"claim_id": "C1", "line_number": 1, '
+    b'"code": "99484", "date_of_service": "0001-01-01"}]}'
+)
 def test_any_bytes_as_a_json_document(content):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bundle.json"
@@ -137,6 +156,7 @@ def test_any_bytes_as_a_json_document(content):
 @example(content=b"{1: 2, null: 3}")
 @example(content=b"--- a\n--- b\n")
 @example(content=b"claims: !!python/object:os.system ls\n")
+@example(content=b'claims: [{claim_id: "C1\\ud800", patient_id: P1}]\nclaim_lines: []\n')
 def test_any_bytes_as_a_yaml_document(content):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bundle.yaml"
@@ -150,6 +170,7 @@ def test_any_bytes_as_a_yaml_document(content):
 @example(content=b"[" * 100_000 + b"]" * 100_000 + b"\n")
 @example(content=b'{"resourceType": "Patient", "id": "p1"}\n\x00\n')
 @example(content=b'\xef\xbb\xbf{"resourceType": "Patient", "id": "p1"}\n{"resourceType": 1}\n')
+@example(content=b'{"resourceType": "Patient", "id": "P9", "name": [{"text": "A\\ud800"}]}\n')
 def test_any_bytes_as_fhir_ndjson_beside_a_bundle(content):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "Patient.ndjson"

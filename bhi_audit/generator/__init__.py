@@ -17,8 +17,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TextIO, cast
 
+from bhi_audit.errors import OutputError
 from bhi_audit.generator.defects import CATALOG, Defect
 from bhi_audit.generator.practice import (
     MonthPlan,
@@ -30,14 +31,16 @@ from bhi_audit.generator.practice import (
 from bhi_audit.generator.records import PatientRows, build_patient
 from bhi_audit.models import RECORD_KINDS, Claim, ClaimLine, Record
 from bhi_audit.months import Month
+from bhi_audit.outputs import atomic_output
 from bhi_audit.writers.fhir import KINDS as FHIR_KINDS
-from bhi_audit.writers.fhir import LOSSY_KINDS, NdjsonWriter
+from bhi_audit.writers.fhir import LOSSY_KINDS, RESOURCE_TYPES, NdjsonWriter
 from bhi_audit.writers.x12 import ClaimDocument, write_837
 
 COLUMNS = {kind.KIND: list(kind.model_fields) for kind in RECORD_KINDS}
 MODELS: dict[str, type[Record]] = {kind.KIND: kind for kind in RECORD_KINDS}
 FORMATS = ("csv", "json", "837p", "fhir-ndjson")
 FIRST_MONTH = Month(2026, 1)
+GROUND_TRUTH = "ground_truth.json"
 
 
 @dataclass(frozen=True)
@@ -142,9 +145,7 @@ class CsvSink:
     def __init__(self, out: Path, stack: ExitStack, kinds: list[str]) -> None:
         self.writers: dict[str, csv.DictWriter[str]] = {}
         for kind in kinds:
-            handle: IO[str] = stack.enter_context(
-                (out / f"{kind}.csv").open("w", newline="", encoding="utf-8")
-            )
+            handle: IO[str] = stack.enter_context(atomic_output(out / f"{kind}.csv"))
             writer = csv.DictWriter(handle, fieldnames=COLUMNS[kind], lineterminator="\n")
             writer.writeheader()
             self.writers[kind] = writer
@@ -164,7 +165,8 @@ class JsonSink:
 
     def dump(self, path: Path) -> None:
         document = {kind: self.rows.get(kind, []) for kind in COLUMNS}
-        path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+        with atomic_output(path) as handle:
+            handle.write(json.dumps(document, indent=1) + "\n")
 
 
 class FhirSink:
@@ -254,7 +256,8 @@ class X12Sink:
     def write_id_map(self, path: Path) -> None:
         rows = ["kind,external_id,bundle_id"]
         rows += [f"practitioner,{npi},{sid}" for sid, npi in sorted(self.invented.items())]
-        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        with atomic_output(path) as handle:
+            handle.write("\n".join(rows) + "\n")
 
 
 def _present(row: Row) -> Row:
@@ -287,7 +290,61 @@ def iter_batches(
     yield {"caseload_reviews": list(review_rows(membership, roster.bhcms[0]))}
 
 
-def generate(spec: GenerateSpec, out: Path, fmt: str = "csv") -> dict[str, Any]:
+def generated_names() -> frozenset[str]:
+    """Every path (relative to ``--out``) that ``generate`` writes, in any format."""
+    names = {f"{kind}.csv" for kind in COLUMNS} | {"practice.json", GROUND_TRUTH, "x12"}
+    names |= {f"x12/{name}" for name in ("claims.837", "id_map.csv")}
+    names |= {f"{resource_type}.ndjson" for resource_type in RESOURCE_TYPES}
+    return frozenset(names)
+
+
+def prepare_folder(out: Path, force: bool) -> None:
+    """Make ``out`` ready for a practice, so that it never ends up mixed with other files.
+
+    An empty or new folder is used as is. A non-empty folder is refused, unless ``force`` is
+    given *and* it holds an earlier generated practice (``ground_truth.json``) and nothing
+    else: then the earlier practice's files are removed first, so a practice written in
+    another format does not sit beside the old one and audit as one practice with it.
+    Anything else in the folder (real claims, notes) is never removed: that is an error.
+    """
+    if out.exists() and not out.is_dir():
+        raise OutputError(str(out), "--out must be a folder, and this is a file")
+    present = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) if out.is_dir() else []
+    if present and not force:
+        raise OutputError(
+            str(out),
+            f"folder is not empty ({_listed(present)}); choose a new folder, or --force to "
+            "replace a practice generated there before",
+        )
+    if present:
+        known = generated_names()
+        foreign = [name for name in present if name not in known]
+        if GROUND_TRUTH not in present or foreign:
+            why = (
+                f"holds other files ({_listed(foreign)})" if foreign else "has no ground_truth.json"
+            )
+            raise OutputError(
+                str(out),
+                f"--force replaces only a folder written by generate, and this one {why}; "
+                "nothing was removed",
+            )
+        for name in sorted(present, reverse=True):  # files before their folder
+            path = out / name
+            path.rmdir() if path.is_dir() else path.unlink()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(str(out), f"cannot create folder ({exc.strerror})") from None
+
+
+def _listed(names: list[str]) -> str:
+    shown = ", ".join(names[:3])
+    return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def generate(
+    spec: GenerateSpec, out: Path, fmt: str = "csv", force: bool = False
+) -> dict[str, Any]:
     """Write the practice to ``out`` in ``fmt`` and return the ground truth (also written there).
 
     ``csv``: one ``<kind>.csv`` per kind; ``json``: one bundle document ``practice.json``;
@@ -297,7 +354,7 @@ def generate(spec: GenerateSpec, out: Path, fmt: str = "csv") -> dict[str, Any]:
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
-    out.mkdir(parents=True, exist_ok=True)
+    prepare_folder(out, force)
     roster = Roster.for_patients(spec.patients)
     truth: list[dict[str, Any]] = []
     counts: dict[str, int] = defaultdict(int)
@@ -328,8 +385,8 @@ def generate(spec: GenerateSpec, out: Path, fmt: str = "csv") -> dict[str, Any]:
                     write_batch(batch)
                     yield from x12.documents()
 
-            with (out / "x12" / "claims.837").open("w", encoding="utf-8", newline="") as handle:
-                write_837(documents(), handle)
+            with atomic_output(out / "x12" / "claims.837") as handle:
+                write_837(documents(), cast(TextIO, handle))
             x12.write_id_map(out / "x12" / "id_map.csv")
         else:
             for batch in batches:
@@ -345,5 +402,6 @@ def generate(spec: GenerateSpec, out: Path, fmt: str = "csv") -> dict[str, Any]:
         "records": dict(sorted(counts.items())),
         "defects": truth,
     }
-    (out / "ground_truth.json").write_text(json.dumps(ground, indent=2) + "\n", encoding="utf-8")
+    with atomic_output(out / GROUND_TRUTH) as handle:
+        handle.write(json.dumps(ground, indent=2) + "\n")
     return ground

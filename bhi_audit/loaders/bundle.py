@@ -67,6 +67,9 @@ class Bundle:
 def describe_error(error: Mapping[str, Any]) -> tuple[str, str]:
     """Turn one pydantic error into ``(field path, message)`` in our wording."""
     loc = ".".join(str(part) for part in error.get("loc", ()))
+    # NOTE: an unknown key may hold a lone surrogate (JSON "\\ud800"), which no report could
+    # write as UTF-8: it is named by its escape.
+    loc = loc.encode("utf-8", "backslashreplace").decode("utf-8")
     message = str(error.get("msg", "invalid value"))
     message = message.removeprefix("Value error, ")
     if error.get("type") == "extra_forbidden":

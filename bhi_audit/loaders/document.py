@@ -9,7 +9,6 @@ Each record's location is its JSON pointer (``/claims/3``).
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -19,35 +18,10 @@ from bhi_audit.errors import InputError
 from bhi_audit.loaders.bundle import BundleBuilder
 from bhi_audit.loaders.csv_bundle import read_text, suggest
 from bhi_audit.models import KIND_BY_NAME, Location, Period
+from bhi_audit.yamltext import TextYamlLoader
 
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-#: YAML 1.1 int/float forms without the base-60 ("sexagesimal") variants.
-_NO_SEXAGESIMAL = {
-    "tag:yaml.org,2002:int": re.compile(
-        r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"
-    ),
-    "tag:yaml.org,2002:float": re.compile(
-        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-}
-
-
-class BundleYamlLoader(yaml.SafeLoader):
-    """Safe YAML loading in which dates and clock times stay text, as in the CSV bundle.
-
-    Why: plain ``safe_load`` turns ``2026-02-30`` into a crash (ValueError) instead of one
-    rejected record, and ``10:30`` into the base-60 integer 630 (while ``09:30`` stays text).
-    The record models validate dates and times themselves.
-    """
-
-
-BundleYamlLoader.yaml_implicit_resolvers = {
-    first: [
-        (tag, _NO_SEXAGESIMAL.get(tag, regexp)) for tag, regexp in resolvers if tag != _TIMESTAMP
-    ]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+#: Every plain scalar stays text, as in the CSV bundle (see bhi_audit/yamltext.py).
+BundleYamlLoader = TextYamlLoader
 
 
 def parse_document(path: Path, display: str) -> Any:
@@ -55,7 +29,9 @@ def parse_document(path: Path, display: str) -> Any:
     text = read_text(path, display)
     if path.suffix.lower() == ".json":
         try:
-            return json.loads(text)
+            # NOTE: a number with a fraction or an exponent stays its literal text, so that
+            # ``"minutes": 1e1`` is rejected like "1e1" in CSV, and money keeps its digits.
+            return json.loads(text, parse_float=str)
         except json.JSONDecodeError as exc:
             raise InputError(
                 display, f"not valid JSON ({exc.msg}, column {exc.colno})", row=exc.lineno

@@ -15,6 +15,7 @@ differ, a small CSV says it explicitly::
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +38,14 @@ def load_id_map(path: Path) -> IdMap:
     """Read a mapping CSV; any bad row makes the file unusable (it decides who is who)."""
     display = str(path)
     text = read_text(path, display)
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        return _read_rows(reader, display)
+    except csv.Error as exc:  # a field over the csv module's limit, a stray quote
+        raise InputError(display, f"not valid CSV ({exc})", row=reader.reader.line_num) from None
+
+
+def _read_rows(reader: csv.DictReader[str], display: str) -> IdMap:
     header = [name.strip() for name in (reader.fieldnames or [])]
     if sorted(header) != sorted(COLUMNS):
         raise InputError(

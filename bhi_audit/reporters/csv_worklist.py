@@ -3,7 +3,8 @@
 Rows come in the result's order (patient, month, claim, line, check). Text cells that a
 spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) get
 a leading apostrophe, because input values such as patient ids end up in them (OWASP CSV
-injection). Money columns are plain numbers with two decimals, empty when there is none.
+injection); control, C1 and bidi characters in them are written as escapes, as in the text
+report. Money columns are plain numbers with two decimals, empty when there is none.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from decimal import Decimal
 from typing import TextIO
 
 from bhi_audit.findings import Finding, Outcome
+from bhi_audit.reporters.text import one_line
 from bhi_audit.result import AuditResult
 
 COLUMNS = (
@@ -39,6 +41,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def _text(value: str | None) -> str:
     if not value:
         return ""
+    value = one_line(value)  # no control or bidi character reaches a terminal or a cell raw
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 

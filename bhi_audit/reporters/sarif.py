@@ -32,9 +32,11 @@ def artifact_uri(path: str) -> str:
     if PureWindowsPath(path).drive:
         return PureWindowsPath(path).as_uri()
     posix = path.replace("\\", "/")
+    # NOTE: a file name that is not UTF-8 arrives with surrogate escapes (PEP 383): its bytes
+    # are percent-encoded as they are on disk, instead of crashing the report.
     if PurePosixPath(posix).is_absolute():
-        return PurePosixPath(posix).as_uri()
-    return quote(posix, safe="/")
+        return "file://" + quote(posix, safe="/", errors="surrogateescape")
+    return quote(posix, safe="/", errors="surrogateescape")
 
 
 def _physical(file: str, line: int | None) -> dict[str, Any]:

@@ -8,23 +8,25 @@ from typing import TextIO
 from bhi_audit.findings import Finding, Outcome
 from bhi_audit.result import AuditResult
 
-#: Characters that would break "one line per finding": C0 controls (tab aside), DEL, NEL and
-#: the Unicode line/paragraph separators, written as escapes instead.
-_LINE_BREAKING = {c: f"\\x{c:02x}" for c in range(32) if c != 9} | {
-    0x0A: "\\n",
-    0x0D: "\\r",
-    0x7F: "\\x7f",
-    0x85: "\\x85",
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
-}
+#: Characters that would break "one line per finding" or that a terminal acts on, written as
+#: escapes instead: C0 controls (tab aside), DEL, the C1 controls (``\x9b`` is the 8-bit CSI
+#: that starts a terminal escape sequence), the Unicode line/paragraph separators, the bidi
+#: controls that make a line display reversed (Trojan Source, CVE-2021-42574), and lone
+#: surrogates, which cannot be written as UTF-8 at all.
+_LINE_BREAKING = (
+    {c: f"\\x{c:02x}" for c in (*range(32), *range(0x7F, 0xA0)) if c != 9}
+    | {0x0A: "\\n", 0x0D: "\\r"}
+    | {c: f"\\u{c:04x}" for c in (0x061C, 0x200E, 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F))}
+    | {c: f"\\u{c:04x}" for c in (*range(0x2066, 0x206A), *range(0xD800, 0xE000))}
+)
 
 
 def one_line(text: str) -> str:
     """``text`` with line breaks and control characters escaped, so it stays on one line.
 
     Why: ids, field names and notes come from the input; a newline in one must not be able to
-    split a finding or forge another line (grep and CI annotations read this report by line).
+    split a finding or forge another line (grep and CI annotations read this report by line),
+    and a control character must not reach a terminal raw (clear the screen, reverse a line).
     """
     return text.translate(_LINE_BREAKING)
 

@@ -34,8 +34,23 @@ from bhi_audit.models import (
     TimeEntry,
     Visit,
 )
+from bhi_audit.outputs import atomic_output
 
-__all__ = ["KINDS", "LOSSY_KINDS", "NdjsonWriter", "resources"]
+__all__ = ["KINDS", "LOSSY_KINDS", "RESOURCE_TYPES", "NdjsonWriter", "resources"]
+
+#: Every resourceType this module writes (``generate --force`` removes only these files).
+RESOURCE_TYPES = (
+    "CarePlan",
+    "CareTeam",
+    "Consent",
+    "Encounter",
+    "EpisodeOfCare",
+    "Observation",
+    "Patient",
+    "Practitioner",
+    "PractitionerRole",
+    "Procedure",
+)
 
 #: Record kinds whose FHIR form drops a field (see the module docstring).
 LOSSY_KINDS = frozenset({"care_plans", "patients", "staff"})
@@ -306,7 +321,7 @@ class NdjsonWriter:
         handle = self.files.get(kind)
         if handle is None:
             path = self.directory / f"{kind}.ndjson"
-            handle = self.stack.enter_context(path.open("w", encoding="utf-8", newline="\n"))
+            handle = self.stack.enter_context(atomic_output(path))
             self.files[kind] = handle
         handle.write(json.dumps(resource, sort_keys=True, separators=(",", ":")) + "\n")
 

@@ -67,7 +67,7 @@ def test_unwritable_report_path_is_a_user_error(runner, tmp_path):
     target = tmp_path / "missing-dir" / "report.html"
     result = runner.invoke(main, ["check", SAMPLE, "--report", f"html:{target}"])
     assert result.exit_code == 2
-    assert "cannot write report" in result.stderr
+    assert "cannot write output (no such folder)" in result.stderr
 
 
 WAIVERS = """\

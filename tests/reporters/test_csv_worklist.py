@@ -8,6 +8,7 @@ import io
 import pytest
 
 from bhi_audit.reporters import csv_worklist
+from bhi_audit.reporters.text import one_line
 
 
 def _rows(text):
@@ -36,7 +37,7 @@ def test_one_row_per_finding_with_required_columns(rich_result, render_text):
 def test_rows_follow_the_result_order(rich_result, render_text):
     rows = _rows(render_text(csv_worklist.render, rich_result))
     assert [(r["check"], r["message"]) for r in rows] == [
-        (f.check_id, f.message) for f in rich_result.findings
+        (f.check_id, one_line(f.message)) for f in rich_result.findings
     ]
 
 
