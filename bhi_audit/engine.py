@@ -223,7 +223,13 @@ class Engine:
             # NOTE: stamped inside the containment: a plugin that yields something other than
             # a Problem (or a Problem pointing at a non-record) is a crash of that check too.
             stamped = [self._stamp(spec, unit, problem) for problem in problems]
-        except Exception as exc:  # NOTE: containment (STYLE §10): a crash must not look clean
+        except KeyboardInterrupt:  # the user stopping the run is not a crash of this check
+            raise
+        except BaseException as exc:  # NOTE: containment (STYLE §10): a crash must not look clean
+            # NOTE: BaseException, not Exception: a check calling sys.exit(0) (SystemExit) or
+            # raising GeneratorExit must not end the audit with the exit code it chose.
+            if isinstance(exc, BaseExceptionGroup) and exc.subgroup(KeyboardInterrupt):
+                raise KeyboardInterrupt from exc
             log.debug("check %s crashed on %s\n%s", spec.id, unit.key, traceback.format_exc())
             out.findings.append(self._internal_error(spec, unit, exc))
             out.evaluations.append((spec.id, unit.key, "internal-error"))
@@ -287,7 +293,7 @@ class Engine:
             opportunity=problem.opportunity,
         )
 
-    def _internal_error(self, spec: CheckSpec, unit: Unit, exc: Exception) -> Finding:
+    def _internal_error(self, spec: CheckSpec, unit: Unit, exc: BaseException) -> Finding:
         record = unit.default_record
         location = record.location if record is not None else Location(file="<input>")
         claim_id, line_number, code = _claim_fields(record)
@@ -298,7 +304,7 @@ class Engine:
             severity=Severity.ERROR,
             outcome=Outcome.INTERNAL_ERROR,
             message=(
-                f"internal error in check {spec.id} on {where}: {type(exc).__name__}: {exc} "
+                f"internal error in check {spec.id} on {where}: {_describe(exc)} "
                 "(the check did not run; please report this)"
             ),
             source=spec.source,
@@ -467,6 +473,15 @@ class Engine:
                 at_risk=risk.get(claim_id, ZERO),
             )
         return result
+
+
+def _describe(exc: BaseException) -> str:
+    """``Type: message`` of a check's exception, even when its ``__str__`` itself raises."""
+    try:
+        text = str(exc)
+    except Exception:  # NOTE: containment: describing the crash must not crash the engine
+        text = "<the exception's message could not be shown>"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _claim_fields(record: Record | None) -> tuple[str | None, int | None, str | None]:

@@ -1,0 +1,152 @@
+"""A check can never turn a failing run into a pass, or hang it (docs/security.md, section 2).
+
+Every test runs the real CLI in a real process (``python -m bhi_audit check``) with a plugin
+check written here that misbehaves on one patient: exiting, raising what ``except Exception``
+misses, killing its worker, or waiting to be interrupted. Each process has a timeout, so a
+regression to a hang fails the test instead of blocking the suite; nothing asserts speed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import CLEAN_BUNDLE, REPO
+
+#: Generous: the machine may be busy; only a hang should ever reach it.
+TIMEOUT = 240
+
+PLUGIN = '''"""Test plugin: misbehaves on patient {patient}.
+
+Why: a synthetic check for the containment tests (docs/security.md, section 2).
+Source: none; a synthetic test plugin.
+Passes: every other patient.
+Fails: patient {patient}, where it misbehaves instead of yielding.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+ID = "TEST-CONTAIN-001"
+NAME = "misbehaving-check"
+SCOPE = "patient"
+DEFAULT_SEVERITY = "error"
+
+
+def check(unit, options):
+    """Misbehave on one patient."""
+    if unit.patient_id == {patient!r}:
+        {action}
+    yield from ()
+'''
+
+SLEEP_ACTION = "Path({marker!r}).touch()\n        time.sleep(600)"
+
+
+def write_plugin(tmp_path: Path, action: str, patient: str) -> Path:
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "misbehaving.py").write_text(
+        PLUGIN.format(patient=patient, action=action), encoding="utf-8"
+    )
+    return plugins
+
+
+def command(tmp_path: Path, bundle: Path, action: str, patient: str, *args: str) -> list[str]:
+    plugins = write_plugin(tmp_path, action, patient)
+    report = tmp_path / "report.json"
+    return [
+        sys.executable,
+        "-m",
+        "bhi_audit",
+        "check",
+        str(bundle),
+        "--checks-dir",
+        str(plugins),
+        "--format",
+        "json",
+        "-o",
+        str(report),
+        *args,
+    ]
+
+
+def environment() -> dict[str, str]:
+    """This tree first on the path, so the process runs the code under test."""
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path}
+
+
+def run(tmp_path: Path, bundle: Path, action: str, patient: str, *args: str):
+    return subprocess.run(
+        command(tmp_path, bundle, action, patient, *args),
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env=environment(),
+        cwd=tmp_path,
+    )
+
+
+def internal_errors(report: Path) -> list[tuple[str, str, str, str]]:
+    document = json.loads(report.read_text(encoding="utf-8"))
+    return [
+        (f["check_id"], f["unit"], f["severity"], f["message"])
+        for f in document["findings"]
+        if f["outcome"] == "internal-error"
+    ]
+
+
+# ------------------------------------------------------------------ a check's call is contained
+
+CONTAINED = [
+    ("sys.exit(0)", "SystemExit: 0"),
+    ("raise SystemExit('done')", "SystemExit: done"),
+    ("raise GeneratorExit", "GeneratorExit"),
+    ("raise BaseExceptionGroup('two', [SystemExit(0), ValueError('x')])", None),
+    (
+        "raise type('Odd', (Exception,), {'__str__': lambda self: 1 / 0})()",
+        "Odd: <the exception's message could not be shown>",
+    ),
+]
+
+
+@pytest.mark.parametrize(("action", "described"), CONTAINED, ids=[c[0] for c in CONTAINED])
+def test_a_check_that_exits_or_raises_a_base_exception_fails_the_run(tmp_path, action, described):
+    # P1 of the clean bundle: without the plugin this run exits 0 with no finding.
+    result = run(tmp_path, CLEAN_BUNDLE, action, "P1")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    [(check_id, unit, severity, message)] = internal_errors(tmp_path / "report.json")
+    assert (check_id, unit, severity) == ("TEST-CONTAIN-001", "P1", "error")
+    if described is None:  # an exception group's text lists its members; pin its start
+        described = "BaseExceptionGroup: two (2 sub-exceptions)"
+    assert message == (
+        f"internal error in check TEST-CONTAIN-001 on claim C1: {described} "
+        "(the check did not run; please report this)"
+    )
+
+
+def test_a_plugin_that_exits_while_imported_is_a_usage_error(tmp_path):
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "exits.py").write_text("import sys\nsys.exit(0)\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "bhi_audit", "check", str(CLEAN_BUNDLE), "--checks-dir", plugins],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env=environment(),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"bhi-audit: error: {plugins / 'exits.py'}: failed to import: SystemExit: 0\n"
+    )
