@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from conftest import CLEAN_BUNDLE, REPO
+from conftest import CLEAN_BUNDLE, REPO, SAMPLE
 
 #: Generous: the machine may be busy; only a hang should ever reach it.
 TIMEOUT = 240
@@ -30,7 +32,9 @@ Fails: patient {patient}, where it misbehaves instead of yielding.
 """
 
 import os
+import signal
 import sys
+import time
 from pathlib import Path
 
 ID = "TEST-CONTAIN-001"
@@ -150,3 +154,48 @@ def test_a_plugin_that_exits_while_imported_is_a_usage_error(tmp_path):
     assert result.stderr == (
         f"bhi-audit: error: {plugins / 'exits.py'}: failed to import: SystemExit: 0\n"
     )
+
+
+# ------------------------------------------------------------------ Ctrl-C
+
+
+@pytest.mark.parametrize("jobs", ["1"])
+def test_a_check_raising_keyboard_interrupt_stops_the_run_with_130(tmp_path, jobs):
+    # NOTE: P010 is in partition 0 and P001 in partition 1 of 2; either way it is one check.
+    result = run(tmp_path, SAMPLE, "raise KeyboardInterrupt", "P001", "--jobs", jobs)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        130,
+        "",
+        "bhi-audit: interrupted\n",
+    )
+    assert list(tmp_path.iterdir()) == [tmp_path / "plugins"]
+
+
+@pytest.mark.parametrize("jobs", ["1"])
+def test_ctrl_c_during_the_audit_exits_130_without_traceback_or_report(tmp_path, jobs):
+    marker = tmp_path / "sleeping"
+    action = SLEEP_ACTION.format(marker=str(marker))
+    # NOTE: a new session, then SIGINT to its whole process group: what a terminal's Ctrl-C
+    # does, so that with --jobs 2 the workers receive it too.
+    process = subprocess.Popen(
+        command(tmp_path, SAMPLE, action, "P001", "--jobs", jobs),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment(),
+        cwd=tmp_path,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), "the plugin never reached the marker patient"
+        os.killpg(process.pid, signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=TIMEOUT)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert (process.returncode, stdout, stderr) == (130, "", "bhi-audit: interrupted\n")
+    assert not (tmp_path / "report.json").exists()
