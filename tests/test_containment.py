@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CLEAN_BUNDLE, REPO, SAMPLE
+from bhi_audit.context import partition_of
+
+from conftest import CLEAN_BUNDLE, REPO, SAMPLE, run_audit
 
 #: Generous: the machine may be busy; only a hang should ever reach it.
 TIMEOUT = 240
@@ -159,7 +161,7 @@ def test_a_plugin_that_exits_while_imported_is_a_usage_error(tmp_path):
 # ------------------------------------------------------------------ Ctrl-C
 
 
-@pytest.mark.parametrize("jobs", ["1"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_check_raising_keyboard_interrupt_stops_the_run_with_130(tmp_path, jobs):
     # NOTE: P010 is in partition 0 and P001 in partition 1 of 2; either way it is one check.
     result = run(tmp_path, SAMPLE, "raise KeyboardInterrupt", "P001", "--jobs", jobs)
@@ -171,7 +173,7 @@ def test_a_check_raising_keyboard_interrupt_stops_the_run_with_130(tmp_path, job
     assert list(tmp_path.iterdir()) == [tmp_path / "plugins"]
 
 
-@pytest.mark.parametrize("jobs", ["1"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
 def test_ctrl_c_during_the_audit_exits_130_without_traceback_or_report(tmp_path, jobs):
     marker = tmp_path / "sleeping"
     action = SLEEP_ACTION.format(marker=str(marker))
@@ -199,3 +201,47 @@ def test_ctrl_c_during_the_audit_exits_130_without_traceback_or_report(tmp_path,
             process.wait()
     assert (process.returncode, stdout, stderr) == (130, "", "bhi-audit: interrupted\n")
     assert not (tmp_path / "report.json").exists()
+
+
+# ------------------------------------------------------------------ a dead worker under --jobs
+
+DEAD_WORKERS = [
+    ("os._exit(0)", "its worker process exited (code 0) without returning a result"),
+    ("os._exit(3)", "its worker process exited (code 3) without returning a result"),
+    ("os.kill(os.getpid(), signal.SIGKILL)", "its worker process was killed by SIGKILL"),
+]
+
+
+@pytest.mark.parametrize(("action", "reason"), DEAD_WORKERS, ids=[d[0] for d in DEAD_WORKERS])
+def test_a_dead_worker_fails_the_run_naming_its_partition(tmp_path, action, reason):
+    # P001 is in partition 2 of 2 (1-based), which holds 27 of the sample's patients.
+    result = run(tmp_path, SAMPLE, action, "P001", "--jobs", "2")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    report = tmp_path / "report.json"
+    assert internal_errors(report) == [
+        (
+            "BHI-ENGINE",
+            "partition 2 of 2",
+            "error",
+            f"internal error: partition 2 of 2 (27 patients) was not audited: {reason} "
+            "(its findings are missing; please report this)",
+        )
+    ]
+    document = json.loads(report.read_text(encoding="utf-8"))
+    assert "P001" not in json.dumps(
+        [f for f in document["findings"] if f["check_id"] == "BHI-ENGINE"]
+    )
+    assert document["per_check"]["BHI-ENGINE"]["internal_errors"] == 1
+    assert document["totals"]["internal_errors"] == 1
+    # partition 1 (and the batch-scope checks) were audited and merged as usual; nothing of 2
+    healthy = run_audit(SAMPLE)
+    assert {
+        (f["check_id"], f["unit"], f["message"])
+        for f in document["findings"]
+        if f["check_id"] != "BHI-ENGINE"
+    } == {
+        (f.check_id, f.unit, f.message)
+        for f in healthy.findings
+        if f.patient_id is None or partition_of(f.patient_id, 2) == 0
+    }
