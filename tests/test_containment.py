@@ -89,15 +89,31 @@ def environment() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": path}
 
 
-def run(tmp_path: Path, bundle: Path, action: str, patient: str, *args: str):
-    return subprocess.run(
-        command(tmp_path, bundle, action, patient, *args),
-        capture_output=True,
+def run_cli(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` in its own process group; on a timeout kill the whole group and fail.
+
+    Why the group: a regression that hangs must not leave its worker processes behind.
+    """
+    process = subprocess.Popen(
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=TIMEOUT,
         env=environment(),
-        cwd=tmp_path,
+        cwd=cwd,
+        start_new_session=True,
     )
+    try:
+        stdout, stderr = process.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise
+    return subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
+
+
+def run(tmp_path: Path, bundle: Path, action: str, patient: str, *args: str):
+    return run_cli(command(tmp_path, bundle, action, patient, *args), tmp_path)
 
 
 def internal_errors(report: Path) -> list[tuple[str, str, str, str]]:
@@ -143,13 +159,17 @@ def test_a_plugin_that_exits_while_imported_is_a_usage_error(tmp_path):
     plugins = tmp_path / "plugins"
     plugins.mkdir()
     (plugins / "exits.py").write_text("import sys\nsys.exit(0)\n", encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "bhi_audit", "check", str(CLEAN_BUNDLE), "--checks-dir", plugins],
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        env=environment(),
-        cwd=tmp_path,
+    result = run_cli(
+        [
+            sys.executable,
+            "-m",
+            "bhi_audit",
+            "check",
+            str(CLEAN_BUNDLE),
+            "--checks-dir",
+            str(plugins),
+        ],
+        tmp_path,
     )
     assert result.returncode == 2
     assert result.stdout == ""
