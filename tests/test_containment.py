@@ -181,10 +181,17 @@ def test_a_plugin_that_exits_while_imported_is_a_usage_error(tmp_path):
 # ------------------------------------------------------------------ Ctrl-C
 
 
+INTERRUPTS = [
+    "raise KeyboardInterrupt",
+    "raise BaseExceptionGroup('two', [ValueError('x'), KeyboardInterrupt()])",
+]
+
+
+@pytest.mark.parametrize("action", INTERRUPTS)
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_a_check_raising_keyboard_interrupt_stops_the_run_with_130(tmp_path, jobs):
-    # NOTE: P010 is in partition 0 and P001 in partition 1 of 2; either way it is one check.
-    result = run(tmp_path, SAMPLE, "raise KeyboardInterrupt", "P001", "--jobs", jobs)
+def test_a_check_raising_keyboard_interrupt_stops_the_run_with_130(tmp_path, jobs, action):
+    # NOTE: with --jobs 2, P001's partition (2 of 2) is audited in a worker process.
+    result = run(tmp_path, SAMPLE, action, "P001", "--jobs", jobs)
     assert (result.returncode, result.stdout, result.stderr) == (
         130,
         "",
