@@ -1,7 +1,7 @@
 """Command-line interface (click only: parsing options, wiring the pieces, exit codes).
 
 Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it or an internal
-error in a check; 2 usage error or unusable input.
+error in a check; 2 usage error or unusable input; 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -74,6 +74,34 @@ class UserError(click.ClickException):
         stream = file or sys.stderr
         for line in self.message.splitlines():
             click.echo(f"bhi-audit: error: {line}", file=stream)
+
+
+#: Exit code after Ctrl-C: 128 + SIGINT, as shells report a process that SIGINT ended.
+EXIT_INTERRUPTED = 130
+
+
+class Interrupted(click.ClickException):
+    """Ctrl-C (KeyboardInterrupt): ``bhi-audit: interrupted`` on standard error, exit 130."""
+
+    exit_code = EXIT_INTERRUPTED
+
+    def __init__(self) -> None:
+        super().__init__("interrupted")
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """One line, no traceback (click's own handling would say "Aborted!" and exit 1)."""
+        click.echo("bhi-audit: interrupted", file=file or sys.stderr)
+
+
+class BhiAuditGroup(click.Group):
+    """The command group; a run stopped with Ctrl-C exits 130, never 0 or 1 (findings)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the subcommand; turn a KeyboardInterrupt into :class:`Interrupted`."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
 
 
 @contextmanager
@@ -162,7 +190,7 @@ def warn_exceptions(result: AuditResult) -> None:
         click.echo(f"bhi-audit: warning: {message}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=BhiAuditGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     __version__, prog_name="bhi-audit", message=f"%(prog)s %(version)s ({RULEBOOK_VERSION})"
 )

@@ -17,6 +17,11 @@ Usage::
 
 The input is loaded on the client and sent to the workers once (``scatter``, broadcast);
 every worker needs bhi-audit and the same check modules installed.
+
+A partition whose task fails (an engine error, or ``KilledWorker`` once the scheduler gave up
+re-running it on workers that kept dying) becomes the engine's internal-error finding for that
+partition (:meth:`~bhi_audit.engine.Engine.failed_partition`): the run fails, nothing is lost
+silently. A worker that hangs is left to Dask (heartbeats and timeouts); there is no timeout here.
 """
 
 from __future__ import annotations
@@ -55,5 +60,13 @@ def audit_on_client(
         client.submit(audit_partition_task, shared, k, partitions, pure=False)
         for k in range(partitions)
     ]
-    partials: list[PartialResult] = client.gather(futures)
+    partials: list[PartialResult] = []
+    for partition, future in enumerate(futures):
+        try:
+            partials.append(future.result())
+        except Exception as exc:  # NOTE: containment: the task failed, or KilledWorker (its
+            # workers kept dying): a lost partition, reported as one (docs/security.md, 2).
+            # Only the type: the message could quote the data.
+            reason = f"its task failed ({type(exc).__name__})"
+            partials.append(engine.failed_partition(batch, partition, partitions, reason))
     return engine.merge(bundle, batch, partials)

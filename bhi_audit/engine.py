@@ -55,6 +55,17 @@ from bhi_audit.waivers import Waiver, apply_waivers
 
 log = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
+#: What a lost partition is reported under: not a check, but listed like one in every report
+#: that had one, so that it shows wherever checks and their internal errors are shown.
+ENGINE_CHECK = CheckInfo(
+    id="BHI-ENGINE",
+    name="partitioned-audit",
+    scope="batch",
+    severity="error",
+    origin="built-in",
+    summary="every patient partition of a --jobs or cluster audit was audited",
+    source="bhi-audit engine, not a billing rule (docs/security.md, section 2)",
+)
 #: Called with (patients done, patients in all) as the audit goes.
 Progress = Callable[[int, int], None]
 
@@ -183,7 +194,52 @@ class Engine:
             out.evaluations.extend(partial.evaluations)
             patient_months += partial.patient_months
             comparison.merge(partial.comparison)
-        return self._finish(bundle, batch, out, patient_months, comparison.result())
+        return _with_engine_check(
+            self._finish(bundle, batch, out, patient_months, comparison.result())
+        )
+
+    def failed_partition(
+        self,
+        batch: Batch,
+        partition: int,
+        partitions: int,
+        reason: str,
+        index: PatientIndex | None = None,
+    ) -> PartialResult:
+        """The partial result of a partition whose audit never completed (its worker died).
+
+        Why a finding: a lost partition must never read as a clean one. It becomes one
+        internal-error finding, which every report shows and on which the gate always fails.
+        It names the partition and how many patients it held, never which ones; ``reason``
+        (from the runner: how the worker ended) must not quote the data either.
+        """
+        if index is None:
+            patients = len(PatientIndex(batch, partition, partitions))
+        else:
+            patients = sum(1 for i in index.ids if partition_of(i, partitions) == partition)
+        unit = f"partition {partition + 1} of {partitions}"
+        batch_checks = " and the batch-scope checks" if partition == 0 else ""
+        finding = Finding(
+            check_id=ENGINE_CHECK.id,
+            check_name=ENGINE_CHECK.name,
+            severity=Severity.ERROR,
+            outcome=Outcome.INTERNAL_ERROR,
+            message=(
+                f"internal error: {unit} ({patients} patients{batch_checks}) was not audited: "
+                f"{reason} (its findings are missing; please report this)"
+            ),
+            source=ENGINE_CHECK.source,
+            location="<input>",
+            file="<input>",
+            unit=unit,
+        )
+        return PartialResult(
+            partition=partition,
+            findings=[finding],
+            evaluations=[(ENGINE_CHECK.id, unit, "internal-error")],
+            patient_months=0,
+            comparison=ComparisonTally(),
+        )
 
     def _audit_patient(self, records: PatientRecords, out: _Collector) -> int:
         pid = records.patient_id
@@ -223,7 +279,13 @@ class Engine:
             # NOTE: stamped inside the containment: a plugin that yields something other than
             # a Problem (or a Problem pointing at a non-record) is a crash of that check too.
             stamped = [self._stamp(spec, unit, problem) for problem in problems]
-        except Exception as exc:  # NOTE: containment (STYLE §10): a crash must not look clean
+        except KeyboardInterrupt:  # the user stopping the run is not a crash of this check
+            raise
+        except BaseException as exc:  # NOTE: containment (STYLE §10): a crash must not look clean
+            # NOTE: BaseException, not Exception: a check calling sys.exit(0) (SystemExit) or
+            # raising GeneratorExit must not end the audit with the exit code it chose.
+            if isinstance(exc, BaseExceptionGroup) and exc.subgroup(KeyboardInterrupt):
+                raise KeyboardInterrupt from exc
             log.debug("check %s crashed on %s\n%s", spec.id, unit.key, traceback.format_exc())
             out.findings.append(self._internal_error(spec, unit, exc))
             out.evaluations.append((spec.id, unit.key, "internal-error"))
@@ -287,7 +349,7 @@ class Engine:
             opportunity=problem.opportunity,
         )
 
-    def _internal_error(self, spec: CheckSpec, unit: Unit, exc: Exception) -> Finding:
+    def _internal_error(self, spec: CheckSpec, unit: Unit, exc: BaseException) -> Finding:
         record = unit.default_record
         location = record.location if record is not None else Location(file="<input>")
         claim_id, line_number, code = _claim_fields(record)
@@ -298,7 +360,7 @@ class Engine:
             severity=Severity.ERROR,
             outcome=Outcome.INTERNAL_ERROR,
             message=(
-                f"internal error in check {spec.id} on {where}: {type(exc).__name__}: {exc} "
+                f"internal error in check {spec.id} on {where}: {_describe(exc)} "
                 "(the check did not run; please report this)"
             ),
             source=spec.source,
@@ -467,6 +529,43 @@ class Engine:
                 at_risk=risk.get(claim_id, ZERO),
             )
         return result
+
+
+def _with_engine_check(result: AuditResult) -> AuditResult:
+    """The result with :data:`ENGINE_CHECK` listed and summarised when a partition was lost.
+
+    Why afterwards, and only then: a healthy run's result (and every report) stays exactly
+    what it was, while a lost partition's finding gets the check entry and summary that
+    reports look its check up by (JUnit suites, SARIF rules, the HTML check table).
+    """
+    lost = sum(1 for f in result.findings if f.check_id == ENGINE_CHECK.id)
+    if not lost:
+        return result
+    summary = CheckSummary(
+        applicable=lost,
+        passed=0,
+        failed=0,
+        unverifiable=0,
+        internal_errors=lost,
+        findings=lost,
+        at_risk=ZERO,
+        opportunity=ZERO,
+    )
+    return result.model_copy(
+        update={
+            "checks": (*result.checks, ENGINE_CHECK),
+            "per_check": {**result.per_check, ENGINE_CHECK.id: summary},
+        }
+    )
+
+
+def _describe(exc: BaseException) -> str:
+    """``Type: message`` of a check's exception, even when its ``__str__`` itself raises."""
+    try:
+        text = str(exc)
+    except Exception:  # NOTE: containment: describing the crash must not crash the engine
+        text = "<the exception's message could not be shown>"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _claim_fields(record: Record | None) -> tuple[str | None, int | None, str | None]:

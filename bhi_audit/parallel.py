@@ -6,6 +6,15 @@ independently (:meth:`bhi_audit.engine.Engine.audit_partition`) and merges the p
 (:meth:`~bhi_audit.engine.Engine.merge`) into the same result as a single-process run, byte
 for byte.
 
+Why one process per partition, each with its own result pipe (not a ``multiprocessing.Pool``
+nor a ``concurrent.futures.ProcessPoolExecutor``): a worker that dies (a check calling
+``os._exit``, the out-of-memory killer's SIGKILL) hangs a ``Pool`` forever, and breaks a
+``ProcessPoolExecutor`` for every partition still running, so it cannot say which one was lost.
+Here the parent waits on every partition's pipe: it gets either the partial result or, when the
+worker died first, end-of-file. It then knows exactly which partition never completed, and the
+engine reports it as an internal-error finding (:meth:`~bhi_audit.engine.Engine.failed_partition`):
+the run fails, every report shows it, and nothing hangs.
+
 Start methods: with ``fork`` (the Linux default) the workers inherit the loaded input and the
 engine from the parent without copying; with ``spawn`` or ``forkserver`` (macOS, Windows) they
 receive both pickled once per worker, which needs every check module to be importable by name
@@ -14,8 +23,14 @@ in the worker.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
-from collections.abc import Iterable
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 
 from bhi_audit.context import Batch, PatientIndex, build_batch
 from bhi_audit.diagnoses import billable_status
@@ -23,8 +38,12 @@ from bhi_audit.engine import Engine, PartialResult, Progress
 from bhi_audit.loaders import Bundle
 from bhi_audit.result import AuditResult
 
-#: What each worker audits its partitions with (set by inheritance or by the initializer).
+#: What each worker audits its partitions with (set by inheritance or from its arguments).
 _shared: tuple[Engine, Batch, int, PatientIndex] | None = None
+#: How long a worker that already sent its result may take to exit before it is killed (it has
+#: nothing left to lose; only a check's leftover thread could keep it alive).
+_EXIT_GRACE_SECONDS = 10.0
+_SIGINT = {signal.SIGINT}
 
 
 def _share(engine: Engine, batch: Batch, partitions: int, index: PatientIndex) -> None:
@@ -32,10 +51,72 @@ def _share(engine: Engine, batch: Batch, partitions: int, index: PatientIndex) -
     _shared = (engine, batch, partitions, index)
 
 
-def _audit_partition(partition: int) -> PartialResult:
+def _share_clear() -> None:
+    global _shared
+    _shared = None
+
+
+def _run_partition(
+    partition: int,
+    pipe: Connection,
+    shared: tuple[Engine, Batch, int, PatientIndex] | None,
+) -> None:
+    """A worker: audit one partition and send its partial result, or why there is none."""
+    # NOTE: Ctrl-C reaches every process of the terminal's process group. Only the parent acts
+    # on it (it stops the workers and exits 130), so that no worker prints a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGINT)
+    if shared is not None:
+        _share(*shared)
     assert _shared is not None, "worker started without an engine and batch"
     engine, batch, partitions, index = _shared
-    return engine.audit_partition(batch, partition, partitions, index=index)
+    try:
+        pipe.send(("done", engine.audit_partition(batch, partition, partitions, index=index)))
+    except KeyboardInterrupt:  # a check raised it: the run stops, as with --jobs 1
+        with contextlib.suppress(Exception):
+            pipe.send(("interrupted", ""))
+    except BaseException as exc:  # NOTE: containment: an engine bug or MemoryError in a worker
+        # NOTE: only the type: its message could quote the data (docs/security.md, section 2).
+        with contextlib.suppress(Exception):
+            pipe.send(("failed", f"its worker raised {type(exc).__name__}"))
+    finally:
+        pipe.close()
+
+
+@dataclass
+class _Worker:
+    partition: int
+    process: BaseProcess
+    results: Connection
+
+
+@contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Hold Ctrl-C back while a worker starts; it is delivered to the parent afterwards.
+
+    Why: the worker inherits the held signal and ignores SIGINT before it lets it through, so
+    a Ctrl-C that lands while the worker is starting can never give it a traceback.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks (nor process groups)
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGINT)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _why_no_result(exitcode: int | None) -> str:
+    """How a worker ended without sending a result, in words (never anything from the data)."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        return f"its worker process was killed by {name}"
+    return f"its worker process exited (code {exitcode}) without returning a result"
 
 
 def audit_partitions(
@@ -45,40 +126,105 @@ def audit_partitions(
     jobs: int,
     progress: Progress | None = None,
     start_method: str | None = None,
-) -> Iterable[PartialResult]:
-    """The partial results of every partition, computed by ``jobs`` worker processes."""
+) -> list[PartialResult]:
+    """The partial results of every partition, computed by at most ``jobs`` worker processes.
+
+    A partition whose worker died or failed gives the engine's internal-error partial result
+    instead (:meth:`~bhi_audit.engine.Engine.failed_partition`). A KeyboardInterrupt (also one a
+    check raised in a worker) stops every worker and is raised here.
+    """
     context = multiprocessing.get_context(start_method)
     forked = context.get_start_method() == "fork"
-    # NOTE: set before the pool starts, so that forked workers inherit it; spawned workers
-    # get the same objects through the initializer instead.
     # NOTE: the index is built once, here: each worker then touches only its own patients'
     # records, so forked workers copy few pages of the parent's memory.
     index = PatientIndex(batch)
+    # NOTE: set before the workers start, so that forked workers inherit it; spawned workers
+    # get the same objects pickled as an argument instead.
     _share(engine, batch, partitions, index)
     if forked:
         # NOTE: load the ICD-10-CM code set (about 2 s, imported on first use) once in the
         # parent, so that forked workers share it instead of each loading their own.
         billable_status("F32.1")
-    initargs = () if forked else (engine, batch, partitions, index)
+    shared = None if forked else (engine, batch, partitions, index)
+    waiting = list(range(partitions))
+    running: dict[Connection, _Worker] = {}
     partials = []
     try:
-        with context.Pool(
-            processes=jobs, initializer=None if forked else _share, initargs=initargs
-        ) as pool:
-            for done, partial in enumerate(
-                pool.imap_unordered(_audit_partition, range(partitions)), start=1
-            ):
+        while waiting or running:
+            finished = []
+            while waiting and len(running) < jobs:
+                partition = waiting.pop(0)
+                started = _start(context, partition, shared)
+                if isinstance(started, _Worker):
+                    running[started.results] = started
+                else:
+                    finished.append(
+                        engine.failed_partition(batch, partition, partitions, started, index)
+                    )
+            if not finished:
+                for ready in wait(list(running)):
+                    assert isinstance(ready, Connection)
+                    worker = running.pop(ready)
+                    finished.append(_collect(engine, batch, partitions, index, worker))
+            for partial in finished:
                 partials.append(partial)
                 if progress is not None:
-                    progress(done, partitions)
+                    progress(len(partials), partitions)
     finally:
+        for worker in running.values():  # only after an interrupt: stop the rest, leave none
+            worker.process.kill()
+            worker.process.join()
+            worker.results.close()
         _share_clear()
     return partials
 
 
-def _share_clear() -> None:
-    global _shared
-    _shared = None
+def _start(
+    context: multiprocessing.context.BaseContext,
+    partition: int,
+    shared: tuple[Engine, Batch, int, PatientIndex] | None,
+) -> _Worker | str:
+    """Start one partition's worker; why it could not be started, if it could not."""
+    results, sender = context.Pipe(duplex=False)
+    process = context.Process(  # type: ignore[attr-defined]
+        target=_run_partition, args=(partition, sender, shared), daemon=True
+    )
+    try:
+        with _sigint_held():
+            process.start()
+    except OSError as exc:  # no memory or no process slot left for another worker
+        results.close()
+        return f"its worker process could not be started ({type(exc).__name__})"
+    finally:
+        # NOTE: the parent must not hold the sending end: only then does the worker's death
+        # show as end-of-file on ``results`` instead of an endless wait.
+        sender.close()
+    return _Worker(partition, process, results)
+
+
+def _collect(
+    engine: Engine, batch: Batch, partitions: int, index: PatientIndex, worker: _Worker
+) -> PartialResult:
+    """The partial result a ready worker sent, or the engine's failure for its partition."""
+    try:
+        kind, payload = worker.results.recv()
+    except (EOFError, OSError):  # the worker died before (or while) sending its result
+        kind, payload = "died", None
+    except Exception as exc:  # its result arrived but cannot be read back here
+        kind, payload = "failed", f"its result could not be read ({type(exc).__name__})"
+    finally:
+        worker.results.close()
+    worker.process.join(_EXIT_GRACE_SECONDS)
+    if worker.process.is_alive():
+        worker.process.kill()
+        worker.process.join()
+    if kind == "done":
+        assert isinstance(payload, PartialResult)
+        return payload
+    if kind == "interrupted":
+        raise KeyboardInterrupt
+    reason = payload if kind == "failed" else _why_no_result(worker.process.exitcode)
+    return engine.failed_partition(batch, worker.partition, partitions, str(reason), index)
 
 
 def audit_in_processes(

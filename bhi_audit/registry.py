@@ -160,7 +160,10 @@ def entry_point_modules() -> Iterator[tuple[ModuleType, str]]:
     for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: p.name):
         try:
             loaded = point.load()
-        except Exception as exc:  # NOTE: a broken third-party plugin is a user-facing error
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # NOTE: a broken plugin (even one calling sys.exit(0) on
+            # import) is a user-facing error, never the run's exit code
             raise ConfigError(
                 f"entry point {point.name} ({point.value}) failed to load: {exc}"
             ) from None
@@ -184,7 +187,10 @@ def directory_modules(directory: Path) -> Iterator[tuple[ModuleType, str]]:
         sys.modules[module_name] = module
         try:
             spec.loader.exec_module(module)
-        except Exception as exc:  # NOTE: a broken plugin file is a user-facing error
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # NOTE: a broken plugin file is a user-facing error (as
+            # above: SystemExit and GeneratorExit too)
             raise ConfigError(f"{path}: failed to import: {type(exc).__name__}: {exc}") from None
         yield module, f"checks-dir {path}"
 

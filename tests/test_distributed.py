@@ -54,3 +54,28 @@ def test_dask_result_equals_single_process(where, partitions, practice, client):
     bundle = load_paths([SAMPLE if where == "sample" else practice])
     on_cluster = audit_on_client(client, engine, bundle, partitions)
     assert _json(on_cluster) == _json(engine.audit(bundle))
+
+
+class _EngineFailingOn(Engine):
+    """An engine whose audit of one partition raises outside any check (an engine bug)."""
+
+    def __init__(self, specs, partition: int) -> None:
+        super().__init__(specs)
+        self.failing = partition
+
+    def audit_partition(self, batch, partition=0, partitions=1, progress=None, index=None):
+        if partition == self.failing:
+            raise MemoryError("patient P001 and more")  # its message must never be shown
+        return super().audit_partition(batch, partition, partitions, progress, index)
+
+
+def test_a_failed_task_is_a_lost_partition_not_a_traceback(client):
+    from bhi_audit.distributed import audit_on_client
+
+    engine = _EngineFailingOn(load_registry(plugins=False).specs, partition=1)
+    result = audit_on_client(client, engine, load_paths([SAMPLE]), partitions=2)
+    assert [f.message for f in result.findings if f.check_id == "BHI-ENGINE"] == [
+        "internal error: partition 2 of 2 (27 patients) was not audited: its task failed "
+        "(MemoryError) (its findings are missing; please report this)"
+    ]
+    assert result.totals.internal_errors == 1

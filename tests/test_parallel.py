@@ -3,6 +3,7 @@ single-process audit byte for byte, on the sample bundle and on a generated prac
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 
@@ -11,10 +12,12 @@ import pytest
 from bhi_audit.cli import main
 from bhi_audit.context import build_batch, partition_of
 from bhi_audit.engine import Engine
+from bhi_audit.findings import Outcome
+from bhi_audit.gate import exit_code
 from bhi_audit.generator import GenerateSpec, generate
 from bhi_audit.loaders import load_paths
 from bhi_audit.parallel import audit_in_processes
-from bhi_audit.registry import load_registry
+from bhi_audit.registry import load_registry, spec_from_module
 from bhi_audit.reporters import REPORTERS
 
 from conftest import SAMPLE
@@ -94,3 +97,107 @@ def test_json_report_is_exactly_json_dump_of_the_document(practice, monkeypatch)
     plain = json.dumps(to_document(result), indent=2, sort_keys=True, ensure_ascii=False)
     assert len(result.evaluations) % 7 != 0
     assert fast.getvalue() == plain + "\n"
+
+
+# ------------------------------------------------------------------ a lost partition
+
+
+class _EngineFailingOn(Engine):
+    """An engine whose audit of one partition raises outside any check (an engine bug)."""
+
+    def __init__(self, specs, partition: int) -> None:
+        super().__init__(specs)
+        self.failing = partition
+
+    def audit_partition(self, batch, partition=0, partitions=1, progress=None, index=None):
+        if partition == self.failing:
+            raise MemoryError("patient P001 and more")  # its message must never be shown
+        return super().audit_partition(batch, partition, partitions, progress, index)
+
+
+def test_a_lost_partition_shows_in_every_report_and_fails_the_gate():
+    engine = Engine(load_registry(plugins=False).specs)
+    bundle = load_paths([SAMPLE])
+    batch = build_batch(bundle)
+    lost = engine.failed_partition(batch, 1, 2, "its worker process was killed by SIGKILL")
+    result = engine.merge(bundle, batch, [lost, engine.audit_partition(batch, 0, 2)])
+    message = (
+        "internal error: partition 2 of 2 (27 patients) was not audited: its worker process "
+        "was killed by SIGKILL (its findings are missing; please report this)"
+    )
+    [finding] = [f for f in result.findings if f.check_id == "BHI-ENGINE"]
+    assert (finding.message, finding.unit, finding.patient_id) == (
+        message,
+        "partition 2 of 2",
+        None,
+    )
+    assert result.checks[-1].id == "BHI-ENGINE"
+    assert result.per_check["BHI-ENGINE"].internal_errors == 1
+    assert result.totals.internal_errors == 1
+    assert exit_code(result, "never") == 1  # an internal error fails even --fail-on never
+    for name, render in sorted(REPORTERS.items()):
+        out = io.StringIO()
+        render(result, out)
+        assert message in out.getvalue(), name
+    junit = io.StringIO()
+    REPORTERS["junit"](result, junit)
+    assert '<testcase classname="BHI-ENGINE" name="partition 2 of 2" time="0">' in junit.getvalue()
+
+
+def test_partition_0_lost_names_the_batch_checks_too():
+    engine = Engine(load_registry(plugins=False).specs)
+    batch = build_batch(load_paths([SAMPLE]))
+    [finding] = engine.failed_partition(batch, 0, 2, "its worker raised MemoryError").findings
+    assert finding.message == (
+        "internal error: partition 1 of 2 (27 patients and the batch-scope checks) was not "
+        "audited: its worker raised MemoryError (its findings are missing; please report this)"
+    )
+
+
+def test_a_worker_whose_engine_raises_gives_a_lost_partition_without_its_message():
+    engine = _EngineFailingOn(load_registry(plugins=False).specs, partition=1)
+    bundle = load_paths([SAMPLE])
+    result = audit_in_processes(engine, bundle, 2)
+    lost = [f.message for f in result.findings if f.check_id == "BHI-ENGINE"]
+    assert lost == [
+        "internal error: partition 2 of 2 (27 patients) was not audited: its worker raised "
+        "MemoryError (its findings are missing; please report this)"
+    ]
+
+
+KILLING_CHECK = '''"""Test check: kills its own process on patient P001.
+
+Why: a spawned worker that dies (tests/test_parallel.py).
+Source: none; a synthetic test check.
+Passes: every other patient.
+Fails: patient P001, where its process is killed.
+"""
+
+import os
+import signal
+
+ID = "TEST-KILL-001"
+NAME = "killing-check"
+SCOPE = "patient"
+DEFAULT_SEVERITY = "error"
+
+
+def check(unit, options):
+    """Kill this process on P001."""
+    if unit.patient_id == "P001":
+        os.kill(os.getpid(), signal.SIGKILL)
+    yield from ()
+'''
+
+
+def test_a_spawned_worker_killed_gives_a_lost_partition(tmp_path, monkeypatch):
+    # NOTE: importable by name, as spawned workers need (docs/performance.md).
+    (tmp_path / "contain_killing_check.py").write_text(KILLING_CHECK, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("contain_killing_check")
+    specs = [*load_registry(plugins=False).specs, spec_from_module(module, "test")]
+    result = audit_in_processes(Engine(specs), load_paths([SAMPLE]), 2, start_method="spawn")
+    assert [f.message for f in result.findings if f.outcome is Outcome.INTERNAL_ERROR] == [
+        "internal error: partition 2 of 2 (27 patients) was not audited: its worker process "
+        "was killed by SIGKILL (its findings are missing; please report this)"
+    ]
