@@ -187,6 +187,7 @@ def to_document(result: AuditResult) -> dict[str, Any]:
         for item in result.inputs
     ]
     totals = result.totals
+    setup = result.setup
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -199,6 +200,22 @@ def to_document(result: AuditResult) -> dict[str, Any]:
         },
         "artifacts": artifacts,
         "columnKind": "unicodeCodePoints",
+        "invocations": [
+            {
+                "executionSuccessful": True,
+                "properties": {
+                    "configuration": setup.configuration,
+                    "checksRun": setup.checks_run,
+                    "switchedOff": [
+                        {"checkId": off.check_id, "reason": off.reason, "by": off.by}
+                        for off in setup.switched_off
+                    ],
+                    "gateWeakened": list(setup.gate_weakened),
+                    "configNotUsed": list(setup.config_not_used),
+                    "configRefused": list(setup.config_refused),
+                },
+            }
+        ],
         "results": [_result(f, rule_index) for f in result.findings],
         "properties": {
             "totals": {
