@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -628,8 +628,8 @@ def switched_off_checks(
 
 
 #: Who switched a check off (RunSetup.switched_off): the configuration file, or the user.
-CONFIG = "configuration"
-CLI = "command line"
+CONFIG: Final = "configuration"
+CLI: Final = "command line"
 
 
 def _matching(registry: Registry, keys: Sequence[str]) -> set[str] | None:

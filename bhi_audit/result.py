@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -166,7 +167,7 @@ class SwitchedOffCheck(FrozenModel):
     #: ``not in --select``.
     reason: str
     #: ``configuration`` (a file) or ``command line`` (the user, on purpose).
-    by: str
+    by: Literal["configuration", "command line"]
 
 
 class RunSetup(FrozenModel):

@@ -202,7 +202,8 @@ def to_document(result: AuditResult) -> dict[str, Any]:
         "columnKind": "unicodeCodePoints",
         "invocations": [
             {
-                "executionSuccessful": True,
+                # NOTE: a check that crashed is a run that did not fully execute.
+                "executionSuccessful": result.totals.internal_errors == 0,
                 "properties": {
                     "configuration": setup.configuration,
                     "checksRun": setup.checks_run,
