@@ -225,10 +225,17 @@ def find_config_file(start: Path) -> Discovery:
     for directory in (here, *here.parents):
         if directory == home and directory != here:
             break  # never the home directory from below it
-        found = config_in(directory)
+        try:
+            found = config_in(directory)
+            is_root = any((directory / marker).exists() for marker in ROOT_MARKERS)
+        except OSError as exc:
+            raise ConfigError(
+                f"{directory}: cannot look for configuration ({exc.strerror}); "
+                "pass --config FILE or --isolated"
+            ) from None
         if found is not None:
             return Discovery(found, directory)
-        if any((directory / marker).exists() for marker in ROOT_MARKERS):
+        if is_root:
             return Discovery(None, directory)
         if directory == home:
             break  # nor anything above it
@@ -265,10 +272,16 @@ def configs_not_used(paths: Iterable[Path], used: Path | None) -> tuple[str, ...
     seen: set[Path] = set()
     found: list[str] = []
     for path in paths:
-        folder = path if path.is_dir() else path.parent
+        try:
+            folder = path if path.is_dir() else path.parent
+        except OSError:
+            continue  # the loader reports an unreadable path, naming it
         for name in (CONFIG_FILE, PYPROJECT):
             candidate = folder / name
-            if not candidate.is_file() or candidate.resolve() in seen:
+            try:
+                if not candidate.is_file() or candidate.resolve() in seen:
+                    continue
+            except OSError:
                 continue
             seen.add(candidate.resolve())
             if used is not None and candidate.resolve() == used.resolve():
@@ -334,7 +347,10 @@ def load_config(
         if not explicit.is_file():
             raise ConfigError(f"{explicit}: no such configuration file")
         table = _table(explicit, required=True) or {}
-        project = find_config_file(here).root
+        try:
+            project = find_config_file(here).root
+        except ConfigError:  # --config always works; checks-dirs then stay in its folder
+            project = None
         folder = explicit.resolve().parent
         root = project if project is not None and folder.is_relative_to(project) else folder
         return LoadedConfig(

@@ -209,3 +209,21 @@ def test_checks_dirs_resolve_relative_to_the_config_file(runner, project):
 def test_checks_dir_help_says_a_plugin_is_code(runner):
     result = runner.invoke(main, ["check", "--help"], terminal_width=200)
     assert "A check module is Python code that runs with your rights" in result.stdout
+
+
+def test_an_unreadable_folder_on_the_walk_is_a_clear_error(runner, project, monkeypatch):
+    """A folder the walk cannot look into stops the run (exit 2), naming it; no traceback."""
+
+    def denied(directory: Path) -> Path | None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("bhi_audit.config.config_in", denied)
+    result = runner.invoke(main, ["check", "claims"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"bhi-audit: error: {project.resolve()}: cannot look for configuration "
+        "(Permission denied); pass --config FILE or --isolated\n"
+    )
+    assert runner.invoke(main, ["check", "claims", "--isolated"]).exit_code == 1
+    write(project / "ci.toml", "fail-on = 'never'\n")
+    assert runner.invoke(main, ["check", "claims", "--config", "ci.toml"]).exit_code == 0
