@@ -132,14 +132,12 @@ def plan(
 ) -> RunPlan:
     """Load the configuration, the registry it names, and resolve the run (docs/gating.md).
 
-    Refused configuration files are warned about and those lying among the audited data are
-    noted on standard error, so that nobody believes they applied (docs/security.md, 1).
+    Configuration files lying among the audited data are noted on standard error, so that
+    nobody believes they applied (docs/security.md, 1).
     """
     if isolated and config_file is not None:
         raise click.UsageError("--isolated and --config exclude each other (use one)")
     loaded = load_config(paths, config_file, isolated=isolated)
-    for warning in loaded.warnings:
-        click.echo(f"bhi-audit: warning: {warning}", err=True)
     for found in loaded.not_used:
         click.echo(
             f"bhi-audit: note: {found} was not used: configuration is read from the working "

@@ -16,7 +16,7 @@ not trusted (docs/security.md, section 1). A ``bhi-audit.toml`` shipped inside a
 bundle, or lying in a shared temporary folder above it, must not be able to switch checks off,
 weaken the gate or name a ``checks-dirs`` whose Python then runs. Such a file is reported as
 not used. A discovered file in a world-writable directory, or owned by another user, is refused
-with a warning (as git's ``safe.directory``); ``--config`` names a file on purpose and is
+and the run stops (as git's ``safe.directory``); ``--config`` names a file on purpose and is
 always read.
 
 Why no user-global file: a setting in a home directory would silently change verdicts between
@@ -99,15 +99,14 @@ class LoadedConfig:
     """A validated configuration and where it came from.
 
     ``source`` is the file (None: built-in defaults, or ``--isolated``); ``root`` is the
-    directory ``checks-dirs`` must stay inside; ``warnings`` are refused files, and
-    ``not_used`` the configuration files lying in the audited folders, which were not read.
+    directory ``checks-dirs`` must stay inside; ``not_used`` the configuration files lying
+    in the audited folders, which were not read.
     """
 
     config: Config
     source: Path | None
     mode: ConfigMode = "defaults"
     root: Path | None = None
-    warnings: tuple[str, ...] = ()
     not_used: tuple[str, ...] = ()
 
     def relative(self, value: str) -> Path:
@@ -342,7 +341,7 @@ def load_config(
     if isolated:
         if explicit is not None:
             raise ConfigError("--isolated and --config exclude each other (use one)")
-        return LoadedConfig(Config(), None, "isolated", None, (), configs_not_used(paths, None))
+        return LoadedConfig(Config(), None, "isolated", None, configs_not_used(paths, None))
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError(f"{explicit}: no such configuration file")
@@ -358,28 +357,25 @@ def load_config(
             _display(explicit),
             "file",
             root,
-            (),
             configs_not_used(paths, explicit),
         )
     discovery = find_config_file(here)
     found = discovery.file
-    if found is not None:
-        reason = unsafe_reason(found)
-        if reason is not None:
-            warning = (
-                f"{found}: configuration not used: it {reason} "
-                "(pass --config FILE to use it anyway)"
-            )
-            not_used = configs_not_used(paths, None)
-            return LoadedConfig(Config(), None, "defaults", None, (warning,), not_used)
     not_used = configs_not_used(paths, found)
     if found is None:
-        return LoadedConfig(Config(), None, "defaults", discovery.root, (), not_used)
+        return LoadedConfig(Config(), None, "defaults", discovery.root, not_used)
     source = _display(found)
+    reason = unsafe_reason(found)
+    if reason is not None:
+        # NOTE: refused means the run stops (like git's "dubious ownership"): falling back to
+        # the defaults would silently drop the project's own always-fail, stricter fail-on
+        # and plugin checks, a weaker gate nobody chose.
+        raise ConfigError(
+            f"{source}: configuration refused: it {reason}; pass --config {source} to trust "
+            "it, or --isolated to read no configuration"
+        )
     table = _table(found, required=True) or {}
-    return LoadedConfig(
-        parse_config(table, str(source)), source, "file", discovery.root, (), not_used
-    )
+    return LoadedConfig(parse_config(table, str(source)), source, "file", discovery.root, not_used)
 
 
 # --------------------------------------------------------------------------- resolving
@@ -593,7 +589,6 @@ def plan_run(
         switched_off=switched_off,
         gate_weakened=weakened,
         config_not_used=loaded.not_used,
-        config_refused=loaded.warnings,
     )
     settings = AuditSettings(
         severity_overrides=severity,

@@ -186,8 +186,6 @@ class RunSetup(FrozenModel):
     gate_weakened: tuple[str, ...] = ()
     #: Configuration files found in the audited folders and NOT used (the data is untrusted).
     config_not_used: tuple[str, ...] = ()
-    #: Discovered configuration files refused as unsafe (world-writable, another owner).
-    config_refused: tuple[str, ...] = ()
 
     @property
     def weakened_line(self) -> str | None:

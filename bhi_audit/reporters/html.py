@@ -330,7 +330,6 @@ def _setup_rows(result: AuditResult) -> list[tuple[str, str]]:
         by_reason.setdefault(off.reason, []).append(off.check_id)
     rows += [(f"checks off ({reason})", ", ".join(ids)) for reason, ids in by_reason.items()]
     rows += [("configuration not used (among the audited data)", p) for p in setup.config_not_used]
-    rows += [("configuration refused", w) for w in setup.config_refused]
     if setup.weakened_line:
         rows.append(("gate weakened", setup.weakened_line))
     return rows

@@ -141,7 +141,6 @@ def setup_properties(result: AuditResult) -> list[tuple[str, str]]:
         off = "; ".join(f"{o.check_id} ({o.reason})" for o in setup.switched_off)
         pairs.append(("run.checks_off", off))
     pairs += [("run.config_not_used", path) for path in setup.config_not_used]
-    pairs += [("run.config_refused", warning) for warning in setup.config_refused]
     if setup.weakened_line:
         pairs.append(("run.gate_weakened", setup.weakened_line))
     return pairs

@@ -213,7 +213,6 @@ def to_document(result: AuditResult) -> dict[str, Any]:
                     ],
                     "gateWeakened": list(setup.gate_weakened),
                     "configNotUsed": list(setup.config_not_used),
-                    "configRefused": list(setup.config_refused),
                 },
             }
         ],

@@ -108,8 +108,6 @@ def _render_setup(result: AuditResult, out: TextIO) -> None:
     for path in setup.config_not_used:
         out.write(one_line(f"configuration not used (it lies among the audited data): {path}"))
         out.write("\n")
-    for warning in setup.config_refused:
-        out.write(one_line(f"configuration refused: {warning}") + "\n")
 
 
 def _render_comparison(result: AuditResult, out: TextIO) -> None:

@@ -109,40 +109,39 @@ def test_the_walk_stops_below_the_home_directory(runner, tmp_path, monkeypatch):
 # --------------------------------------------------------------------------- unsafe files
 
 
-def test_a_config_in_a_world_writable_directory_is_refused(runner, project):
+REFUSED = [
+    ("directory", "lies in a world-writable directory"),
+    ("file", "is world-writable"),
+    ("owner", "is owned by another user (uid {uid})"),
+]
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX owners and permission bits")
+@pytest.mark.parametrize(("unsafe", "reason"), REFUSED, ids=[r[0] for r in REFUSED])
+def test_an_unsafe_discovered_config_stops_the_run(runner, project, monkeypatch, unsafe, reason):
+    """Refused, exit 2, naming the file: never a silent fall-back to the defaults."""
     config = write(project / "bhi-audit.toml", "fail-on = 'never'\n")
-    project.chmod(0o777)
+    uid = config.stat().st_uid
+    if unsafe == "directory":
+        project.chmod(0o777)
+    elif unsafe == "file":
+        config.chmod(0o666)
+    else:
+        monkeypatch.setattr(os, "getuid", lambda: uid + 1)
     try:
-        code, document, stderr = audit(runner, "claims")
-        explicit, _, _ = audit(runner, "claims", "--config", config)
+        result = runner.invoke(main, ["check", "claims"])
+        explicit = runner.invoke(main, ["check", "claims", "--config", "bhi-audit.toml"])
+        isolated = runner.invoke(main, ["check", "claims", "--isolated"])
     finally:
         project.chmod(0o755)
-    warning = (
-        f"{config}: configuration not used: it lies in a world-writable directory "
-        "(pass --config FILE to use it anyway)"
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"bhi-audit: error: bhi-audit.toml: configuration refused: it {reason.format(uid=uid)}; "
+        "pass --config bhi-audit.toml to trust it, or --isolated to read no configuration\n"
     )
-    assert f"bhi-audit: warning: {warning}" in stderr.splitlines()
-    assert document["setup"]["config_refused"] == [warning]
-    assert (code, document["setup"]["configuration"]) == (1, "defaults")
-    assert explicit == 0
-
-
-def test_a_world_writable_config_is_refused(runner, project):
-    config = write(project / "bhi-audit.toml", "fail-on = 'never'\n")
-    config.chmod(0o666)
-    code, _, stderr = audit(runner, "claims")
-    assert code == 1
-    assert f"{config}: configuration not used: it is world-writable" in stderr
-
-
-@pytest.mark.skipif(not hasattr(os, "getuid"), reason="no file owners on this platform")
-def test_a_config_owned_by_another_user_is_refused(runner, project, monkeypatch):
-    config = write(project / "bhi-audit.toml", "fail-on = 'never'\n")
-    owner = config.stat().st_uid
-    monkeypatch.setattr(os, "getuid", lambda: owner + 1)
-    code, _, stderr = audit(runner, "claims")
-    assert code == 1
-    assert f"{config}: configuration not used: it is owned by another user (uid {owner})" in stderr
+    assert explicit.exit_code == 0  # --config always works
+    assert isolated.exit_code == 1
 
 
 # --------------------------------------------------------------------------- --isolated
