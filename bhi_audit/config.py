@@ -662,7 +662,7 @@ def _selection_origin(loaded: LoadedConfig, cli: CliChoices) -> str:
         parts.append(f"ignore = {config.ignore} in {loaded.label}")
     if cli.ignore:
         parts.append(f"--ignore {','.join(cli.ignore)}")
-    return " with ".join(parts) or "no check is registered"
+    return " and ".join(parts) or "no check is registered"
 
 
 def _can_fail_as_error(spec: CheckSpec, severity: Mapping[str, Severity]) -> bool:

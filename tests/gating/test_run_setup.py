@@ -73,12 +73,12 @@ def test_the_text_summary_names_configuration_checks_and_what_is_off(runner, pro
         (
             "select = ['BHI-TIME-001']\n",
             ["--ignore", "BHI-TIME-001"],
-            "select = ['BHI-TIME-001'] in bhi-audit.toml with --ignore BHI-TIME-001",
+            "select = ['BHI-TIME-001'] in bhi-audit.toml and --ignore BHI-TIME-001",
         ),
         (
             "",
             ["--select", "BHI-TIME-001", "--ignore", "BHI-TIME-"],
-            "--select BHI-TIME-001 with --ignore BHI-TIME-",
+            "--select BHI-TIME-001 and --ignore BHI-TIME-",
         ),
     ],
     ids=["config-ignore-all", "config-select-cli-ignore", "cli-select-cli-ignore"],
