@@ -148,7 +148,9 @@ checks_dir_option = click.option(
     "checks_dirs",
     multiple=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Load outside check modules (*.py) from DIR. Repeatable.",
+    help="Load outside check modules (*.py) from DIR. Repeatable. A check module is Python "
+    "code that runs with your rights: name only folders you trust, never one that came with "
+    "the data.",
 )
 
 
@@ -156,7 +158,13 @@ config_option = click.option(
     "--config",
     "config_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Use this bhi-audit.toml (or pyproject.toml) instead of the one found from PATHS upward.",
+    help="Use this bhi-audit.toml (or pyproject.toml) instead of the one found from the working "
+    "directory up to the project root (never from PATHS).",
+)
+isolated_option = click.option(
+    "--isolated",
+    is_flag=True,
+    help="Read no configuration file at all: built-in defaults and the command line only.",
 )
 waivers_option = click.option(
     "--waivers",
@@ -175,9 +183,22 @@ def plan(
     config_file: Path | None,
     cli: CliChoices,
     with_baseline: bool = True,
+    isolated: bool = False,
 ) -> RunPlan:
-    """Load the configuration, the registry it names, and resolve the run (docs/gating.md)."""
-    loaded = load_config(paths, config_file)
+    """Load the configuration, the registry it names, and resolve the run (docs/gating.md).
+
+    Configuration files lying among the audited data are noted on standard error, so that
+    nobody believes they applied (docs/security.md, 1).
+    """
+    if isolated and config_file is not None:
+        raise click.UsageError("--isolated and --config exclude each other (use one)")
+    loaded = load_config(paths, config_file, isolated=isolated)
+    for found in loaded.not_used:
+        click.echo(
+            f"bhi-audit: note: {found} was not used: configuration is read from the working "
+            "directory up to the project root, never from the audited data",
+            err=True,
+        )
     registry = make_registry((*cli.checks_dirs, *config_checks_dirs(loaded)))
     return plan_run(registry, loaded, cli, cli.as_of, with_baseline=with_baseline)
 
@@ -259,6 +280,7 @@ def main() -> None:
 )
 @checks_dir_option
 @config_option
+@isolated_option
 @waivers_option
 @as_of_option
 @click.option(
@@ -295,6 +317,7 @@ def check(
     redact_key: str | None,
     checks_dirs: tuple[Path, ...],
     config_file: Path | None,
+    isolated: bool,
     waivers: Path | None,
     as_of: datetime | None,
     baseline_file: Path | None,
@@ -325,6 +348,7 @@ def check(
                 checks_dirs=checks_dirs,
                 as_of=as_of.date() if as_of else None,
             ),
+            isolated=isolated,
         )
         validator = make_validator() if fhir_validate else None
         x12 = X12Options(id_map=load_id_map(id_map) if id_map else None, validate=x12_validate)
@@ -391,6 +415,7 @@ def redacted_result(result: AuditResult, bundle: Bundle, key: str | None) -> Aud
 @click.option("--ignore", multiple=True, help="Skip these checks (as for `check`).")
 @checks_dir_option
 @config_option
+@isolated_option
 @waivers_option
 @as_of_option
 def write_baseline(
@@ -400,6 +425,7 @@ def write_baseline(
     ignore: tuple[str, ...],
     checks_dirs: tuple[Path, ...],
     config_file: Path | None,
+    isolated: bool,
     waivers: Path | None,
     as_of: datetime | None,
 ) -> None:
@@ -420,6 +446,7 @@ def write_baseline(
                 as_of=as_of.date() if as_of else None,
             ),
             with_baseline=False,
+            isolated=isolated,
         )
         result = Engine(run.specs, run.settings).audit(load_paths(paths))
     baseline = build_baseline(result.findings, run.settings.not_waivable)

@@ -2,15 +2,26 @@
 
 Where it comes from, in order (the first found wins, nothing is merged):
 
-1. ``--config FILE`` (a ``bhi-audit.toml``-style file, or a ``pyproject.toml`` whose
+1. ``--isolated``: none at all, the built-in defaults;
+2. ``--config FILE`` (a ``bhi-audit.toml``-style file, or a ``pyproject.toml`` whose
    ``[tool.bhi-audit]`` table is used);
-2. else, from each audited path upward: ``bhi-audit.toml`` in a directory, then
-   ``pyproject.toml`` with a ``[tool.bhi-audit]`` table in the same directory;
-3. else the built-in defaults.
+3. else, from the **working directory** upward to the project root (the first directory
+   holding ``.git``, ``pyproject.toml`` or ``bhi-audit.toml``), never into the home directory
+   from below it: ``bhi-audit.toml`` in a directory, then ``pyproject.toml`` with a
+   ``[tool.bhi-audit]`` table in the same directory;
+4. else the built-in defaults.
+
+Why from the working directory and not from the audited paths (as flake8 does): the data is
+not trusted (docs/security.md, section 1). A ``bhi-audit.toml`` shipped inside a received
+bundle, or lying in a shared temporary folder above it, must not be able to switch checks off,
+weaken the gate or name a ``checks-dirs`` whose Python then runs. Such a file is reported as
+not used. A discovered file in a world-writable directory, or owned by another user, is refused
+and the run stops (as git's ``safe.directory``); ``--config`` names a file on purpose and is
+always read.
 
 Why no user-global file: a setting in a home directory would silently change verdicts between
 two people auditing the same batch (STYLE §25). The source file is recorded in the result's
-``config`` so an auditor can reproduce a run.
+``config`` and ``setup`` so an auditor can reproduce a run.
 
 Keys are kebab-case, like the command-line options they mirror (``fail-on`` ~ ``--fail-on``).
 Per-check options keep the field names of the check's ``Options`` model (see
@@ -21,13 +32,15 @@ the key, which the CLI turns into exit code 2.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -37,11 +50,15 @@ from bhi_audit.engine import AuditSettings
 from bhi_audit.errors import ConfigError
 from bhi_audit.gate import FailOn
 from bhi_audit.registry import CheckSpec, Registry
+from bhi_audit.result import RunSetup, SwitchedOffCheck
 from bhi_audit.waivers import Waiver, load_waivers
 
 CONFIG_FILE = "bhi-audit.toml"
 PYPROJECT = "pyproject.toml"
 TOOL_TABLE = "bhi-audit"
+#: What marks a project root: discovery stops in the first directory holding one of these.
+ROOT_MARKERS = (".git", PYPROJECT, CONFIG_FILE)
+ConfigMode = Literal["file", "defaults", "isolated"]
 
 
 def _kebab(name: str) -> str:
@@ -79,10 +96,18 @@ class Config(BaseModel):
 
 @dataclass(frozen=True)
 class LoadedConfig:
-    """A validated configuration and the file it came from (None: built-in defaults)."""
+    """A validated configuration and where it came from.
+
+    ``source`` is the file (None: built-in defaults, or ``--isolated``); ``root`` is the
+    directory ``checks-dirs`` must stay inside; ``not_used`` the configuration files lying
+    in the audited folders, which were not read.
+    """
 
     config: Config
     source: Path | None
+    mode: ConfigMode = "defaults"
+    root: Path | None = None
+    not_used: tuple[str, ...] = ()
 
     def relative(self, value: str) -> Path:
         """A path from the config file, relative to the file's directory."""
@@ -90,6 +115,13 @@ class LoadedConfig:
         if self.source is None or path.is_absolute():
             return path
         return self.source.parent / path
+
+    @property
+    def label(self) -> str:
+        """How reports name the configuration: its file, ``defaults`` or ``isolated``."""
+        if self.mode == "file" and self.source is not None:
+            return str(self.source)
+        return self.mode
 
 
 @dataclass(frozen=True)
@@ -155,18 +187,118 @@ def _table(path: Path, required: bool) -> dict[str, Any] | None:
     return table
 
 
-def find_config_file(start: Path) -> Path | None:
-    """The nearest ``bhi-audit.toml`` or ``pyproject.toml`` with our table, from start upward."""
-    here = start if start.is_dir() else start.parent
-    here = Path(here.resolve())
-    for directory in (here, *here.parents):
-        own = directory / CONFIG_FILE
-        if own.is_file():
-            return own
-        pyproject = directory / PYPROJECT
-        if pyproject.is_file() and _table(pyproject, required=False) is not None:
-            return pyproject
+def _home() -> Path | None:
+    try:
+        return Path.home().resolve()
+    except (KeyError, RuntimeError):  # no HOME and no passwd entry
+        return None
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What the walk from the working directory found: a file (or None) and the project root."""
+
+    file: Path | None
+    root: Path | None
+
+
+def config_in(directory: Path) -> Path | None:
+    """``bhi-audit.toml`` in ``directory``, else its ``pyproject.toml`` if it has our table."""
+    own = directory / CONFIG_FILE
+    if own.is_file():
+        return own
+    pyproject = directory / PYPROJECT
+    if pyproject.is_file() and _table(pyproject, required=False) is not None:
+        return pyproject
     return None
+
+
+def find_config_file(start: Path) -> Discovery:
+    """The configuration of the project ``start`` (the working directory) lies in.
+
+    The walk goes from ``start`` upward and stops at the project root, the first directory
+    holding ``.git``, ``pyproject.toml`` or ``bhi-audit.toml``. It never enters the home
+    directory or anything above it from below it: a stray ``~/bhi-audit.toml`` or a
+    ``pyproject.toml`` in a shared parent must not configure every audit under it.
+    """
+    here = Path(start.resolve())
+    home = _home()
+    for directory in (here, *here.parents):
+        if directory == home and directory != here:
+            break  # never the home directory from below it
+        try:
+            found = config_in(directory)
+            is_root = any((directory / marker).exists() for marker in ROOT_MARKERS)
+        except OSError as exc:
+            raise ConfigError(
+                f"{directory}: cannot look for configuration ({exc.strerror}); "
+                "pass --config FILE or --isolated"
+            ) from None
+        if found is not None:
+            return Discovery(found, directory)
+        if is_root:
+            return Discovery(None, directory)
+        if directory == home:
+            break  # nor anything above it
+    return Discovery(None, None)
+
+
+def unsafe_reason(path: Path) -> str | None:
+    """Why a discovered configuration file must not be trusted, or None if it may be.
+
+    Like git's ``safe.directory``: a file anyone could have written (it, or its directory,
+    is world-writable), or one another user owns, is not this user's project configuration.
+    """
+    try:
+        info = path.stat()
+        folder = path.parent.stat()
+    except OSError as exc:
+        return f"cannot be checked ({exc.strerror})"
+    if info.st_mode & stat.S_IWOTH:
+        return "is world-writable"
+    if folder.st_mode & stat.S_IWOTH:
+        return "lies in a world-writable directory"
+    getuid = getattr(os, "getuid", None)
+    if getuid is not None and info.st_uid != getuid():
+        return f"is owned by another user (uid {info.st_uid})"
+    return None
+
+
+def configs_not_used(paths: Iterable[Path], used: Path | None) -> tuple[str, ...]:
+    """Configuration files in the audited folders that this run did not read.
+
+    Why say so: someone who finds a ``bhi-audit.toml`` next to the data would otherwise
+    believe it applied. Only the audited folder itself (a file's own folder) is looked at.
+    """
+    seen: set[Path] = set()
+    found: list[str] = []
+    for path in paths:
+        try:
+            folder = path if path.is_dir() else path.parent
+        except OSError:
+            continue  # the loader reports an unreadable path, naming it
+        for name in (CONFIG_FILE, PYPROJECT):
+            candidate = folder / name
+            try:
+                if not candidate.is_file() or candidate.resolve() in seen:
+                    continue
+            except OSError:
+                continue
+            seen.add(candidate.resolve())
+            if used is not None and candidate.resolve() == used.resolve():
+                continue
+            if name == PYPROJECT and not _has_table(candidate):
+                continue
+            found.append(str(_display(candidate)))
+    return tuple(sorted(found))
+
+
+def _has_table(pyproject: Path) -> bool:
+    """Whether an untrusted pyproject.toml carries a bhi-audit table (unreadable: no)."""
+    try:
+        return _table(pyproject, required=False) is not None
+    except ConfigError:
+        return False
 
 
 def _display(path: Path) -> Path:
@@ -194,25 +326,58 @@ def _describe(exc: ValidationError, source: str) -> str:
     return "\n".join(lines)
 
 
-def load_config(paths: Iterable[Path], explicit: Path | None = None) -> LoadedConfig:
-    """The configuration of a run: ``--config FILE``, else discovered, else defaults."""
+def load_config(
+    paths: Iterable[Path],
+    explicit: Path | None = None,
+    *,
+    isolated: bool = False,
+    cwd: Path | None = None,
+) -> LoadedConfig:
+    """The configuration of a run: none (``isolated``), ``--config FILE``, discovered, defaults.
+
+    ``paths`` (the audited data) never decide which file is read; they are only looked at to
+    report a configuration file lying among them that was not used.
+    """
+    paths = list(paths)
+    here = cwd or Path.cwd()
+    if isolated:
+        if explicit is not None:
+            raise ConfigError("--isolated and --config exclude each other (use one)")
+        return LoadedConfig(Config(), None, "isolated", None, configs_not_used(paths, None))
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError(f"{explicit}: no such configuration file")
         table = _table(explicit, required=True) or {}
-        return LoadedConfig(parse_config(table, str(explicit)), _display(explicit))
-    found = {p: find_config_file(p) for p in paths}
-    distinct = sorted({f for f in found.values() if f is not None})
-    if len(set(found.values())) > 1:
-        listing = ", ".join(f"{p} -> {f or 'none'}" for p, f in found.items())
-        raise ConfigError(
-            f"the audited paths have different configuration files ({listing}); pass --config FILE"
+        try:
+            project = find_config_file(here).root
+        except ConfigError:  # --config always works; checks-dirs then stay in its folder
+            project = None
+        folder = explicit.resolve().parent
+        root = project if project is not None and folder.is_relative_to(project) else folder
+        return LoadedConfig(
+            parse_config(table, str(explicit)),
+            _display(explicit),
+            "file",
+            root,
+            configs_not_used(paths, explicit),
         )
-    if not distinct:
-        return LoadedConfig(Config(), None)
-    source = _display(distinct[0])
-    table = _table(distinct[0], required=True) or {}
-    return LoadedConfig(parse_config(table, str(source)), source)
+    discovery = find_config_file(here)
+    found = discovery.file
+    not_used = configs_not_used(paths, found)
+    if found is None:
+        return LoadedConfig(Config(), None, "defaults", discovery.root, not_used)
+    source = _display(found)
+    reason = unsafe_reason(found)
+    if reason is not None:
+        # NOTE: refused means the run stops (like git's "dubious ownership"): falling back to
+        # the defaults would silently drop the project's own always-fail, stricter fail-on
+        # and plugin checks, a weaker gate nobody chose.
+        raise ConfigError(
+            f"{source}: configuration refused: it {reason}; pass --config {source} to trust "
+            "it, or --isolated to read no configuration"
+        )
+    table = _table(found, required=True) or {}
+    return LoadedConfig(parse_config(table, str(source)), source, "file", discovery.root, not_used)
 
 
 # --------------------------------------------------------------------------- resolving
@@ -330,13 +495,16 @@ def plan_run(
     ``select``, ``--fail-on`` replaces ``fail-on``; ``--ignore`` adds to ``ignore``).
     """
     config = loaded.config
-    source = str(loaded.source) if loaded.source else "defaults"
+    source = loaded.label
     select = list(cli.select) or config.select
     ignore = [*config.ignore, *cli.ignore]
     try:
         specs = registry.select(select, ignore)
+        switched_off = switched_off_checks(registry, loaded, cli, specs)
     except ConfigError as exc:
         raise ConfigError(f"{source}: select/ignore: {exc}") from None
+    if not specs:
+        raise ConfigError(f"no check left to run: {_selection_origin(loaded, cli)}")
     fail_on: FailOn = cli.fail_on or config.fail_on
     always = frozenset(_resolve_ids(registry, config.always_fail, f"{source}: always-fail"))
     never = frozenset(_resolve_ids(registry, config.never_fail, f"{source}: never-fail"))
@@ -410,6 +578,20 @@ def plan_run(
             "sha256": _sha256(baseline_path),
             "entries": len(baseline.entries),
         }
+    weakened = gate_weakened(
+        registry,
+        loaded,
+        cli,
+        switched_off,
+        resolve_severity(registry, profile.severity, f"payer profile {config.payer}"),
+    )
+    setup = RunSetup(
+        configuration=source,
+        checks_run=len(specs),
+        switched_off=switched_off,
+        gate_weakened=weakened,
+        config_not_used=loaded.not_used,
+    )
     settings = AuditSettings(
         severity_overrides=severity,
         options=options,
@@ -418,6 +600,7 @@ def plan_run(
         baseline=baseline,
         not_waivable=not_waivable,
         as_of=today,
+        setup=setup,
     )
     return RunPlan(
         specs=specs,
@@ -426,6 +609,135 @@ def plan_run(
     )
 
 
+def switched_off_checks(
+    registry: Registry, loaded: LoadedConfig, cli: CliChoices, specs: Sequence[CheckSpec]
+) -> tuple[SwitchedOffCheck, ...]:
+    """Every check that will not run, with who switched it off, in registry order.
+
+    The first reason wins: not selected, then the configuration's ``ignore``, then
+    ``--ignore`` (a check off for two reasons is off for the first already).
+    """
+    config = loaded.config
+    running = {spec.id for spec in specs}
+    selected = _matching(registry, list(cli.select) or config.select)
+    config_ignored = _matching(registry, config.ignore) or set()
+    cli_ignored = _matching(registry, list(cli.ignore)) or set()
+    off = []
+    for spec in registry.specs:
+        if spec.id in running:
+            continue
+        if selected is not None and spec.id not in selected:
+            if cli.select:
+                off.append(SwitchedOffCheck(check_id=spec.id, reason="not in --select", by=CLI))
+            else:
+                reason = f"not in select of {loaded.label}"
+                off.append(SwitchedOffCheck(check_id=spec.id, reason=reason, by=CONFIG))
+        elif spec.id in config_ignored:
+            reason = f"ignore in {loaded.label}"
+            off.append(SwitchedOffCheck(check_id=spec.id, reason=reason, by=CONFIG))
+        elif spec.id in cli_ignored:
+            off.append(SwitchedOffCheck(check_id=spec.id, reason="--ignore", by=CLI))
+    return tuple(off)
+
+
+#: Who switched a check off (RunSetup.switched_off): the configuration file, or the user.
+CONFIG: Final = "configuration"
+CLI: Final = "command line"
+
+
+def _matching(registry: Registry, keys: Sequence[str]) -> set[str] | None:
+    """Ids matched by selectors (None: no selectors given)."""
+    if not keys:
+        return None
+    return {spec.id for spec in registry.select(keys)}
+
+
+def _selection_origin(loaded: LoadedConfig, cli: CliChoices) -> str:
+    """Where an empty selection came from, for the usage error."""
+    config = loaded.config
+    parts = []
+    if cli.select:
+        parts.append(f"--select {','.join(cli.select)}")
+    elif config.select:
+        parts.append(f"select = {config.select} in {loaded.label}")
+    if config.ignore:
+        parts.append(f"ignore = {config.ignore} in {loaded.label}")
+    if cli.ignore:
+        parts.append(f"--ignore {','.join(cli.ignore)}")
+    return " and ".join(parts) or "no check is registered"
+
+
+def _can_fail_as_error(spec: CheckSpec, severity: Mapping[str, Severity]) -> bool:
+    """Whether a check reports errors (its default or a variant), after profile overrides."""
+    levels = [severity.get(spec.id, spec.default_severity)]
+    levels += [severity.get(f"{spec.id}:{v}", level) for v, level in spec.severities.items()]
+    return Severity.ERROR in levels
+
+
+def gate_weakened(
+    registry: Registry,
+    loaded: LoadedConfig,
+    cli: CliChoices,
+    switched_off: Sequence[SwitchedOffCheck],
+    profile_severity: Mapping[str, Severity],
+) -> tuple[str, ...]:
+    """What in the configuration file makes the gate more lenient than the defaults.
+
+    Why: a ``fail-on = "never"`` in a parent folder once turned 32 errors into a silent exit
+    0. The command line is the user's own choice and is not "weakening by configuration"
+    (its switched-off checks are still listed); an option it overrides does not count.
+    """
+    if loaded.mode != "file":
+        return ()
+    config = loaded.config
+    source = loaded.label
+    reasons = []
+    if cli.fail_on is None and config.fail_on == "never":
+        reasons.append("fail-on never")
+    if config.never_fail:
+        never = sorted(set(_resolve_ids(registry, config.never_fail, f"{source}: never-fail")))
+        reasons.append(f"never-fail {', '.join(never)}")
+    for why, label in (("ignore in", "ignored"), ("not in select of", "not selected")):
+        count = sum(
+            1
+            for off in switched_off
+            if off.by == CONFIG
+            and off.reason.startswith(why)
+            and _can_fail_as_error(registry.get(off.check_id), profile_severity)
+        )
+        if count:
+            reasons.append(f"{count} error check{'s' if count != 1 else ''} {label}")
+    lowered = []
+    for key, level in resolve_severity(registry, config.severity, source).items():
+        check_id, _, variant = key.partition(":")
+        spec = registry.get(check_id)
+        before = spec.severities.get(variant, spec.default_severity)
+        before = profile_severity.get(key, before)
+        if before is Severity.ERROR and level.rank < before.rank:
+            lowered.append(f"{key} {level.value}")
+    if lowered:
+        reasons.append(f"severity {', '.join(sorted(lowered))}")
+    return tuple(reasons)
+
+
 def config_checks_dirs(loaded: LoadedConfig) -> tuple[Path, ...]:
-    """``checks-dirs`` from the config, relative to the config file."""
-    return tuple(loaded.relative(d) for d in loaded.config.checks_dirs)
+    """``checks-dirs`` from the config, relative to the config file, inside the project root.
+
+    Why confined: a plugin is Python code that runs with the user's rights. The configuration
+    may name the project's own plugin folders, not a folder of the audited data reached with
+    ``..``, an absolute path or a symlink (resolved before the test).
+    """
+    dirs = tuple(loaded.relative(d) for d in loaded.config.checks_dirs)
+    if not dirs:
+        return dirs
+    root = loaded.root
+    if root is None and loaded.source is not None:
+        root = loaded.source.resolve().parent
+    for value, directory in zip(loaded.config.checks_dirs, dirs, strict=True):
+        if root is None or not directory.resolve().is_relative_to(root.resolve()):
+            raise ConfigError(
+                f"{loaded.label}: checks-dirs: {value} lies outside the project root "
+                f"({_display(root) if root else 'none'}); pass --checks-dir DIR to load "
+                "checks from elsewhere"
+            )
+    return dirs

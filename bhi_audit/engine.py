@@ -47,6 +47,7 @@ from bhi_audit.result import (
     ModelComparison,
     RecordCount,
     RejectedRecord,
+    RunSetup,
     StaleBaselineEntry,
     Totals,
     UnusedWaiver,
@@ -83,6 +84,8 @@ class AuditSettings:
     not_waivable: frozenset[str] = frozenset()
     #: The day waiver expiry is judged on (None: today).
     as_of: date | None = None
+    #: How the run was set up (bhi_audit/config.py); None: built-in defaults, nothing off.
+    setup: RunSetup | None = None
 
 
 @dataclass(frozen=True)
@@ -456,7 +459,13 @@ class Engine:
             unused_waivers=unused_waivers,
             stale_baseline=stale_baseline,
             comparison=comparison,
+            setup=self._setup(),
         )
+
+    def _setup(self) -> RunSetup:
+        """The plan's setup, with the number of checks that actually ran stamped here."""
+        setup = self.settings.setup or RunSetup(configuration="defaults", checks_run=0)
+        return setup.model_copy(update={"checks_run": len(self.specs)})
 
     # ------------------------------------------------------------------ exceptions
 

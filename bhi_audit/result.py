@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -158,6 +159,44 @@ class ModelComparison(FrozenModel):
     note: str
 
 
+class SwitchedOffCheck(FrozenModel):
+    """A check that did not run, and who switched it off (docs/gating.md)."""
+
+    check_id: str
+    #: ``ignore in bhi-audit.toml``, ``--ignore``, ``not in select of bhi-audit.toml`` or
+    #: ``not in --select``.
+    reason: str
+    #: ``configuration`` (a file) or ``command line`` (the user, on purpose).
+    by: Literal["configuration", "command line"]
+
+
+class RunSetup(FrozenModel):
+    """How the run was set up, so that a report says what gated it (docs/security.md, 1).
+
+    Why typed and in the result: every report must name the configuration used, how many
+    checks ran and which were switched off, and whether configuration weakened the gate.
+    Computed in config and engine; reporters only render it.
+    """
+
+    #: The configuration file used, or ``defaults`` / ``isolated``.
+    configuration: str
+    checks_run: int
+    switched_off: tuple[SwitchedOffCheck, ...] = ()
+    #: What in the configuration file made the gate more lenient (empty: nothing did).
+    gate_weakened: tuple[str, ...] = ()
+    #: Configuration files found in the audited folders and NOT used (the data is untrusted).
+    config_not_used: tuple[str, ...] = ()
+
+    @property
+    def weakened_line(self) -> str | None:
+        """``gate weakened by configuration (FILE): fail-on never; ...``, or None."""
+        if not self.gate_weakened:
+            return None
+        return f"gate weakened by configuration ({self.configuration}): " + "; ".join(
+            self.gate_weakened
+        )
+
+
 class AuditResult(FrozenModel):
     """Everything an audit produced."""
 
@@ -179,3 +218,5 @@ class AuditResult(FrozenModel):
     comparison: ModelComparison | None = None
     unused_waivers: tuple[UnusedWaiver, ...] = ()
     stale_baseline: tuple[StaleBaselineEntry, ...] = ()
+    #: How the run was set up: configuration, checks run and off, gate weakened.
+    setup: RunSetup

@@ -271,6 +271,7 @@ def build_view(result: AuditResult) -> dict[str, Any]:
         "rulebook_version": result.rulebook_version,
         "cards": cards,
         "coverage": [(k, str(v)) for k, v in sorted(result.coverage.items())],
+        "setup": _setup_rows(result),
         "config": [
             (k, json.dumps(v, sort_keys=True, ensure_ascii=False, default=str))
             for k, v in sorted(result.config.items())
@@ -318,6 +319,20 @@ def build_view(result: AuditResult) -> dict[str, Any]:
         "filter_checks": [(c, check_names.get(c, "")) for c in sorted(by_check)],
         "filter_patients": sorted({v["patient"] for v in views if v["patient"]}),
     }
+
+
+def _setup_rows(result: AuditResult) -> list[tuple[str, str]]:
+    """The run's setup as (term, text) pairs for "How it was audited" (docs/reports.md)."""
+    setup = result.setup
+    rows = [("configuration", setup.configuration), ("checks run", str(setup.checks_run))]
+    by_reason: dict[str, list[str]] = {}
+    for off in setup.switched_off:
+        by_reason.setdefault(off.reason, []).append(off.check_id)
+    rows += [(f"checks off ({reason})", ", ".join(ids)) for reason, ids in by_reason.items()]
+    rows += [("configuration not used (among the audited data)", p) for p in setup.config_not_used]
+    if setup.weakened_line:
+        rows.append(("gate weakened", setup.weakened_line))
+    return rows
 
 
 def render(result: AuditResult, out: TextIO) -> None:

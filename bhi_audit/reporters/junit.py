@@ -14,7 +14,9 @@ Mapping from the result's evaluations:
 - internal-error -> ``<error>``.
 The testcase schema (Jenkins xUnit junit-10.xsd) has no per-testcase ``properties``, so each
 suite carries the check's severity, source and dollars as properties, and each testcase's
-finding details (severity, dollars, evidence) go in its ``system-out``.
+finding details (severity, dollars, evidence) go in its ``system-out``. Each suite also
+carries the run's setup as ``run.*`` properties (configuration used, checks run and switched
+off, gate weakened), since the schema has no properties on ``<testsuites>``.
 """
 
 from __future__ import annotations
@@ -127,6 +129,23 @@ def _add_testcase(
         out.text = clean("\n".join(describe_finding(f) for f in findings) + "\n")
 
 
+def setup_properties(result: AuditResult) -> list[tuple[str, str]]:
+    """How the run was set up, as ``run.*`` properties: configuration, checks run and off, gate.
+
+    NOTE: junit-10.xsd allows ``properties`` only in a ``testsuite``, so every suite repeats
+    them (a CI page showing any one suite then shows what gated the run).
+    """
+    setup = result.setup
+    pairs = [("run.configuration", setup.configuration), ("run.checks_run", str(setup.checks_run))]
+    if setup.switched_off:
+        off = "; ".join(f"{o.check_id} ({o.reason})" for o in setup.switched_off)
+        pairs.append(("run.checks_off", off))
+    pairs += [("run.config_not_used", path) for path in setup.config_not_used]
+    if setup.weakened_line:
+        pairs.append(("run.gate_weakened", setup.weakened_line))
+    return pairs
+
+
 def build(result: AuditResult) -> etree._Element:
     """The ``<testsuites>`` element of a result."""
     by_pair: dict[tuple[str, str], list[Finding]] = defaultdict(list)
@@ -138,6 +157,7 @@ def build(result: AuditResult) -> etree._Element:
 
     root = etree.Element("testsuites")
     root.set("name", clean(f"{result.tool} {result.tool_version} ({result.rulebook_version})"))
+    run_properties = setup_properties(result)
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for check in result.checks:
         suite = etree.SubElement(root, "testsuite")
@@ -155,6 +175,7 @@ def build(result: AuditResult) -> etree._Element:
             ("opportunity", _money(summary.opportunity if summary else None)),
             ("waived", str(summary.waived) if summary else "0"),
             ("baselined", str(summary.baselined) if summary else "0"),
+            *run_properties,
         ):
             prop = etree.SubElement(properties, "property")
             prop.set("name", name)

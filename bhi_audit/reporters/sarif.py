@@ -189,6 +189,7 @@ def to_document(result: AuditResult) -> dict[str, Any]:
         for item in result.inputs
     ]
     totals = result.totals
+    setup = result.setup
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -201,6 +202,22 @@ def to_document(result: AuditResult) -> dict[str, Any]:
         },
         "artifacts": artifacts,
         "columnKind": "unicodeCodePoints",
+        "invocations": [
+            {
+                # NOTE: a check that crashed is a run that did not fully execute.
+                "executionSuccessful": result.totals.internal_errors == 0,
+                "properties": {
+                    "configuration": setup.configuration,
+                    "checksRun": setup.checks_run,
+                    "switchedOff": [
+                        {"checkId": off.check_id, "reason": off.reason, "by": off.by}
+                        for off in setup.switched_off
+                    ],
+                    "gateWeakened": list(setup.gate_weakened),
+                    "configNotUsed": list(setup.config_not_used),
+                },
+            }
+        ],
         "results": [_result(f, rule_index) for f in result.findings],
         "properties": {
             "totals": {

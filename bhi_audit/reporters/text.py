@@ -88,8 +88,28 @@ def render(result: AuditResult, out: TextIO) -> None:
         for kind, c in sorted(result.records.items())
     )
     out.write(f"records: {counts}\n")
+    _render_setup(result, out)
     _render_comparison(result, out)
     out.write(f"{result.tool} {result.tool_version}, {result.rulebook_version}\n")
+    weakened = result.setup.weakened_line
+    if weakened:
+        # NOTE: the last line on purpose: a gate made lenient by a file is never silent.
+        out.write(one_line(weakened) + "\n")
+
+
+def _render_setup(result: AuditResult, out: TextIO) -> None:
+    """The configuration used, the checks that ran and those switched off (and why)."""
+    setup = result.setup
+    line = f"configuration: {setup.configuration}; checks run: {setup.checks_run}"
+    out.write(one_line(line) + "\n")
+    by_reason: dict[str, list[str]] = {}
+    for off in setup.switched_off:
+        by_reason.setdefault(off.reason, []).append(off.check_id)
+    for reason, ids in by_reason.items():
+        out.write(one_line(f"checks off ({reason}): {', '.join(ids)}") + "\n")
+    for path in setup.config_not_used:
+        out.write(one_line(f"configuration not used (it lies among the audited data): {path}"))
+        out.write("\n")
 
 
 def _render_comparison(result: AuditResult, out: TextIO) -> None:

@@ -1,4 +1,5 @@
-"""Configuration: discovery from the audited path upward, --config, and errors naming the key."""
+"""Configuration: discovery from the working directory up to the project root, --config, and
+errors naming the key."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import pytest
 
 from bhi_audit.cli import main
 from bhi_audit.config import find_config_file, load_config
-from bhi_audit.errors import ConfigError
 
 
 def write(path: Path, text: str) -> Path:
@@ -28,63 +28,77 @@ def report(runner, *args: str) -> tuple[int, dict, str]:
 # --------------------------------------------------------------------------- discovery
 
 DISCOVERY = [
-    # (files written, relative to the project; the file expected to be found)
-    ({"bhi-audit.toml": "fail-on = 'warning'\n"}, "bhi-audit.toml"),
-    ({"pyproject.toml": "[tool.bhi-audit]\nfail-on = 'warning'\n"}, "pyproject.toml"),
+    # (files written, relative to the project; working directory; file expected; root expected)
+    ({"bhi-audit.toml": "fail-on = 'warning'\n"}, ".", "bhi-audit.toml", "."),
+    ({"pyproject.toml": "[tool.bhi-audit]\nfail-on = 'warning'\n"}, ".", "pyproject.toml", "."),
     (
         {
             "bhi-audit.toml": "fail-on = 'warning'\n",
             "pyproject.toml": "[tool.bhi-audit]\nfail-on = 'info'\n",
         },
+        ".",
         "bhi-audit.toml",
+        ".",
     ),
-    (
-        {
-            "claims/pyproject.toml": "[project]\nname = 'x'\n",
-            "pyproject.toml": "[tool.bhi-audit]\nfail-on = 'info'\n",
-        },
-        "pyproject.toml",
-    ),
+    ({"pyproject.toml": "[project]\nname = 'x'\n"}, ".", None, "."),
     (
         {
             "claims/bhi-audit.toml": "fail-on = 'never'\n",
             "bhi-audit.toml": "fail-on = 'warning'\n",
         },
-        "claims/bhi-audit.toml",
+        ".",
+        "bhi-audit.toml",
+        ".",
     ),
-    ({"pyproject.toml": "[project]\nname = 'x'\n"}, None),
+    ({"bhi-audit.toml": "fail-on = 'info'\n", "src/a/x.txt": ""}, "src/a", "bhi-audit.toml", "."),
+    (
+        {"bhi-audit.toml": "fail-on = 'info'\n", "inner/.git/HEAD": "", "inner/a/x.txt": ""},
+        "inner/a",
+        None,
+        "inner",
+    ),
+    (
+        {"claims/bhi-audit.toml": "fail-on = 'never'\n", ".git/HEAD": ""},
+        "claims",
+        "claims/bhi-audit.toml",
+        "claims",
+    ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("files", "expected"),
+    ("files", "cwd", "expected", "root"),
     DISCOVERY,
     ids=[
         "own-file",
         "pyproject-table",
         "own-file-beats-pyproject-in-same-dir",
-        "pyproject-without-table-is-skipped",
-        "nearest-wins",
-        "none",
+        "pyproject-without-table-is-a-root-without-config",
+        "data-folder-below-cwd-is-never-read",
+        "from-a-subfolder-up-to-the-root",
+        "stops-at-the-first-root-marker",
+        "running-inside-the-folder-reads-it",
     ],
 )
-def test_discovery(project, files, expected):
+def test_discovery_starts_at_the_working_directory(
+    project, monkeypatch, files, cwd, expected, root
+):
     for name, text in files.items():
         write(project / name, text)
-    found = find_config_file(project / "claims")
-    if expected is None:
-        # NOTE: the walk goes on above the project; nothing in a temp dir's parents has ours.
-        assert found is None or not str(found).startswith(str(project))
-    else:
-        assert found == (project / expected).resolve()
+    monkeypatch.chdir(project / cwd)
+    found = find_config_file(Path.cwd())
+    assert found.file == ((project / expected).resolve() if expected else None)
+    assert found.root == (project / root).resolve()
 
 
-def test_discovery_from_a_file_starts_in_its_directory(project):
-    write(project / "claims" / "bhi-audit.toml", "fail-on = 'info'\n")
-    assert (
-        find_config_file(project / "claims" / "claims.csv")
-        == (project / "claims" / "bhi-audit.toml").resolve()
-    )
+def test_discovery_ignores_the_audited_paths(project):
+    """Two audited folders with their own files: neither is read, both are reported."""
+    write(project / "a" / "bhi-audit.toml", "fail-on = 'info'\n")
+    write(project / "b" / "pyproject.toml", "[tool.bhi-audit]\nfail-on = 'error'\n")
+    write(project / "c" / "pyproject.toml", "[project]\nname = 'not ours'\n")
+    loaded = load_config([project / "a", project / "b" / "x.csv", project / "c"])
+    assert (loaded.source, loaded.mode) == (None, "defaults")
+    assert loaded.not_used == ("a/bhi-audit.toml", "b/pyproject.toml")
 
 
 def test_report_states_effective_config_and_source(runner, project):
@@ -116,13 +130,6 @@ def test_command_line_fail_on_wins_over_config(runner, project):
     assert document["config"]["fail_on"] == "error"
     assert "fail_on" in document["config"]["from_command_line"]
     assert code == 1
-
-
-def test_paths_with_different_configs_need_an_explicit_one(project):
-    write(project / "a" / "bhi-audit.toml", "fail-on = 'info'\n")
-    write(project / "b" / "bhi-audit.toml", "fail-on = 'error'\n")
-    with pytest.raises(ConfigError, match="different configuration files"):
-        load_config([project / "a", project / "b"])
 
 
 # --------------------------------------------------------------------------- errors

@@ -18,10 +18,13 @@ ADDON_THREE = FIXTURES / "units_over_mue_fallback" / "fail_addon_three_units.jso
 
 
 def audit(runner, tmp_path, config, document, *extra):
-    (tmp_path / "bhi-audit.toml").write_text(config, encoding="utf-8")
+    config_file = tmp_path / "bhi-audit.toml"
+    config_file.write_text(config, encoding="utf-8")
     target = tmp_path / "batch.json"
     target.write_text(Path(document).read_text(encoding="utf-8"), encoding="utf-8")
-    result = runner.invoke(main, ["check", str(target), "--format", "json", *extra])
+    # NOTE: configuration is never found from the audited file's folder: name it.
+    args = ["check", str(target), "--config", str(config_file), "--format", "json", *extra]
+    result = runner.invoke(main, args)
     return result.exit_code, json.loads(result.stdout) if result.stdout.strip() else None, result
 
 
