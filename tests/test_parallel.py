@@ -102,6 +102,18 @@ def test_json_report_is_exactly_json_dump_of_the_document(practice, monkeypatch)
 # ------------------------------------------------------------------ a lost partition
 
 
+def held(partition: int, partitions: int = 2) -> int:
+    """How many of the sample practice's patients a partition (0-based) holds."""
+    bundle = load_paths([SAMPLE])
+    patients = {
+        pid
+        for records in bundle.records.values()
+        for record in records
+        if isinstance(pid := getattr(record, "patient_id", None), str)
+    }
+    return sum(1 for p in patients if partition_of(p, partitions) == partition)
+
+
 class _EngineFailingOn(Engine):
     """An engine whose audit of one partition raises outside any check (an engine bug)."""
 
@@ -122,8 +134,8 @@ def test_a_lost_partition_shows_in_every_report_and_fails_the_gate():
     lost = engine.failed_partition(batch, 1, 2, "its worker process was killed by SIGKILL")
     result = engine.merge(bundle, batch, [lost, engine.audit_partition(batch, 0, 2)])
     message = (
-        "internal error: partition 2 of 2 (27 patients) was not audited: its worker process "
-        "was killed by SIGKILL (its findings are missing; please report this)"
+        f"internal error: partition 2 of 2 ({held(1)} patients) was not audited: "
+        "its worker process was killed by SIGKILL (its findings are missing; please report this)"
     )
     [finding] = [f for f in result.findings if f.check_id == "BHI-ENGINE"]
     assert (finding.message, finding.unit, finding.patient_id) == (
@@ -149,7 +161,7 @@ def test_partition_0_lost_names_the_batch_checks_too():
     batch = build_batch(load_paths([SAMPLE]))
     [finding] = engine.failed_partition(batch, 0, 2, "its worker raised MemoryError").findings
     assert finding.message == (
-        "internal error: partition 1 of 2 (27 patients and the batch-scope checks) was not "
+        f"internal error: partition 1 of 2 ({held(0)} patients and the batch-scope checks) was not "
         "audited: its worker raised MemoryError (its findings are missing; please report this)"
     )
 
@@ -160,7 +172,7 @@ def test_a_worker_whose_engine_raises_gives_a_lost_partition_without_its_message
     result = audit_in_processes(engine, bundle, 2)
     lost = [f.message for f in result.findings if f.check_id == "BHI-ENGINE"]
     assert lost == [
-        "internal error: partition 2 of 2 (27 patients) was not audited: its worker raised "
+        f"internal error: partition 2 of 2 ({held(1)} patients) was not audited: its worker raised "
         "MemoryError (its findings are missing; please report this)"
     ]
 
@@ -198,6 +210,6 @@ def test_a_spawned_worker_killed_gives_a_lost_partition(tmp_path, monkeypatch):
     specs = [*load_registry(plugins=False).specs, spec_from_module(module, "test")]
     result = audit_in_processes(Engine(specs), load_paths([SAMPLE]), 2, start_method="spawn")
     assert [f.message for f in result.findings if f.outcome is Outcome.INTERNAL_ERROR] == [
-        "internal error: partition 2 of 2 (27 patients) was not audited: its worker process "
-        "was killed by SIGKILL (its findings are missing; please report this)"
+        f"internal error: partition 2 of 2 ({held(1)} patients) was not audited: "
+        "its worker process was killed by SIGKILL (its findings are missing; please report this)"
     ]
