@@ -19,7 +19,11 @@ import yaml
 from lxml import etree
 
 from bhi_audit.cli import main
+from bhi_audit.context import build_batch
+from bhi_audit.engine import Engine
 from bhi_audit.gate import exit_code
+from bhi_audit.loaders import load_paths
+from bhi_audit.registry import load_registry
 
 from conftest import run_audit
 
@@ -292,3 +296,15 @@ def test_toml_waiver_errors_name_the_line(runner, project):
     result = runner.invoke(main, ["check", "claims", *CHECKS, *AS_OF, "--waivers", "waivers.toml"])
     assert result.exit_code == 2
     assert re.search(r"waivers\.toml:3: waiver W1: reason: too short", result.stderr)
+
+
+def test_missing_kinds_survive_partitioned_audits(no_consents):
+    registry = load_registry(plugins=False)
+    engine = Engine(registry.select(["BHI-CONS-001"]))
+    bundle = load_paths([no_consents / "claims"])
+    batch = build_batch(bundle)
+    # NOTE: a fresh batch per partition, as a forked or spawned worker has its own copy
+    partials = [engine.audit_partition(build_batch(bundle), k, 2) for k in range(2)]
+    merged = engine.merge(bundle, batch, partials)
+    assert merged.missing_records == engine.audit(bundle).missing_records
+    assert [m.kind for m in merged.missing_records] == ["consents"]
