@@ -132,10 +132,9 @@ def warn_exceptions(result: AuditResult, as_of: date | None = None) -> None:
     """Unused waivers, stale baseline entries and an ``--as-of`` before the audited period's
     end, on standard error (missing documentation is stated at the top of every report)."""
     messages: list[str] = []
-    if as_of is not None:
-        messages += filter(
-            None, [as_of_warning(as_of, date.fromisoformat(str(result.coverage["to"])))]
-        )
+    if as_of is not None:  # the same words as the engine's note in the report
+        warning = as_of_warning(as_of, date.fromisoformat(str(result.coverage["to"])))
+        messages += [warning] if warning else []
     messages += [w.message for w in result.unused_waivers]
     messages += [s.message for s in result.stale_baseline]
     for message in messages:
