@@ -180,6 +180,7 @@ def build_view(result: AuditResult) -> dict[str, Any]:
                 "applicable": summary.applicable if summary else 0,
                 "passed": summary.passed if summary else 0,
                 "failed": summary.failed if summary else 0,
+                "accepted": summary.units_waived + summary.units_baselined if summary else 0,
                 "unverifiable": summary.unverifiable if summary else 0,
                 "internal_errors": summary.internal_errors if summary else 0,
                 "findings": summary.findings if summary else 0,
