@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any, TextIO, cast
 
@@ -62,6 +62,7 @@ from bhi_audit.sampling.frame import (
     read_frame,
 )
 from bhi_audit.sampling.pack import build_pack
+from bhi_audit.waivers import as_of_warning
 
 
 class UserError(click.ClickException):
@@ -203,9 +204,14 @@ def plan(
     return plan_run(registry, loaded, cli, cli.as_of, with_baseline=with_baseline)
 
 
-def warn_exceptions(result: AuditResult) -> None:
-    """Unused waivers and stale baseline entries, on standard error (they never gate)."""
-    messages = [w.message for w in result.unused_waivers]
+def warn_exceptions(result: AuditResult, as_of: date | None = None) -> None:
+    """Unused waivers, stale baseline entries and an ``--as-of`` before the audited period's
+    end, on standard error (missing documentation is stated at the top of every report)."""
+    messages: list[str] = []
+    if as_of is not None:  # the same words as the engine's note in the report
+        warning = as_of_warning(as_of, date.fromisoformat(str(result.coverage["to"])))
+        messages += [warning] if warning else []
+    messages += [w.message for w in result.unused_waivers]
     messages += [s.message for s in result.stale_baseline]
     for message in messages:
         click.echo(f"bhi-audit: warning: {message}", err=True)
@@ -246,6 +252,12 @@ def main() -> None:
     type=click.Choice(FAIL_ON_CHOICES),
     default=None,
     help="Exit 1 when a finding reaches this severity (default: config fail-on, else error).",
+)
+@click.option(
+    "--fail-on-unverifiable/--no-fail-on-unverifiable",
+    default=None,
+    help="Also exit 1 on 'not verifiable' findings and on a kind of documentation missing "
+    "that billed codes need (default: config fail-on-unverifiable, else no).",
 )
 @click.option(
     "--x12-validate",
@@ -310,6 +322,7 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     fail_on: str | None,
+    fail_on_unverifiable: bool | None,
     x12_validate: bool,
     id_map: Path | None,
     reports: list[tuple[str, Path]],
@@ -347,6 +360,7 @@ def check(
                 baseline=baseline_file,
                 checks_dirs=checks_dirs,
                 as_of=as_of.date() if as_of else None,
+                fail_on_unverifiable=fail_on_unverifiable,
             ),
             isolated=isolated,
         )
@@ -384,9 +398,13 @@ def check(
         else:
             with user_errors(), open_output(path) as stream:
                 renderer(shown(report_format), cast(TextIO, stream))
-    warn_exceptions(result)
+    warn_exceptions(result, as_of.date() if as_of else None)
     gate = run.gate
-    sys.exit(exit_code(result, gate.fail_on, gate.always_fail, gate.never_fail))
+    sys.exit(
+        exit_code(
+            result, gate.fail_on, gate.always_fail, gate.never_fail, gate.fail_on_unverifiable
+        )
+    )
 
 
 def redacted_result(result: AuditResult, bundle: Bundle, key: str | None) -> AuditResult:

@@ -51,7 +51,7 @@ from bhi_audit.errors import ConfigError
 from bhi_audit.gate import FailOn
 from bhi_audit.registry import CheckSpec, Registry
 from bhi_audit.result import RunSetup, SwitchedOffCheck
-from bhi_audit.waivers import Waiver, load_waivers
+from bhi_audit.waivers import DEFAULT_MAX_DAYS, Waiver, load_waivers
 
 CONFIG_FILE = "bhi-audit.toml"
 PYPROJECT = "pyproject.toml"
@@ -85,6 +85,10 @@ class Config(BaseModel):
     checks_dirs: list[str] = Field(default_factory=list)
     #: a payer profile from bhi_audit/policy/payers.toml (severity and option defaults)
     payer: str = "medicare"
+    #: fail the run on "not verifiable" findings and on missing kinds of documentation
+    fail_on_unverifiable: bool = False
+    #: the longest a waiver may run, in days (from approved_on, else from the as-of day)
+    waiver_max_days: int = Field(default=DEFAULT_MAX_DAYS, ge=1)
 
     @model_validator(mode="after")
     def _lists_disjoint(self) -> Config:
@@ -136,6 +140,8 @@ class CliChoices:
     checks_dirs: Sequence[Path] = ()
     #: ``--as-of``: the day waiver expiry is judged on (None: today).
     as_of: date | None = None
+    #: ``--fail-on-unverifiable`` (None: the config's ``fail-on-unverifiable``).
+    fail_on_unverifiable: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,7 @@ class GatePolicy:
     fail_on: FailOn = "error"
     always_fail: frozenset[str] = frozenset()
     never_fail: frozenset[str] = frozenset()
+    fail_on_unverifiable: bool = False
 
 
 @dataclass(frozen=True)
@@ -529,11 +536,18 @@ def plan_run(
         baseline_path = None
     waivers: tuple[Waiver, ...] = ()
     if waivers_path is not None:
-        waivers = load_waivers(waivers_path, registry, not_waivable)
+        waivers = load_waivers(
+            waivers_path, registry, not_waivable, as_of=as_of, max_days=config.waiver_max_days
+        )
     baseline: Baseline | None = None
     if baseline_path is not None:
         baseline = load_baseline(baseline_path, registry)
     today = as_of or date.today()
+    fail_on_unverifiable = (
+        cli.fail_on_unverifiable
+        if cli.fail_on_unverifiable is not None
+        else config.fail_on_unverifiable
+    )
 
     effective: dict[str, object] = {
         "source": source,
@@ -560,6 +574,7 @@ def plan_run(
                 ("waivers", cli.waivers is not None),
                 ("baseline", cli.baseline is not None),
                 ("checks_dirs", bool(cli.checks_dirs)),
+                ("fail_on_unverifiable", cli.fail_on_unverifiable is not None),
             )
             if given
         ),
@@ -571,7 +586,10 @@ def plan_run(
             "count": len(waivers),
             # NOTE: expiry depends on the day of the run, so the day is part of the record.
             "as_of": today.isoformat(),
+            "max_days": config.waiver_max_days,
         }
+    if fail_on_unverifiable:  # NOTE: only when on, so that other reports stay as they were
+        effective["fail_on_unverifiable"] = True
     if baseline_path is not None and baseline is not None:
         effective["baseline"] = {
             "file": str(_display(baseline_path)),
@@ -601,11 +619,17 @@ def plan_run(
         not_waivable=not_waivable,
         as_of=today,
         setup=setup,
+        as_of_stated=as_of is not None,
     )
     return RunPlan(
         specs=specs,
         settings=settings,
-        gate=GatePolicy(fail_on=fail_on, always_fail=always, never_fail=never),
+        gate=GatePolicy(
+            fail_on=fail_on,
+            always_fail=always,
+            never_fail=never,
+            fail_on_unverifiable=fail_on_unverifiable,
+        ),
     )
 
 

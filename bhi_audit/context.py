@@ -11,6 +11,7 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -33,6 +34,9 @@ from bhi_audit.models import (
     Visit,
 )
 from bhi_audit.months import Month
+
+#: The check the engine is running (set around each check's run; see ``Batch.provided``).
+ASKING_CHECK: ContextVar[str | None] = ContextVar("bhi_audit_asking_check", default=None)
 
 
 @dataclass(frozen=True)
@@ -87,10 +91,21 @@ class Batch:
     reviews_by_month: dict[Month, tuple[CaseloadReview, ...]]
     reviews_by_patient: dict[str, tuple[CaseloadReview, ...]]
     coverage: Coverage
+    #: kind -> ids of the checks that asked for it while the input had none of it. Filled as
+    #: checks run; the engine reports it as missing documentation (docs/gating.md).
+    asked_missing: dict[str, set[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def provided(self, kind: str) -> bool:
-        """Whether the input supplied this kind of record at all."""
-        return kind in self.bundle.provided
+        """Whether the input supplied this kind of record at all.
+
+        NOTE: a "no" is remembered with the check that asked, so that a whole kind of
+        documentation missing is stated at the top of every report, derived from what the
+        checks actually need rather than from a hand-kept list.
+        """
+        if kind in self.bundle.provided:
+            return True
+        self.asked_missing.setdefault(kind, set()).add(ASKING_CHECK.get() or "?")
+        return False
 
     def staff_member(self, staff_id: str | None) -> Staff | None:
         """The roster entry of ``staff_id``, if known."""

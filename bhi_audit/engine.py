@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import traceback
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -24,6 +24,7 @@ from bhi_audit.baseline import Baseline, apply_baseline
 from bhi_audit.checkapi import Problem, Severity
 from bhi_audit.comparison import ComparisonTally
 from bhi_audit.context import (
+    ASKING_CHECK,
     Batch,
     LineUnit,
     PatientIndex,
@@ -43,7 +44,9 @@ from bhi_audit.result import (
     CheckSummary,
     ClaimSummary,
     Evaluation,
+    EvaluationStatus,
     InputFileSummary,
+    MissingRecords,
     ModelComparison,
     RecordCount,
     RejectedRecord,
@@ -52,7 +55,7 @@ from bhi_audit.result import (
     Totals,
     UnusedWaiver,
 )
-from bhi_audit.waivers import Waiver, apply_waivers
+from bhi_audit.waivers import Waiver, apply_waivers, as_of_warning
 
 log = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
@@ -86,6 +89,9 @@ class AuditSettings:
     as_of: date | None = None
     #: How the run was set up (bhi_audit/config.py); None: built-in defaults, nothing off.
     setup: RunSetup | None = None
+    #: Whether ``as_of`` was given (``--as-of``) rather than today: only then is a day before
+    #: the audited period's end a mistake worth a note (it revives expired waivers).
+    as_of_stated: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,6 +121,29 @@ class PartialResult:
     evaluations: list[tuple[str, str, str]]
     patient_months: int
     comparison: ComparisonTally
+    #: kind -> checks that asked for it while the input had none (``Batch.asked_missing``).
+    missing: dict[str, set[str]] = field(default_factory=dict)
+
+
+class _Tracked:
+    """A check's ``check`` function that names the check while it runs.
+
+    Why: ``Batch.provided`` notes which check asked for a kind the input lacks, so a whole
+    kind of documentation missing is reported from what the checks need. A class (not a
+    closure) so that an engine still pickles for spawned worker processes.
+    """
+
+    def __init__(self, check_id: str, run: Callable[[Any, Any], Iterator[Problem]]) -> None:
+        self.check_id = check_id
+        self.run = run
+
+    def __call__(self, payload: Any, options: Any) -> Iterator[Problem]:
+        previous = ASKING_CHECK.get()
+        ASKING_CHECK.set(self.check_id)
+        try:
+            yield from self.run(payload, options)
+        finally:
+            ASKING_CHECK.set(previous)
 
 
 def _fact(value: object) -> str | int | bool | None:
@@ -127,7 +156,7 @@ class Engine:
     """Runs a fixed list of checks over a bundle."""
 
     def __init__(self, specs: Iterable[CheckSpec], settings: AuditSettings | None = None) -> None:
-        self.specs = list(specs)
+        self.specs = [replace(s, run=_Tracked(s.id, s.run)) for s in specs]
         self.settings = settings or AuditSettings()
         self._options = {
             s.id: self.settings.options.get(s.id)
@@ -185,6 +214,7 @@ class Engine:
             evaluations=out.evaluations,
             patient_months=patient_months,
             comparison=comparison,
+            missing={kind: set(checks) for kind, checks in batch.asked_missing.items()},
         )
 
     def merge(self, bundle: Bundle, batch: Batch, partials: Iterable[PartialResult]) -> AuditResult:
@@ -192,13 +222,16 @@ class Engine:
         out = _Collector()
         patient_months = 0
         comparison = ComparisonTally()
+        missing: dict[str, set[str]] = defaultdict(set)
         for partial in sorted(partials, key=lambda p: p.partition):
             out.findings.extend(partial.findings)
             out.evaluations.extend(partial.evaluations)
             patient_months += partial.patient_months
             comparison.merge(partial.comparison)
+            for kind, checks in partial.missing.items():
+                missing[kind] |= checks
         return _with_engine_check(
-            self._finish(bundle, batch, out, patient_months, comparison.result())
+            self._finish(bundle, batch, out, patient_months, comparison.result(), missing)
         )
 
     def failed_partition(
@@ -387,8 +420,10 @@ class Engine:
         out: _Collector,
         patient_months: int,
         comparison: ModelComparison | None,
+        missing: Mapping[str, set[str]] | None = None,
     ) -> AuditResult:
         findings, unused_waivers, stale_baseline = self._apply_exceptions(out.findings)
+        _settle(out.evaluations, findings)
         out.evaluations.sort(key=lambda e: (e[0], e[1]))
         # NOTE: model_construct skips validation (the engine made these three strings itself)
         # and every evaluation shares one fields-set (pydantic copies it on model_copy): about
@@ -454,8 +489,9 @@ class Engine:
             per_check=self._per_check(findings, evaluations),
             per_claim=per_claim,
             evaluations=evaluations,
-            notes=_policy_notes(bundle),
-            totals=_totals(findings, per_claim, patient_months),
+            notes=(*self._as_of_notes(batch), *_policy_notes(bundle)),
+            totals=_totals(findings, per_claim, patient_months, len(rejected)),
+            missing_records=self._missing_records(bundle, missing or {}),
             unused_waivers=unused_waivers,
             stale_baseline=stale_baseline,
             comparison=comparison,
@@ -466,6 +502,41 @@ class Engine:
         """The plan's setup, with the number of checks that actually ran stamped here."""
         setup = self.settings.setup or RunSetup(configuration="defaults", checks_run=0)
         return setup.model_copy(update={"checks_run": len(self.specs)})
+
+    def _as_of_notes(self, batch: Batch) -> tuple[str, ...]:
+        """A note when ``--as-of`` precedes the audited period's end (see waivers.py)."""
+        if not self.settings.as_of_stated or self.settings.as_of is None:
+            return ()
+        warning = as_of_warning(self.settings.as_of, batch.coverage.end)
+        return (warning,) if warning else ()
+
+    def _missing_records(
+        self, bundle: Bundle, missing: Mapping[str, set[str]]
+    ) -> tuple[MissingRecords, ...]:
+        """Kinds of record the input lacks that checks of the billed codes asked for."""
+        specs = {s.id: s for s in self.specs}
+        billed = {line.code for line in bundle.of(ClaimLine)}
+        entries = []
+        for kind in sorted(missing):
+            checks = sorted(c for c in missing[kind] if c in specs)
+            if not checks:
+                continue
+            codes: set[str] = set()
+            for check_id in checks:
+                codes |= billed & (specs[check_id].codes or billed)
+            listed = ", ".join(sorted(codes)) or "no billed code"
+            entries.append(
+                MissingRecords(
+                    kind=kind,
+                    checks=tuple(checks),
+                    codes=tuple(sorted(codes)),
+                    message=(
+                        f"no {kind} records in the input: {len(checks)} check(s) "
+                        f"({', '.join(checks)}) could not verify the billed {listed}"
+                    ),
+                )
+            )
+        return tuple(entries)
 
     # ------------------------------------------------------------------ exceptions
 
@@ -507,9 +578,11 @@ class Engine:
                 failed=counts["failed"],
                 unverifiable=counts["unverifiable"],
                 internal_errors=counts["internal-error"],
+                units_waived=counts["waived"],
+                units_baselined=counts["baselined"],
                 findings=len(mine),
-                waived=sum(1 for f in mine if f.waiver is not None and not f.waiver.expired),
-                baselined=sum(1 for f in mine if f.baselined),
+                waived=sum(1 for f in mine if f.status == "waived"),
+                baselined=sum(1 for f in mine if f.status == "baselined"),
                 at_risk=sum((f.at_risk for f in mine if f.at_risk), ZERO),
                 opportunity=sum((f.opportunity for f in mine if f.opportunity), ZERO),
             )
@@ -577,6 +650,38 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def _settle(evaluations: list[tuple[str, str, str]], findings: Iterable[Finding]) -> None:
+    """Settle each evaluation's status after waivers and the baseline, in place.
+
+    Why here: the status is the result's one source of truth, so every reporter maps it
+    instead of joining findings to evaluations again. A pair with an open finding stays
+    ``failed``; one whose findings are all accepted becomes ``waived`` (a waiver in force
+    among them) or ``baselined``; an unverifiable pair stays ``unverifiable`` unless its
+    findings are all accepted.
+    """
+    by_pair: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for finding in findings:
+        by_pair[(finding.check_id, finding.unit)].add(finding.status)
+    if not by_pair:
+        return
+    for index, (check_id, unit, status) in enumerate(evaluations):
+        statuses = by_pair.get((check_id, unit))
+        if not statuses or status not in ("failed", "unverifiable"):
+            continue
+        settled: EvaluationStatus
+        if "open" in statuses:
+            settled = "failed"
+        elif status == "unverifiable" and "unverifiable" in statuses:
+            settled = "unverifiable"
+        elif "waived" in statuses:
+            settled = "waived"
+        elif "baselined" in statuses:
+            settled = "baselined"
+        else:
+            continue
+        evaluations[index] = (check_id, unit, settled)
+
+
 def _claim_fields(record: Record | None) -> tuple[str | None, int | None, str | None]:
     if isinstance(record, ClaimLine):
         return record.claim_id, record.line_number, record.code
@@ -607,23 +712,31 @@ def _policy_notes(bundle: Bundle) -> tuple[str, ...]:
 
 
 def _totals(
-    findings: tuple[Finding, ...], per_claim: dict[str, ClaimSummary], patient_months: int
+    findings: tuple[Finding, ...],
+    per_claim: dict[str, ClaimSummary],
+    patient_months: int,
+    rejected: int = 0,
 ) -> Totals:
     violations = [f for f in findings if f.outcome is not Outcome.UNVERIFIABLE]
+    open_ = [f for f in findings if f.status == "open"]
     return Totals(
         findings=len(findings),
         errors=sum(1 for f in violations if f.severity is Severity.ERROR),
         warnings=sum(1 for f in violations if f.severity is Severity.WARNING),
         infos=sum(1 for f in violations if f.severity is Severity.INFO),
-        unverifiable=sum(1 for f in findings if f.outcome is Outcome.UNVERIFIABLE),
-        internal_errors=sum(1 for f in findings if f.outcome is Outcome.INTERNAL_ERROR),
+        unverifiable=sum(1 for f in findings if f.status == "unverifiable"),
+        internal_errors=sum(1 for f in findings if f.status == "internal-error"),
         claims=len(per_claim),
         claims_clean=sum(1 for c in per_claim.values() if c.status == "clean"),
         claims_flagged=sum(1 for c in per_claim.values() if c.status == "flagged"),
         patient_months=patient_months,
         at_risk=sum(_lines_at_risk(findings).values(), ZERO),
         opportunity=sum((f.opportunity for f in findings if f.opportunity), ZERO),
-        waived=sum(1 for f in findings if f.waiver is not None and not f.waiver.expired),
-        baselined=sum(1 for f in findings if f.baselined),
+        waived=sum(1 for f in findings if f.status == "waived"),
+        baselined=sum(1 for f in findings if f.status == "baselined"),
         waiver_expired=sum(1 for f in findings if f.waiver is not None and f.waiver.expired),
+        open_errors=sum(1 for f in open_ if f.severity is Severity.ERROR),
+        open_warnings=sum(1 for f in open_ if f.severity is Severity.WARNING),
+        open_infos=sum(1 for f in open_ if f.severity is Severity.INFO),
+        rejected=rejected,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -18,6 +19,12 @@ class Outcome(StrEnum):
     VIOLATION = "violation"  # the rule is broken
     UNVERIFIABLE = "unverifiable"  # the records given cannot prove or disprove the rule
     INTERNAL_ERROR = "internal-error"  # the check itself crashed: never a silent pass
+
+
+#: Where a finding stands once waivers and the baseline are applied (first match wins:
+#: internal error, waived, baselined, not verifiable, else open). One closed set, so that every
+#: report counts the same things (docs/gating.md, "Settled status").
+FindingStatus = Literal["open", "waived", "baselined", "unverifiable", "internal-error"]
 
 
 class WaiverNote(BaseModel):
@@ -80,6 +87,19 @@ class Finding(BaseModel):
     def suppressed(self) -> bool:
         """Waived by a waiver in force, or accepted by the baseline: shown, never gating."""
         return (self.waiver is not None and not self.waiver.expired) or self.baselined
+
+    @property
+    def status(self) -> FindingStatus:
+        """The settled status: what the finding counts as in every summary and report."""
+        if self.outcome is Outcome.INTERNAL_ERROR:
+            return "internal-error"
+        if self.waiver is not None and not self.waiver.expired:
+            return "waived"
+        if self.baselined:
+            return "baselined"
+        if self.outcome is Outcome.UNVERIFIABLE:
+            return "unverifiable"
+        return "open"
 
     @property
     def sort_key(self) -> tuple[object, ...]:

@@ -22,23 +22,28 @@ def exit_code(
     fail_on: FailOn = "error",
     always_fail: Collection[str] = frozenset(),
     never_fail: Collection[str] = frozenset(),
+    fail_on_unverifiable: bool = False,
 ) -> int:
     """0, or 1 when a finding fails the run; precedence (docs/gating.md), first rule wins:
 
     1. an internal error in a check fails the run;
-    2. "not verifiable from the records given" never fails it (reported at info level);
-    3. a finding waived by a waiver in force, or accepted by the baseline, does not fail it;
+    2. a finding waived by a waiver in force, or accepted by the baseline, does not fail it;
+    3. "not verifiable from the records given" fails it only with ``fail_on_unverifiable``;
     4. a check listed ``never-fail`` does not fail it;
     5. a check listed ``always-fail`` fails it, whatever the severity and ``--fail-on``;
     6. otherwise it fails when its severity reaches ``fail_on`` (``never``: nothing does).
 
     A rejected record counts as an error: it was read but not audited, so a batch with one
-    must not pass as clean (``--fail-on never`` still passes it).
+    must not pass as clean (``--fail-on never`` still passes it). With
+    ``fail_on_unverifiable``, a whole kind of documentation missing (``missing_records``)
+    fails it too, whatever ``fail_on``: the gate was asked not to pass what it cannot verify.
     """
     if result.rejected and fail_on != "never":
         return EXIT_FINDINGS
+    if fail_on_unverifiable and result.missing_records:
+        return EXIT_FINDINGS
     for finding in result.findings:
-        if finding_fails(finding, fail_on, always_fail, never_fail):
+        if finding_fails(finding, fail_on, always_fail, never_fail, fail_on_unverifiable):
             return EXIT_FINDINGS
     return EXIT_OK
 
@@ -48,12 +53,15 @@ def finding_fails(
     fail_on: FailOn = "error",
     always_fail: Collection[str] = frozenset(),
     never_fail: Collection[str] = frozenset(),
+    fail_on_unverifiable: bool = False,
 ) -> bool:
     """Whether one finding fails the run (the precedence of :func:`exit_code`)."""
     if finding.outcome is Outcome.INTERNAL_ERROR:
         return True
-    if finding.outcome is Outcome.UNVERIFIABLE or finding.suppressed:
+    if finding.suppressed:
         return False
+    if finding.outcome is Outcome.UNVERIFIABLE:
+        return fail_on_unverifiable
     if finding.check_id in never_fail:
         return False
     if finding.check_id in always_fail:

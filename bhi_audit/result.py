@@ -62,8 +62,30 @@ class CheckInfo(FrozenModel):
     source: str
 
 
+#: The settled verdict of one check on one unit, decided by the engine after waivers and the
+#: baseline: ``failed`` has an open violation; ``waived`` / ``baselined`` had violations (or
+#: not-verifiable findings) that are all accepted, at least one by a waiver in force for
+#: ``waived``. Reporters only map these to their format; they never re-derive them.
+EvaluationStatus = Literal[
+    "passed", "failed", "waived", "baselined", "unverifiable", "internal-error"
+]
+EVALUATION_STATUSES: tuple[EvaluationStatus, ...] = (
+    "passed",
+    "failed",
+    "waived",
+    "baselined",
+    "unverifiable",
+    "internal-error",
+)
+
+
 class CheckSummary(FrozenModel):
-    """How one check fared over the units it applied to."""
+    """How one check fared over the units it applied to.
+
+    ``applicable`` = ``passed + failed + units_waived + units_baselined + unverifiable +
+    internal_errors`` (evaluations, by settled status); ``waived`` and ``baselined`` count
+    findings.
+    """
 
     applicable: int
     passed: int
@@ -75,6 +97,8 @@ class CheckSummary(FrozenModel):
     opportunity: Decimal
     waived: int = 0
     baselined: int = 0
+    units_waived: int = 0
+    units_baselined: int = 0
 
 
 class ClaimSummary(FrozenModel):
@@ -92,11 +116,17 @@ class Evaluation(FrozenModel):
 
     check_id: str
     unit: str
-    status: str  # "passed" | "failed" | "unverifiable" | "internal-error"
+    status: EvaluationStatus
 
 
 class Totals(FrozenModel):
-    """Counts by severity and outcome, and money."""
+    """Counts by severity and outcome, and money.
+
+    ``errors``, ``warnings`` and ``infos`` count every violation, accepted or not; the
+    ``open_*`` counts leave out the waived and baselined ones. By construction
+    ``findings = open_errors + open_warnings + open_infos + waived + baselined +
+    unverifiable + internal_errors`` (each finding counted once, by its settled status).
+    """
 
     findings: int
     errors: int
@@ -115,6 +145,25 @@ class Totals(FrozenModel):
     baselined: int = 0
     #: Findings whose waiver has expired: they count and gate again.
     waiver_expired: int = 0
+    #: Violations that are neither waived nor baselined, by severity.
+    open_errors: int = 0
+    open_warnings: int = 0
+    open_infos: int = 0
+    #: Records read but not audited (``AuditResult.rejected``).
+    rejected: int = 0
+
+
+class MissingRecords(FrozenModel):
+    """A kind of record the input lacks entirely although checks of billed codes needed it.
+
+    Derived from the checks themselves: the engine notes every kind a check asked for (via
+    ``Batch.provided``) that the input did not supply, so no list in a reporter can drift.
+    """
+
+    kind: str
+    checks: tuple[str, ...]
+    codes: tuple[str, ...]
+    message: str
 
 
 class UnusedWaiver(FrozenModel):
@@ -220,3 +269,5 @@ class AuditResult(FrozenModel):
     stale_baseline: tuple[StaleBaselineEntry, ...] = ()
     #: How the run was set up: configuration, checks run and off, gate weakened.
     setup: RunSetup
+    #: Whole kinds of documentation missing (stated first in every report; docs/gating.md).
+    missing_records: tuple[MissingRecords, ...] = ()

@@ -10,6 +10,8 @@ alias), exactly one scope — a claim, a patient and month, or a patient — and
         claim: C-101
         reason: time log recovered from paper chart, re-keyed after export
         approved_by: J. Rivera (compliance)
+        approved_on: 2026-01-05      # optional; expiry is at most waiver-max-days after it
+        requested_by: M. Osei        # optional; must not be the approver
         expires: 2026-06-30
         evidence: TICKET-4411
 
@@ -20,14 +22,22 @@ waiver is in force: from the next day it no longer waives, and the finding comes
 in ``AuditResult.unused_waivers`` so the file can be cleaned up. A waiver for a check the
 configuration marks ``not-waivable`` is a ConfigError (exit 2): refusing the file is clearer
 than quietly ignoring an approval someone believes is in force.
+
+What a waiver must say, so that one cannot be waved through (docs/gating.md, "Waiver rules"):
+a reason of at least 15 characters and 3 words; an approver that names someone (at least two
+letters) and is not the requester; and an expiry at most ``waiver-max-days`` (365 by default)
+after ``approved_on``, or after the day expiry is judged on when the waiver has no
+``approved_on``. A waiver that breaks these makes the whole file a ConfigError (exit 2),
+reported as ``file:line: waiver ID: field: message``.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +52,13 @@ from bhi_audit.yamltext import TextYamlLoader
 
 YAML_SUFFIXES = {".yaml", ".yml"}
 NonEmpty = Field(min_length=1)
+#: A reason must say something: at least this many characters and words (docs/gating.md).
+MIN_REASON_CHARS = 15
+MIN_REASON_WORDS = 3
+#: The longest a waiver may run, in days, unless the configuration says otherwise.
+DEFAULT_MAX_DAYS = 365
+_LETTER = re.compile(r"[^\W\d_]")
+_PLACEHOLDERS = {"-", "n/a", "na", "none", "todo", "tbd", "?", "x", "xx", "xxx"}
 
 
 class Waiver(BaseModel):
@@ -58,13 +75,46 @@ class Waiver(BaseModel):
     approved_by: str = NonEmpty
     expires: date
     evidence: str | None = None
+    #: Who asked for the exception (optional); the approver must be someone else.
+    requested_by: str | None = None
+    #: The day it was approved (optional); the waiver's length is counted from it.
+    approved_on: date | None = None
 
     @field_validator("reason", "approved_by")
     @classmethod
     def _meaningful(cls, value: str) -> str:
-        if value.lower() in {"-", "n/a", "na", "none", "todo", "tbd"}:
+        if value.lower() in _PLACEHOLDERS:
             raise ValueError(f"{value!r} is not a reason or an approver")
         return value
+
+    @field_validator("reason")
+    @classmethod
+    def _a_real_reason(cls, value: str) -> str:
+        words = sum(1 for token in value.split() if _LETTER.search(token))
+        if len(value) < MIN_REASON_CHARS or words < MIN_REASON_WORDS:
+            raise ValueError(
+                f"too short to justify an exception ({len(value)} characters, {words} words; "
+                f"at least {MIN_REASON_CHARS} characters and {MIN_REASON_WORDS} words)"
+            )
+        return value
+
+    @field_validator("approved_by")
+    @classmethod
+    def _an_approver(cls, value: str) -> str:
+        if len(_LETTER.findall(value)) < 2:
+            raise ValueError(f"{value!r} does not name an approver (a name or a role)")
+        return value
+
+    @model_validator(mode="after")
+    def _four_eyes(self) -> Waiver:
+        if (
+            self.requested_by is not None
+            and self.requested_by.casefold() == self.approved_by.casefold()
+        ):
+            raise ValueError("approved_by: the approver must not be the requester")
+        if self.approved_on is not None and self.approved_on > self.expires:
+            raise ValueError("approved_on: after expires")
+        return self
 
     @model_validator(mode="after")
     def _one_scope(self) -> Waiver:
@@ -147,49 +197,117 @@ def _read(path: Path) -> Any:
     raise ConfigError(f"{path}: waivers file must be .yaml, .yml or .toml")
 
 
-def _describe(path: Path, data: Any, exc: ValidationError) -> str:
-    lines = []
+def item_lines(path: Path) -> list[int]:
+    """The line each waiver starts on, in file order (empty when it cannot be told).
+
+    Why: a waivers file is reviewed like code, so an error should point at the line.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []
+    if path.suffix.lower() == ".toml":
+        return [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == "[[waivers]]"]
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, value in root.value:
+        if key.value == "waivers" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _at(path: Path, lines: Sequence[int], index: int) -> str:
+    """``path:line`` of waiver number ``index`` (``path`` alone when the line is unknown)."""
+    return f"{path}:{lines[index]}" if 0 <= index < len(lines) else str(path)
+
+
+def _describe(path: Path, data: Any, exc: ValidationError, lines: Sequence[int]) -> str:
+    out = []
     for error in exc.errors():
         loc = list(error["loc"])
         where = ".".join(str(p) for p in loc) or "(top level)"
+        at = str(path)
+        message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+        message = message.removeprefix("Value error, ")
         if len(loc) >= 2 and loc[0] == "waivers" and isinstance(loc[1], int):
             raw = data.get("waivers", [])[loc[1]] if isinstance(data, dict) else None
             name = raw.get("id") if isinstance(raw, dict) else None
             label = f"waiver {name}" if name else f"waiver #{loc[1] + 1}"
-            field = ".".join(str(p) for p in loc[2:]) or "scope"
+            field = ".".join(str(p) for p in loc[2:])
+            if not field:  # a rule across fields names its field first ("approved_on: ...")
+                field, sep, rest = message.partition(": ")
+                field, message = (field, rest) if sep and " " not in field else ("scope", message)
             where = f"{label}: {field}"
-        message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
-        lines.append(f"{path}: {where}: {message.removeprefix('Value error, ')}")
-    return "\n".join(lines)
+            at = _at(path, lines, loc[1])
+        out.append(f"{at}: {where}: {message}")
+    return "\n".join(out)
 
 
 def load_waivers(
-    path: Path, registry: Registry, not_waivable: Iterable[str] = ()
+    path: Path,
+    registry: Registry,
+    not_waivable: Iterable[str] = (),
+    *,
+    as_of: date | None = None,
+    max_days: int = DEFAULT_MAX_DAYS,
 ) -> tuple[Waiver, ...]:
-    """Read and validate a waivers file; check names and aliases become canonical ids."""
+    """Read and validate a waivers file; check names and aliases become canonical ids.
+
+    ``as_of`` (default today) is where a waiver without ``approved_on`` starts for the
+    ``max_days`` limit on its length.
+    """
     data = _read(path)
+    lines = item_lines(path)
     try:
         parsed = WaiverFile.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_describe(path, data, exc)) from None
+        raise ConfigError(_describe(path, data, exc, lines)) from None
     blocked = set(not_waivable)
     seen: set[str] = set()
     waivers = []
-    for waiver in parsed.waivers:
+    for index, waiver in enumerate(parsed.waivers):
+        where = f"{_at(path, lines, index)}: waiver {waiver.id}"
         if waiver.id in seen:
-            raise ConfigError(f"{path}: waiver {waiver.id}: id used twice")
+            raise ConfigError(f"{where}: id: used twice")
         seen.add(waiver.id)
         try:
             check_id = registry.get(waiver.check).id
         except ConfigError as exc:
-            raise ConfigError(f"{path}: waiver {waiver.id}: check: {exc}") from None
+            raise ConfigError(f"{where}: check: {exc}") from None
         if check_id in blocked:
             raise ConfigError(
-                f"{path}: waiver {waiver.id}: check {check_id} is not waivable "
-                "(configuration: not-waivable)"
+                f"{where}: check: {check_id} is not waivable (configuration: not-waivable)"
+            )
+        start, since = (
+            (waiver.approved_on, "approved_on")
+            if waiver.approved_on is not None
+            else (as_of or date.today(), "the day expiry is judged on")
+        )
+        if waiver.expires - start > timedelta(days=max_days):
+            raise ConfigError(
+                f"{where}: expires: {waiver.expires} is {(waiver.expires - start).days} days "
+                f"after {since} ({start}); at most {max_days} (configuration: waiver-max-days)"
             )
         waivers.append(waiver.model_copy(update={"check": check_id}))
     return tuple(waivers)
+
+
+def as_of_warning(as_of: date, period_end: date) -> str | None:
+    """The warning for an ``--as-of`` day before the audited period ends, else None.
+
+    Why: expiry is judged on ``as_of``; a day long before the services makes every waiver
+    that has since expired count as in force again, silently.
+    """
+    if as_of >= period_end:
+        return None
+    return (
+        f"--as-of {as_of} precedes the end of the audited period ({period_end}): waivers "
+        "that expired since are judged in force"
+    )
 
 
 def _pick(candidates: Sequence[Waiver], as_of: date) -> Waiver:

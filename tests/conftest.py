@@ -33,6 +33,20 @@ def run_audit(
     return engine.audit(load_paths(list(paths)))
 
 
+def sample_partition_size(partition: int, partitions: int = 2) -> int:
+    """How many of the sample practice's patients a partition (0-based) holds."""
+    from bhi_audit.context import partition_of
+
+    bundle = load_paths([SAMPLE])
+    patients = {
+        pid
+        for records in bundle.records.values()
+        for record in records
+        if isinstance(pid := getattr(record, "patient_id", None), str)
+    }
+    return sum(1 for p in patients if partition_of(p, partitions) == partition)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     """A click test runner."""

@@ -238,7 +238,7 @@ def test_a_waiver_date_that_does_not_exist_is_one_line(runner, tmp_path):
     result = invoke(runner, "check", ERRORS_DOCUMENT, "--waivers", waivers)
     assert result.exit_code == 2
     assert lines_of(result.stderr) == [
-        f"bhi-audit: error: {waivers}: waiver W1: expires: Input should be a valid date or "
+        f"bhi-audit: error: {waivers}:2: waiver W1: expires: Input should be a valid date or "
         "datetime, day value is outside expected range"
     ]
 

@@ -192,7 +192,7 @@ def test_text_output_is_one_line_per_finding_then_the_summary(runner):
     assert lines[:5] == [
         ERROR_LINE,
         "",
-        "1 error(s), 0 warning(s), 0 info, 0 not verifiable",
+        "1 error(s) open, 0 warning(s) open, 0 info open, 0 waived, 0 baselined, 0 not verifiable",
         "claims: 2 (1 clean, 1 flagged); patient-months: 2; at risk $57.45; opportunity $0.00",
         "records: claim_lines 2 read = 2 audited + 0 rejected, "
         "claims 2 read = 2 audited + 0 rejected, consents 2 read = 2 audited + 0 rejected, "

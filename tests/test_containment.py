@@ -19,9 +19,8 @@ from pathlib import Path
 import pytest
 
 from bhi_audit.context import partition_of
-from bhi_audit.loaders import load_paths
 
-from conftest import CLEAN_BUNDLE, REPO, SAMPLE, run_audit
+from conftest import CLEAN_BUNDLE, REPO, SAMPLE, run_audit, sample_partition_size
 
 #: Generous: the machine may be busy; only a hang should ever reach it.
 TIMEOUT = 240
@@ -233,18 +232,6 @@ def test_ctrl_c_during_the_audit_exits_130_without_traceback_or_report(tmp_path,
 
 # ------------------------------------------------------------------ a dead worker under --jobs
 
-
-def sample_patient_ids() -> set[str]:
-    """Every patient the sample practice's records name (the engine partitions all of them)."""
-    bundle = load_paths([SAMPLE])
-    return {
-        pid
-        for records in bundle.records.values()
-        for record in records
-        if isinstance(pid := getattr(record, "patient_id", None), str)
-    }
-
-
 DEAD_WORKERS = [
     ("os._exit(0)", "its worker process exited (code 0) without returning a result"),
     ("os._exit(3)", "its worker process exited (code 3) without returning a result"),
@@ -256,7 +243,7 @@ DEAD_WORKERS = [
 def test_a_dead_worker_fails_the_run_naming_its_partition(tmp_path, action, reason):
     # P001 is in partition 2 of 2 (1-based); the message counts that partition's patients.
     assert partition_of("P001", 2) == 1
-    held = sum(1 for p in sample_patient_ids() if partition_of(p, 2) == 1)
+    held = sample_partition_size(1)
     result = run(tmp_path, SAMPLE, action, "P001", "--jobs", "2")
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr

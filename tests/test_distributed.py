@@ -12,7 +12,7 @@ from bhi_audit.loaders import load_paths
 from bhi_audit.registry import load_registry
 from bhi_audit.reporters import REPORTERS
 
-from conftest import SAMPLE
+from conftest import SAMPLE, sample_partition_size
 
 distributed = pytest.importorskip(
     "distributed", reason="dask.distributed is not installed (pip install bhi-audit[dask])"
@@ -75,7 +75,8 @@ def test_a_failed_task_is_a_lost_partition_not_a_traceback(client):
     engine = _EngineFailingOn(load_registry(plugins=False).specs, partition=1)
     result = audit_on_client(client, engine, load_paths([SAMPLE]), partitions=2)
     assert [f.message for f in result.findings if f.check_id == "BHI-ENGINE"] == [
-        "internal error: partition 2 of 2 (27 patients) was not audited: its task failed "
+        f"internal error: partition 2 of 2 ({sample_partition_size(1)} patients) was not audited: "
+        "its task failed "
         "(MemoryError) (its findings are missing; please report this)"
     ]
     assert result.totals.internal_errors == 1

@@ -20,7 +20,7 @@ from bhi_audit.parallel import audit_in_processes
 from bhi_audit.registry import load_registry, spec_from_module
 from bhi_audit.reporters import REPORTERS
 
-from conftest import SAMPLE
+from conftest import SAMPLE, sample_partition_size
 
 
 @pytest.fixture(scope="module")
@@ -102,16 +102,7 @@ def test_json_report_is_exactly_json_dump_of_the_document(practice, monkeypatch)
 # ------------------------------------------------------------------ a lost partition
 
 
-def held(partition: int, partitions: int = 2) -> int:
-    """How many of the sample practice's patients a partition (0-based) holds."""
-    bundle = load_paths([SAMPLE])
-    patients = {
-        pid
-        for records in bundle.records.values()
-        for record in records
-        if isinstance(pid := getattr(record, "patient_id", None), str)
-    }
-    return sum(1 for p in patients if partition_of(p, partitions) == partition)
+held = sample_partition_size
 
 
 class _EngineFailingOn(Engine):

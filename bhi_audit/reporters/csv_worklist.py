@@ -1,6 +1,8 @@
 """CSV worklist for billing staff: one row per finding, with an empty "resolution" column.
 
-Rows come in the result's order (patient, month, claim, line, check). Text cells that a
+Rejected records come first, one row each (check ``BHI-INPUT``, status ``rejected``): a
+record that was not audited is work too. Then the findings, in the result's order (patient,
+month, claim, line, check); their status is the settled one (reporters/common.py). Text cells that a
 spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) get
 a leading apostrophe, because input values such as patient ids end up in them (OWASP CSV
 injection); control, C1 and bidi characters in them are written as escapes, as in the text
@@ -13,9 +15,10 @@ import csv
 from decimal import Decimal
 from typing import TextIO
 
-from bhi_audit.findings import Finding, Outcome
+from bhi_audit.findings import Finding
+from bhi_audit.reporters.common import INPUT_CHECK_ID, INPUT_CHECK_NAME, status_label
 from bhi_audit.reporters.text import one_line
-from bhi_audit.result import AuditResult
+from bhi_audit.result import AuditResult, RejectedRecord
 
 COLUMNS = (
     "patient",
@@ -51,17 +54,21 @@ def _money(amount: Decimal | None) -> str:
 
 def status_of(finding: Finding) -> str:
     """open / waived / waiver expired / baselined / not verifiable / internal error."""
-    if finding.outcome is Outcome.INTERNAL_ERROR:
-        return "internal error"
-    if finding.waiver is not None and not finding.waiver.expired:
-        return "waived"
-    if finding.baselined:
-        return "baselined"
-    if finding.outcome is Outcome.UNVERIFIABLE:
-        return "not verifiable"
-    if finding.waiver is not None:
-        return "waiver expired"
-    return "open"
+    return status_label(finding)
+
+
+def rejected_row(rejected: RejectedRecord) -> list[str]:
+    """The worklist row of one rejected record."""
+    row = dict.fromkeys(COLUMNS, "")
+    row.update(
+        check=INPUT_CHECK_ID,
+        check_name=INPUT_CHECK_NAME,
+        severity="error",
+        status="rejected",
+        message=_text(f"rejected {rejected.kind} record: {rejected.message}"),
+        location=_text(rejected.location),
+    )
+    return list(row.values())
 
 
 def row_of(finding: Finding) -> list[str]:
@@ -87,8 +94,10 @@ def row_of(finding: Finding) -> list[str]:
 
 
 def render(result: AuditResult, out: TextIO) -> None:
-    """Write the header and one row per finding."""
+    """Write the header, one row per rejected record, then one row per finding."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
+    for rejected in result.rejected:
+        writer.writerow(rejected_row(rejected))
     for finding in result.findings:
         writer.writerow(row_of(finding))

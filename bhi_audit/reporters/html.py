@@ -18,8 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from bhi_audit.findings import Finding
-from bhi_audit.reporters.csv_worklist import status_of
-from bhi_audit.reporters.junit import clean
+from bhi_audit.reporters.common import clean, status_label
 from bhi_audit.result import AuditResult
 
 ZERO = Decimal("0")
@@ -94,13 +93,13 @@ def bar_chart(rows: list[tuple[str, str, Decimal | int, str]]) -> dict[str, Any]
 
 
 def _finding_view(index: int, finding: Finding) -> dict[str, Any]:
-    status = status_of(finding)
+    status = status_label(finding)
     claim = finding.claim_id or ""
     if finding.claim_id and finding.line_number:
         claim = f"{finding.claim_id}#{finding.line_number}"
     waiver = ""
     if finding.waiver is not None:
-        state = "waiver expired" if finding.waiver.expired else "waived"
+        state = "waived" if finding.status == "waived" else "waiver expired"
         waiver = (
             f"{state} ({finding.waiver.waiver_id}): {finding.waiver.reason} — approved by "
             f"{finding.waiver.approved_by}, expires {finding.waiver.expires}"
@@ -124,7 +123,7 @@ def _finding_view(index: int, finding: Finding) -> dict[str, Any]:
         "label": label,
         "status": status,
         "status_css": status.replace(" ", "-"),
-        "suppressed": finding.suppressed,
+        "suppressed": finding.status in ("waived", "baselined"),
         "message": finding.message,
         "location": finding.location,
         "field": finding.field or "",
@@ -181,6 +180,7 @@ def build_view(result: AuditResult) -> dict[str, Any]:
                 "applicable": summary.applicable if summary else 0,
                 "passed": summary.passed if summary else 0,
                 "failed": summary.failed if summary else 0,
+                "accepted": summary.units_waived + summary.units_baselined if summary else 0,
                 "unverifiable": summary.unverifiable if summary else 0,
                 "internal_errors": summary.internal_errors if summary else 0,
                 "findings": summary.findings if summary else 0,
@@ -202,17 +202,20 @@ def build_view(result: AuditResult) -> dict[str, Any]:
         ("claims audited", str(totals.claims), "neutral"),
         ("claims clean", str(totals.claims_clean), "good"),
         ("claims flagged", str(totals.claims_flagged), "bad" if totals.claims_flagged else "good"),
-        ("errors", str(totals.errors), "bad" if totals.errors else "good"),
-        ("warnings", str(totals.warnings), "warn" if totals.warnings else "good"),
-        ("info", str(totals.infos), "neutral"),
+        ("errors open", str(totals.open_errors), "bad" if totals.open_errors else "good"),
+        ("warnings open", str(totals.open_warnings), "warn" if totals.open_warnings else "good"),
+        ("info open", str(totals.open_infos), "neutral"),
         ("not verifiable", str(totals.unverifiable), "neutral"),
         ("at risk", money(totals.at_risk), "bad" if totals.at_risk else "good"),
         ("opportunity", money(totals.opportunity), "neutral"),
     ]
     if totals.internal_errors:
         cards.insert(5, ("internal errors", str(totals.internal_errors), "bad"))
+    if totals.rejected:
+        cards.insert(3, ("records rejected", str(totals.rejected), "bad"))
     if totals.waived or totals.baselined:
-        cards.append(("waived / baselined", f"{totals.waived} / {totals.baselined}", "neutral"))
+        cards.append(("waived", str(totals.waived), "neutral"))
+        cards.append(("baselined", str(totals.baselined), "neutral"))
     if totals.waiver_expired:
         cards.append(("waivers expired", str(totals.waiver_expired), "bad"))
     # NOTE: charts show only the checks with something to draw; the checks table lists all.
@@ -285,6 +288,7 @@ def build_view(result: AuditResult) -> dict[str, Any]:
             {"location": r.location, "kind": r.kind, "message": r.message} for r in result.rejected
         ],
         "notes": list(result.notes),
+        "missing": [m.message for m in result.missing_records],
         "unused_waivers": [
             {
                 "id": w.waiver_id,

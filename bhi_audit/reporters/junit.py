@@ -6,12 +6,18 @@ patient or batch). Jenkins shows suites and classes as a tree and keys a test on
 classname + name; GitLab lists classname as "Suite" next to the test name. Both then read as
 "BHI-TIME-001 / MRN-10001 2026-02", and a test keeps its identity from month to month.
 
-Mapping from the result's evaluations:
+Mapping from the result's settled evaluation statuses (the engine decides them; this module
+only maps them):
 - passed -> empty testcase;
-- failed -> ``<failure type=severity message=...>`` (the highest severity of its findings);
-  when every violation of the pair is waived or baselined -> ``<skipped>`` with the reason;
+- failed -> ``<failure type=severity message=...>`` (the highest severity of its open findings);
+- waived / baselined -> ``<skipped>`` with the waiver's reason or "baselined";
 - unverifiable -> ``<skipped>`` ("not verifiable from the records given: ...");
 - internal-error -> ``<error>``.
+Rejected records come first, in a suite ``BHI-INPUT rejected-input``: one testcase per
+record (classname ``BHI-INPUT``, name = its location) with a ``<failure type="rejected">``.
+They are failures whatever ``--fail-on`` says, as findings below the fail-on level are: JUnit
+shows what was found, the exit code says what gates. Kinds of documentation missing
+altogether are stated in that suite's properties (``missing.<kind>``).
 The testcase schema (Jenkins xUnit junit-10.xsd) has no per-testcase ``properties``, so each
 suite carries the check's severity, source and dollars as properties, and each testcase's
 finding details (severity, dollars, evidence) go in its ``system-out``. Each suite also
@@ -21,7 +27,6 @@ off, gate weakened), since the schema has no properties on ``<testsuites>``.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from decimal import Decimal
 from typing import TextIO
@@ -29,16 +34,16 @@ from typing import TextIO
 from lxml import etree
 
 from bhi_audit.findings import Finding, Outcome
+from bhi_audit.reporters.common import (
+    INPUT_CHECK_ID,
+    INPUT_CHECK_NAME,
+    SEVERITY_RANK,
+    acceptance,
+    clean,
+)
 from bhi_audit.result import AuditResult, Evaluation
 
-#: Characters XML 1.0 forbids (lxml raises ValueError on them).
-_ILLEGAL_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
-
-
-def clean(text: str) -> str:
-    """Text with XML-illegal control characters removed."""
-    return _ILLEGAL_XML.sub("", text)
+__all__ = ["build", "clean", "describe_finding", "render"]
 
 
 def _money(amount: Decimal | None) -> str:
@@ -79,13 +84,7 @@ def describe_finding(finding: Finding) -> str:
 
 
 def _suppression_reason(findings: list[Finding]) -> str:
-    reasons = []
-    for finding in findings:
-        if finding.waiver is not None and not finding.waiver.expired:
-            reasons.append(f"waived ({finding.waiver.waiver_id}): {finding.waiver.reason}")
-        elif finding.baselined:
-            reasons.append("baselined: accepted in the baseline")
-    return "; ".join(dict.fromkeys(reasons))
+    return "; ".join(dict.fromkeys(r for f in findings if (r := acceptance(f))))
 
 
 def _add_testcase(
@@ -96,25 +95,23 @@ def _add_testcase(
     case.set("name", clean(evaluation.unit))
     case.set("time", "0")
     counts["tests"] += 1
-    violations = [f for f in findings if f.outcome is Outcome.VIOLATION]
     if evaluation.status == "internal-error":
         counts["errors"] += 1
         crashed = [f for f in findings if f.outcome is Outcome.INTERNAL_ERROR]
         element = etree.SubElement(case, "error")
         element.set("type", "internal-error")
         element.set("message", clean(crashed[0].message if crashed else "internal error"))
-    elif evaluation.status == "failed" and violations:
-        open_ = [f for f in violations if not f.suppressed]
-        if open_:
-            counts["failures"] += 1
-            worst = max(open_, key=lambda f: _SEVERITY_RANK[f.severity.value])
-            element = etree.SubElement(case, "failure")
-            element.set("type", worst.severity.value)
-            element.set("message", clean("; ".join(f.message for f in open_)))
-        else:
-            counts["skipped"] += 1
-            element = etree.SubElement(case, "skipped")
-            element.set("message", clean(_suppression_reason(violations)))
+    elif evaluation.status == "failed":
+        counts["failures"] += 1
+        open_ = [f for f in findings if f.status == "open"]
+        worst = max(open_, key=lambda f: SEVERITY_RANK[f.severity.value], default=None)
+        element = etree.SubElement(case, "failure")
+        element.set("type", worst.severity.value if worst else "error")
+        element.set("message", clean("; ".join(f.message for f in open_)))
+    elif evaluation.status in ("waived", "baselined"):
+        counts["skipped"] += 1
+        element = etree.SubElement(case, "skipped")
+        element.set("message", clean(_suppression_reason(findings) or evaluation.status))
     elif evaluation.status == "unverifiable":
         counts["skipped"] += 1
         element = etree.SubElement(case, "skipped")
@@ -159,6 +156,8 @@ def build(result: AuditResult) -> etree._Element:
     root.set("name", clean(f"{result.tool} {result.tool_version} ({result.rulebook_version})"))
     run_properties = setup_properties(result)
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    if result.rejected or result.missing_records:
+        _add_input_suite(root, result, totals, run_properties)
     for check in result.checks:
         suite = etree.SubElement(root, "testsuite")
         suite.set("name", clean(f"{check.id} {check.name}"))
@@ -191,6 +190,40 @@ def build(result: AuditResult) -> etree._Element:
         root.set(key, str(totals[key]))
     root.set("time", "0")
     return root
+
+
+def _add_input_suite(
+    root: etree._Element,
+    result: AuditResult,
+    totals: dict[str, int],
+    run_properties: list[tuple[str, str]],
+) -> None:
+    """The ``BHI-INPUT`` suite: a failing testcase per rejected record, missing kinds stated."""
+    suite = etree.SubElement(root, "testsuite")
+    suite.set("name", f"{INPUT_CHECK_ID} {INPUT_CHECK_NAME}")
+    properties = etree.SubElement(suite, "properties")
+    for name, value in [
+        ("check.id", INPUT_CHECK_ID),
+        ("rejected", str(len(result.rejected))),
+        *((f"missing.{m.kind}", m.message) for m in result.missing_records),
+        *run_properties,
+    ]:
+        prop = etree.SubElement(properties, "property")
+        prop.set("name", clean(name))
+        prop.set("value", clean(value))
+    for rejected in result.rejected:
+        case = etree.SubElement(suite, "testcase")
+        case.set("classname", INPUT_CHECK_ID)
+        case.set("name", clean(rejected.location))
+        case.set("time", "0")
+        failure = etree.SubElement(case, "failure")
+        failure.set("type", "rejected")
+        failure.set("message", clean(f"rejected {rejected.kind} record: {rejected.message}"))
+    count = len(result.rejected)
+    for key, number in (("tests", count), ("failures", count), ("errors", 0), ("skipped", 0)):
+        suite.set(key, str(number))
+        totals[key] += number
+    suite.set("time", "0")
 
 
 def render(result: AuditResult, out: TextIO) -> None:

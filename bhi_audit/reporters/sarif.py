@@ -4,7 +4,11 @@ One run; ``tool.driver.rules`` lists every check that ran (id, name, help with t
 citation); each finding is a result with a level, a physical location in the input file (and
 ``region.startLine`` when the record has a row), its evidence as related locations, and a
 stable partial fingerprint. Waived findings carry an accepted external suppression with the
-waiver's reason; baselined findings one saying so.
+waiver's reason; baselined findings one saying so (mapped from the settled ``Finding.status``).
+
+Each rejected record is a result of rule ``BHI-INPUT`` (added to the driver's rules when
+there is one) at level error, located at the record. Kinds of documentation missing
+altogether are ``toolExecutionNotifications`` (level warning) of the run's invocation.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from bhi_audit.findings import Finding, Outcome
-from bhi_audit.result import AuditResult
+from bhi_audit.reporters.common import INPUT_CHECK_ID, INPUT_CHECK_NAME, INPUT_CHECK_SUMMARY
+from bhi_audit.result import AuditResult, RejectedRecord
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = (
@@ -113,7 +118,7 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     if related:
         entry["relatedLocations"] = related
     suppressions = []
-    if finding.waiver is not None and not finding.waiver.expired:
+    if finding.status == "waived" and finding.waiver is not None:
         suppressions.append(
             {
                 "kind": "external",
@@ -125,7 +130,7 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
                 ),
             }
         )
-    if finding.baselined:
+    if finding.status == "baselined":
         suppressions.append(
             {"kind": "external", "status": "accepted", "justification": "accepted in the baseline"}
         )
@@ -158,6 +163,28 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     return entry
 
 
+def _rejected_result(rejected: RejectedRecord, rule_index: int) -> dict[str, Any]:
+    """A rejected record as a SARIF result of rule ``BHI-INPUT``."""
+    physical = _physical(rejected.file, rejected.line)
+    if "#/" in rejected.location:
+        physical["artifactLocation"]["properties"] = {
+            "pointer": "/" + rejected.location.split("#/", 1)[1]
+        }
+    key = "\0".join([INPUT_CHECK_ID, rejected.location, rejected.kind])
+    return {
+        "ruleId": INPUT_CHECK_ID,
+        "ruleIndex": rule_index,
+        "level": "error",
+        "kind": "fail",
+        "message": {"text": f"rejected {rejected.kind} record: {rejected.message}"},
+        "locations": [{"physicalLocation": physical}],
+        "partialFingerprints": {
+            "bhiAuditFinding/v1": hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        },
+        "properties": {"kind": rejected.kind, "outcome": "rejected", "unit": rejected.location},
+    }
+
+
 def to_document(result: AuditResult) -> dict[str, Any]:
     """The SARIF log of a result."""
     rules = []
@@ -180,6 +207,18 @@ def to_document(result: AuditResult) -> dict[str, Any]:
             }
         )
     rule_index = {check.id: index for index, check in enumerate(result.checks)}
+    if result.rejected:
+        rules.append(
+            {
+                "id": INPUT_CHECK_ID,
+                "name": INPUT_CHECK_NAME,
+                "shortDescription": {"text": INPUT_CHECK_SUMMARY},
+                "fullDescription": {"text": INPUT_CHECK_SUMMARY},
+                "help": {"text": f"{INPUT_CHECK_SUMMARY}\nSee docs/gating.md."},
+                "defaultConfiguration": {"level": "error"},
+                "properties": {"tags": ["bhi-audit", "input"]},
+            }
+        )
     artifacts = [
         {
             "location": {"uri": artifact_uri(item.path)},
@@ -218,7 +257,10 @@ def to_document(result: AuditResult) -> dict[str, Any]:
                 },
             }
         ],
-        "results": [_result(f, rule_index) for f in result.findings],
+        "results": [
+            *(_rejected_result(r, len(result.checks)) for r in result.rejected),
+            *(_result(f, rule_index) for f in result.findings),
+        ],
         "properties": {
             "totals": {
                 "findings": totals.findings,
@@ -235,6 +277,10 @@ def to_document(result: AuditResult) -> dict[str, Any]:
                 "waived": totals.waived,
                 "baselined": totals.baselined,
                 "waiverExpired": totals.waiver_expired,
+                "openErrors": totals.open_errors,
+                "openWarnings": totals.open_warnings,
+                "openInfos": totals.open_infos,
+                "rejected": totals.rejected,
             },
             "rejectedRecords": len(result.rejected),
             "unusedWaivers": [
@@ -261,6 +307,21 @@ def to_document(result: AuditResult) -> dict[str, Any]:
             ],
         },
     }
+    if result.missing_records:
+        run["invocations"] = [
+            {
+                "executionSuccessful": True,
+                "toolExecutionNotifications": [
+                    {
+                        "level": "warning",
+                        "message": {"text": m.message},
+                        "descriptor": {"id": f"missing-{m.kind}"},
+                        "properties": {"kind": m.kind, "checks": list(m.checks)},
+                    }
+                    for m in result.missing_records
+                ],
+            }
+        ]
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 

@@ -1,4 +1,9 @@
-"""Plain-text report: one line per finding, readable at a glance, then a summary."""
+"""Plain-text report: one line per finding, readable at a glance, then a summary.
+
+Missing kinds of documentation come first (``missing: ...``), so a run that could not verify
+a whole requirement never reads as clean. Waived and baselined findings are marked on their
+line and counted apart from the open ones in the summary, from the settled statuses.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from decimal import Decimal
 from typing import TextIO
 
 from bhi_audit.findings import Finding, Outcome
+from bhi_audit.reporters.common import mark
 from bhi_audit.result import AuditResult
 
 #: Characters that would break "one line per finding" or that a terminal acts on, written as
@@ -57,11 +63,15 @@ def format_finding(finding: Finding) -> str:
         text += f" [{_money(finding.at_risk)} at risk]"
     if finding.opportunity:
         text += f" [{_money(finding.opportunity)} opportunity]"
+    if mark(finding):
+        text += f" [{mark(finding)}]"
     return text
 
 
 def render(result: AuditResult, out: TextIO) -> None:
-    """Write findings, rejected records and the summary."""
+    """Write missing documentation, findings, rejected records and the summary."""
+    for missing in result.missing_records:
+        out.write(one_line(f"missing: {missing.message}") + "\n")
     for finding in result.findings:
         out.write(one_line(format_finding(finding)) + "\n")
     for rejected in result.rejected:
@@ -72,9 +82,11 @@ def render(result: AuditResult, out: TextIO) -> None:
     totals = result.totals
     out.write("\n")
     out.write(
-        f"{totals.errors} error(s), {totals.warnings} warning(s), {totals.infos} info, "
+        f"{totals.open_errors} error(s) open, {totals.open_warnings} warning(s) open, "
+        f"{totals.open_infos} info open, {totals.waived} waived, {totals.baselined} baselined, "
         f"{totals.unverifiable} not verifiable"
         + (f", {totals.internal_errors} internal error(s)" if totals.internal_errors else "")
+        + (f", {totals.rejected} rejected record(s)" if totals.rejected else "")
         + "\n"
     )
     out.write(

@@ -141,7 +141,8 @@ def test_fixed_finding_leaves_a_stale_entry(runner, project):
 def test_baseline_leaves_out_waived_and_not_waivable(runner, project):
     Path("waivers.yaml").write_text(
         "waivers:\n  - id: W1\n    check: BHI-TIME-001\n    claim: C-101\n"
-        "    reason: re-keyed\n    approved_by: J. Rivera\n    expires: 2099-12-31\n",
+        "    reason: time re-keyed from the paper chart\n    approved_by: J. Rivera\n"
+        "    approved_on: 2099-01-01\n    expires: 2099-12-31\n",
         encoding="utf-8",
     )
     Path("bhi-audit.toml").write_text(
@@ -172,7 +173,7 @@ def test_output_with_waivers_and_baseline_is_deterministic(runner, project):
     Path("waivers.yaml").write_text(
         "waivers:\n  - id: W1\n    check: BHI-CONS-001\n    patient: P2\n"
         "    reason: consent in visit note\n    approved_by: Dr. A. Chen\n"
-        "    expires: 2099-12-31\n",
+        "    approved_on: 2099-01-01\n    expires: 2099-12-31\n",
         encoding="utf-8",
     )
     args = ["check", "claims", "--baseline", "baseline.json", "--waivers", "waivers.yaml", *GATED]

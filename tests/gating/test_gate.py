@@ -23,8 +23,8 @@ def finding(
     if waiver is not None:
         note = WaiverNote(
             waiver_id="W1",
-            reason="r",
-            approved_by="a",
+            reason="time re-keyed from the paper chart",
+            approved_by="J. Rivera",
             expires=date(2026, 6, 30),
             expired=waiver == "expired",
         )
@@ -120,8 +120,10 @@ def test_expired_waiver_fails_the_run_and_says_so(runner, project):
     (project / "waivers.yaml").write_text(
         "waivers:\n"
         + "".join(
-            f"  - id: W{n}\n    check: {check}\n    claim: {claim}\n    reason: re-keyed\n"
-            f"    approved_by: J. Rivera\n    expires: {expires}\n"
+            f"  - id: W{n}\n    check: {check}\n    claim: {claim}\n"
+            "    reason: time re-keyed from the paper chart\n"
+            f"    approved_by: J. Rivera\n    approved_on: {expires[:4]}-01-01\n"
+            f"    expires: {expires}\n"
             for n, (check, claim, expires) in enumerate(
                 [
                     ("BHI-TIME-001", "C-101", "2020-01-31"),

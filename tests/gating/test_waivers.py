@@ -28,13 +28,22 @@ WAIVER = """\
     {scope}
     reason: time re-keyed from the paper chart
     approved_by: J. Rivera (compliance)
+    approved_on: {approved_on}
     expires: {expires}
 """
 
 
 def waivers_yaml(path: Path, *waivers: dict[str, str]) -> Path:
     text = "waivers:\n" + "".join(
-        WAIVER.format(**{"check": "BHI-TIME-001", "expires": "2026-06-30", **w}) for w in waivers
+        WAIVER.format(
+            **{
+                "check": "BHI-TIME-001",
+                "expires": "2026-06-30",
+                **w,
+                "approved_on": (w.get("expires") or "2026-06-30")[:4] + "-01-01",
+            }
+        )
+        for w in waivers
     )
     path.write_text(text, encoding="utf-8")
     return path
@@ -150,7 +159,8 @@ def test_toml_waivers_file(project):
     path = project / "waivers.toml"
     path.write_text(
         '[[waivers]]\nid = "W1"\ncheck = "BHI-TIME-001"\nclaim = "C-101"\n'
-        'reason = "re-keyed"\napproved_by = "J. Rivera"\nexpires = 2026-06-30\n'
+        'reason = "time re-keyed from the paper chart"\napproved_by = "J. Rivera"\n'
+        "expires = 2026-06-30\n"
         'evidence = "TICKET-4411"\n',
         encoding="utf-8",
     )
@@ -161,7 +171,7 @@ def test_toml_waivers_file(project):
 
 def test_not_waivable_check_is_a_config_error(project):
     path = waivers_yaml(project / "waivers.yaml", {"id": "W1", "scope": "claim: C-101"})
-    with pytest.raises(ConfigError, match="waiver W1: check BHI-TIME-001 is not waivable"):
+    with pytest.raises(ConfigError, match="waiver W1: check: BHI-TIME-001 is not waivable"):
         audit(project, path, not_waivable=frozenset({"BHI-TIME-001"}))
 
 
@@ -169,8 +179,9 @@ BASE = {
     "id": "W1",
     "check": "BHI-TIME-001",
     "claim": "C-1",
-    "reason": "r",
-    "approved_by": "x",
+    "reason": "time re-keyed from the paper chart",
+    "approved_by": "J. Rivera",
+    "approved_on": "2026-01-02",
     "expires": "2026-06-30",
 }
 DROP = object()
@@ -204,7 +215,7 @@ def test_bad_waivers_exit_2_naming_the_waiver(runner, project, change, message):
     (project / "waivers.yaml").write_text(yaml.safe_dump({"waivers": [waiver]}), encoding="utf-8")
     result = runner.invoke(main, ["check", "claims", "--waivers", "waivers.yaml"])
     assert result.exit_code == 2
-    assert f"waivers.yaml: {message}" in result.stderr
+    assert f"waivers.yaml:2: {message}" in result.stderr
 
 
 def test_cli_waived_findings_do_not_gate_and_unused_is_warned(runner, project):
@@ -235,4 +246,4 @@ def test_config_names_waivers_file_and_not_waivable(runner, project):
     )
     result = runner.invoke(main, ["check", "claims"])
     assert result.exit_code == 2
-    assert "waiver W1: check BHI-TIME-001 is not waivable" in result.stderr
+    assert "waiver W1: check: BHI-TIME-001 is not waivable" in result.stderr

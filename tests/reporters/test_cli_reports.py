@@ -78,6 +78,7 @@ waivers:
     month: 2026-01
     reason: consultant review documented on paper <binder 4>
     approved_by: compliance officer
+    approved_on: 2099-01-01
     expires: 2099-12-31
   - id: W-2
     check: BHI-TIME-001
@@ -85,6 +86,7 @@ waivers:
     month: 2026-01
     reason: matches nothing, so it is reported
     approved_by: compliance officer
+    approved_on: 2099-01-01
     expires: 2099-12-31
 """
 

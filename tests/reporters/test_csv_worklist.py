@@ -25,9 +25,10 @@ def test_matches_golden(name, request, render_text, golden, sample_result, run_h
     golden(f"{name}.csv", render_text(csv_worklist.render, result))
 
 
-def test_one_row_per_finding_with_required_columns(rich_result, render_text):
+def test_one_row_per_rejected_record_and_finding_with_required_columns(rich_result, render_text):
     rows = _rows(render_text(csv_worklist.render, rich_result))
-    assert len(rows) == len(rich_result.findings)
+    assert len(rich_result.rejected) == 2
+    assert len(rows) == len(rich_result.rejected) + len(rich_result.findings)
     for column in ("patient", "month", "claim", "line", "check", "severity", "message", "at_risk"):
         assert column in rows[0]
     assert list(rows[0])[-1] == "resolution"
@@ -37,7 +38,31 @@ def test_one_row_per_finding_with_required_columns(rich_result, render_text):
 def test_rows_follow_the_result_order(rich_result, render_text):
     rows = _rows(render_text(csv_worklist.render, rich_result))
     assert [(r["check"], r["message"]) for r in rows] == [
-        (f.check_id, one_line(f.message)) for f in rich_result.findings
+        ("BHI-INPUT", one_line(f"rejected {r.kind} record: {r.message}"))
+        for r in rich_result.rejected
+    ] + [(f.check_id, one_line(f.message)) for f in rich_result.findings]
+
+
+def test_rejected_records_are_worklist_rows(sample_result, render_text):
+    rows = _rows(render_text(csv_worklist.render, sample_result))
+    rejected = [r for r in rows if r["status"] == "rejected"]
+    assert [
+        (r["check"], r["check_name"], r["severity"], r["message"], r["location"]) for r in rejected
+    ] == [
+        (
+            "BHI-INPUT",
+            "rejected-input",
+            "error",
+            "rejected assessments record: score: expected a whole number, got 'not-a-number'",
+            "tests/reporters/fixtures/sample.json#/assessments/0",
+        ),
+        (
+            "BHI-INPUT",
+            "rejected-input",
+            "error",
+            "rejected patients record: dob: not a calendar date: '1950-02-30'",
+            "tests/reporters/fixtures/sample.json#/patients/3",
+        ),
     ]
 
 
@@ -67,7 +92,7 @@ def test_status_and_money(rich_result, render_text):
 )
 def test_formula_cells_are_defused(sample_result, render_text, value, cell):
     finding = sample_result.findings[0].model_copy(update={"patient_id": value})
-    result = sample_result.model_copy(update={"findings": (finding,)})
+    result = sample_result.model_copy(update={"findings": (finding,), "rejected": ()})
     (row,) = _rows(render_text(csv_worklist.render, result))
     assert row["patient"] == cell
 

@@ -53,19 +53,27 @@ def test_matches_golden_and_validates(
     golden(f"{name}.junit.xml", text)
 
 
-def test_counts_equal_the_summary(sample_result, render_text, tmp_path, validate):
-    text = render_text(junit.render, sample_result)
+@pytest.mark.parametrize("name", ["sample", "rich"])
+def test_counts_equal_the_summary(name, request, render_text, tmp_path, validate):
+    result = request.getfixturevalue(f"{name}_result")
+    text = render_text(junit.render, result)
     validate(text)
     xml = _read(text, tmp_path)
-    per_check = sample_result.per_check
+    per_check = result.per_check
+    rejected = len(result.rejected)
     counts = _outcomes(xml)
-    assert sum(s.tests for s in xml) == sum(c.applicable for c in per_check.values())
+    assert sum(s.tests for s in xml) == sum(c.applicable for c in per_check.values()) + rejected
     assert counts["passed"] == sum(c.passed for c in per_check.values())
-    assert counts["failure"] == sum(c.failed for c in per_check.values())
-    assert counts["skipped"] == sum(c.unverifiable for c in per_check.values())
+    assert counts["failure"] == sum(c.failed for c in per_check.values()) + rejected
+    assert counts["skipped"] == sum(
+        c.unverifiable + c.units_waived + c.units_baselined for c in per_check.values()
+    )
     assert counts["error"] == sum(c.internal_errors for c in per_check.values())
     for suite in xml:
         check_id = suite.name.split()[0]
+        if check_id == "BHI-INPUT":
+            assert (suite.tests, suite.failures) == (rejected, rejected)
+            continue
         assert suite.tests == per_check[check_id].applicable
         assert suite.failures == per_check[check_id].failed
         assert {case.classname for case in suite} <= {check_id}
@@ -74,7 +82,9 @@ def test_counts_equal_the_summary(sample_result, render_text, tmp_path, validate
 def test_one_testcase_per_check_and_unit_passes_included(sample_result, render_text, tmp_path):
     xml = _read(render_text(junit.render, sample_result), tmp_path)
     cases = {(case.classname, case.name) for suite in xml for case in suite}
-    assert cases == {(e.check_id, e.unit) for e in sample_result.evaluations}
+    assert cases == {(e.check_id, e.unit) for e in sample_result.evaluations} | {
+        ("BHI-INPUT", r.location) for r in sample_result.rejected
+    }
     assert ("BHI-TIME-001", "MRN-10001 2026-01") in cases  # a pass
 
 
@@ -127,3 +137,36 @@ def test_clean_strips_only_illegal_characters():
 
 def test_output_is_deterministic(rich_result, render_text):
     assert render_text(junit.render, rich_result) == render_text(junit.render, rich_result)
+
+
+def test_rejected_records_are_failing_testcases(sample_result, render_text, tmp_path, validate):
+    text = render_text(junit.render, sample_result)
+    validate(text)
+    (suite,) = [s for s in _read(text, tmp_path) if s.name == "BHI-INPUT rejected-input"]
+    assert (suite.tests, suite.failures) == (2, 2)
+    assert [(c.classname, c.name, c.result[0].type, c.result[0].message) for c in suite] == [
+        (
+            "BHI-INPUT",
+            "tests/reporters/fixtures/sample.json#/assessments/0",
+            "rejected",
+            "rejected assessments record: score: expected a whole number, got 'not-a-number'",
+        ),
+        (
+            "BHI-INPUT",
+            "tests/reporters/fixtures/sample.json#/patients/3",
+            "rejected",
+            "rejected patients record: dob: not a calendar date: '1950-02-30'",
+        ),
+    ]
+    root = etree.fromstring(text.encode("utf-8"))
+    assert int(root.get("failures")) == sum(c.failed for c in sample_result.per_check.values()) + 2
+
+
+def test_missing_documentation_is_a_property_of_the_input_suite(sample_result, render_text):
+    root = etree.fromstring(render_text(junit.render, sample_result).encode("utf-8"))
+    suite = root.find("testsuite[@name='BHI-INPUT rejected-input']")
+    props = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert {k: v for k, v in props.items() if k.startswith("missing.")} == {
+        f"missing.{m.kind}": m.message for m in sample_result.missing_records
+    }
+    assert sample_result.missing_records  # the sample bundle lacks some documentation

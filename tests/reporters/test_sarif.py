@@ -34,8 +34,9 @@ def test_matches_golden_and_validates(
 def test_rules_have_ids_names_help_and_source(sample_result, render_text, validate):
     log = validate(render_text(sarif.render, sample_result))
     rules = log["runs"][0]["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == [c.id for c in sample_result.checks]
-    for rule, check in zip(rules, sample_result.checks, strict=True):
+    # the sample has rejected records: their rule comes after the checks'
+    assert [r["id"] for r in rules] == [c.id for c in sample_result.checks] + ["BHI-INPUT"]
+    for rule, check in zip(rules[:-1], sample_result.checks, strict=True):
         assert rule["name"] == check.name
         assert check.source in rule["help"]["text"]
         assert rule["properties"]["source"] == check.source
@@ -115,3 +116,44 @@ def test_artifact_uri(path, uri):
 
 def test_output_is_deterministic(rich_result, render_text):
     assert render_text(sarif.render, rich_result) == render_text(sarif.render, rich_result)
+
+
+def test_rejected_records_are_results_of_the_input_rule(sample_result, render_text, validate):
+    log = validate(render_text(sarif.render, sample_result))
+    run = log["runs"][0]
+    index = len(sample_result.checks)
+    assert run["tool"]["driver"]["rules"][index]["id"] == "BHI-INPUT"
+    rejected = [r for r in run["results"] if r["ruleId"] == "BHI-INPUT"]
+    assert [
+        (
+            r["ruleIndex"],
+            r["level"],
+            r["message"]["text"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["properties"]["pointer"],
+        )
+        for r in rejected
+    ] == [
+        (
+            index,
+            "error",
+            "rejected assessments record: score: expected a whole number, got 'not-a-number'",
+            "/assessments/0",
+        ),
+        (
+            index,
+            "error",
+            "rejected patients record: dob: not a calendar date: '1950-02-30'",
+            "/patients/3",
+        ),
+    ]
+    assert run["properties"]["totals"]["rejected"] == 2
+
+
+def test_missing_documentation_is_a_tool_notification(sample_result, render_text, validate):
+    log = validate(render_text(sarif.render, sample_result))
+    (invocation,) = log["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is True
+    assert [n["message"]["text"] for n in invocation["toolExecutionNotifications"]] == [
+        m.message for m in sample_result.missing_records
+    ]
+    assert {n["level"] for n in invocation["toolExecutionNotifications"]} == {"warning"}
