@@ -308,19 +308,14 @@ def to_document(result: AuditResult) -> dict[str, Any]:
         },
     }
     if result.missing_records:
-        run["invocations"] = [
+        run["invocations"][0]["toolExecutionNotifications"] = [
             {
-                "executionSuccessful": True,
-                "toolExecutionNotifications": [
-                    {
-                        "level": "warning",
-                        "message": {"text": m.message},
-                        "descriptor": {"id": f"missing-{m.kind}"},
-                        "properties": {"kind": m.kind, "checks": list(m.checks)},
-                    }
-                    for m in result.missing_records
-                ],
+                "level": "warning",
+                "message": {"text": m.message},
+                "descriptor": {"id": f"missing-{m.kind}"},
+                "properties": {"kind": m.kind, "checks": list(m.checks)},
             }
+            for m in result.missing_records
         ]
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
