@@ -30,7 +30,7 @@ from bhi_audit.loaders.fhir_validate import make_validator
 from bhi_audit.loaders.mapping import load_id_map
 from bhi_audit.models import RECORD_KINDS, Period
 from bhi_audit.parallel import audit_in_processes
-from bhi_audit.redact import collect_phi, derive_key, redact
+from bhi_audit.redact import collect_phi, derive_key, file_label, redact
 from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REDACTED_BY_DEFAULT, REPORTERS
 from bhi_audit.reporters.text import one_line
@@ -50,16 +50,30 @@ class UserError(click.ClickException):
 
 
 @contextmanager
-def user_errors() -> Iterator[None]:
-    """Convert every BhiAuditError raised inside into a UserError (the one place we do)."""
+def user_errors(key: str | None = None, quiet_phi: bool = False) -> Iterator[None]:
+    """Convert every BhiAuditError raised inside into a UserError (the one place we do).
+
+    With ``quiet_phi`` (a redacted run) an unusable input is named by its file label and
+    row only: its message may quote a member id or a date of birth (bhi_audit.redact).
+    """
     try:
         yield
     except InputErrors as exc:
-        raise UserError("\n".join(one_line(str(e)) for e in exc.errors)) from None
+        shown = [quiet_input_error(e, key) if quiet_phi else one_line(str(e)) for e in exc.errors]
+        raise UserError("\n".join(shown)) from None
     except InputError as exc:  # names and values from the input stay on their one line
-        raise UserError(one_line(str(exc))) from None
+        raise UserError(quiet_input_error(exc, key) if quiet_phi else one_line(str(exc))) from None
     except BhiAuditError as exc:
         raise UserError(str(exc)) from None
+
+
+def quiet_input_error(error: InputError, key: str | None) -> str:
+    """An input error without its text: ``input-3f2a9c1e:12: unusable input (...)``."""
+    label = file_label((key or "").encode("utf-8"), error.path)
+    where = label if error.row is None else f"{label}:{error.row}"
+    return (
+        f"{where}: unusable input (details withheld under --redact; rerun without it to see them)"
+    )
 
 
 def split_ids(values: tuple[str, ...]) -> list[str]:
@@ -252,7 +266,11 @@ def check(
     NDJSON) or X12 837P files; an 837P batch is joined with the documentation given with it
     (``bhi-audit check batch.837 docs/``).
     """
-    with user_errors():
+    # NOTE: standard error lands in the same CI logs as the JUnit/SARIF reports, so it is
+    # redacted whenever a report is (--redact, or by default with a junit/sarif report).
+    formats = [fmt, *(f for f, _ in reports)]
+    quiet_phi = redact if redact is not None else any(f in REDACTED_BY_DEFAULT for f in formats)
+    with user_errors(redact_key if quiet_phi else None, quiet_phi):
         run = plan(
             paths,
             config_file,
@@ -284,13 +302,14 @@ def check(
             result = audit_in_processes(engine, bundle, jobs, progress)
     redacted: list[AuditResult] = []
 
+    def redacted_once() -> AuditResult:
+        if not redacted:
+            redacted.append(redacted_result(result, bundle, redact_key, paths))
+        return redacted[0]
+
     def shown(report_format: str) -> AuditResult:
         wanted = redact if redact is not None else report_format in REDACTED_BY_DEFAULT
-        if not wanted:
-            return result
-        if not redacted:
-            redacted.append(redacted_result(result, bundle, redact_key))
-        return redacted[0]
+        return redacted_once() if wanted else result
 
     for report_format, path in [(fmt, output), *reports]:
         renderer = REPORTERS[report_format]
@@ -299,19 +318,23 @@ def check(
         else:
             with user_errors(), open_output(path) as stream:
                 renderer(shown(report_format), cast(TextIO, stream))
-    warn_exceptions(result)
+    warn_exceptions(redacted_once() if quiet_phi else result)
     gate = run.gate
     sys.exit(exit_code(result, gate.fail_on, gate.always_fail, gate.never_fail))
 
 
-def redacted_result(result: AuditResult, bundle: Bundle, key: str | None) -> AuditResult:
+def redacted_result(
+    result: AuditResult, bundle: Bundle, key: str | None, paths: tuple[Path, ...] = ()
+) -> AuditResult:
     """The result with patients pseudonymised, keyed by ``key`` or, failing that, the input."""
-    phi = collect_phi(bundle)
+    phi = collect_phi(bundle, [str(p) for p in paths])
     if key:
         return redact(result, phi, key.encode("utf-8"))
     click.echo(
         "bhi-audit: warning: no --redact-key or BHI_AUDIT_REDACT_KEY: pseudonyms are derived "
-        "from this input and will differ for other inputs",
+        "from this input and will differ for other inputs, so JUnit test names, SARIF "
+        "fingerprints and redacted baselines change from run to run; set BHI_AUDIT_REDACT_KEY "
+        "from a CI secret to keep them stable",
         err=True,
     )
     return redact(result, phi, derive_key(phi))
