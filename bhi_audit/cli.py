@@ -20,9 +20,9 @@ import click
 from pydantic import create_model
 
 from bhi_audit import RULEBOOK_VERSION, __version__
-from bhi_audit.baseline import build_baseline, dump_baseline
+from bhi_audit.baseline import build_baseline, dump_baseline, resolve_pseudonyms
 from bhi_audit.config import CliChoices, RunPlan, config_checks_dirs, load_config, plan_run
-from bhi_audit.engine import Engine, Progress
+from bhi_audit.engine import AuditSettings, Engine, Progress
 from bhi_audit.errors import BhiAuditError, InputError, InputErrors
 from bhi_audit.gate import EXIT_USAGE, FAIL_ON_CHOICES, exit_code
 from bhi_audit.loaders import Bundle, X12Options, load_paths
@@ -30,11 +30,12 @@ from bhi_audit.loaders.fhir_validate import make_validator
 from bhi_audit.loaders.mapping import load_id_map
 from bhi_audit.models import RECORD_KINDS, Period
 from bhi_audit.parallel import audit_in_processes
-from bhi_audit.redact import collect_phi, derive_key, file_label, redact
+from bhi_audit.redact import collect_phi, derive_key, file_label, pseudonym_index, redact
 from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REDACTED_BY_DEFAULT, REPORTERS
 from bhi_audit.reporters.text import one_line
 from bhi_audit.result import AuditResult
+from bhi_audit.waivers import resolve_scopes
 
 
 class UserError(click.ClickException):
@@ -108,6 +109,14 @@ checks_dir_option = click.option(
     multiple=True,
     type=click.Path(file_okay=False, path_type=Path),
     help="Load outside check modules (*.py) from DIR. Repeatable.",
+)
+
+
+redact_key_option = click.option(
+    "--redact-key",
+    envvar="BHI_AUDIT_REDACT_KEY",
+    metavar="KEY",
+    help="Secret key for stable pseudonyms across runs (or set BHI_AUDIT_REDACT_KEY).",
 )
 
 
@@ -210,12 +219,7 @@ def main() -> None:
     help="Pseudonymise patients and drop free-text notes in every report "
     "[default: only junit and sarif are redacted].",
 )
-@click.option(
-    "--redact-key",
-    envvar="BHI_AUDIT_REDACT_KEY",
-    metavar="KEY",
-    help="Secret key for stable pseudonyms across runs (or set BHI_AUDIT_REDACT_KEY).",
-)
+@redact_key_option
 @checks_dir_option
 @config_option
 @waivers_option
@@ -296,9 +300,17 @@ def check(
             extra.update(x12_validate=x12_validate, id_map=str(id_map) if id_map else None)
         if extra:
             settings = replace(settings, config={**settings.config, **extra})
-        engine = Engine(run.specs, settings)
+        baseline = settings.baseline
+        if baseline is not None and baseline.pseudonymous and not redact_key:
+            raise UserError(
+                "the baseline was written with --redact: give the key it was written with "
+                "(--redact-key or BHI_AUDIT_REDACT_KEY) so its pseudonyms can be matched"
+            )
         with collector_paused(), progress_bar() as progress:
             bundle = load_paths(paths, x12, fhir_validator=validator)
+            if redact_key:
+                settings = resolve_pseudonymous_exceptions(settings, bundle, redact_key)
+            engine = Engine(run.specs, settings)
             result = audit_in_processes(engine, bundle, jobs, progress)
     redacted: list[AuditResult] = []
 
@@ -321,6 +333,23 @@ def check(
     warn_exceptions(redacted_once() if quiet_phi else result)
     gate = run.gate
     sys.exit(exit_code(result, gate.fail_on, gate.always_fail, gate.never_fail))
+
+
+def resolve_pseudonymous_exceptions(
+    settings: AuditSettings, bundle: Bundle, key: str
+) -> AuditSettings:
+    """Waivers and a baseline that name pseudonyms (``pt-…``, ``cl-…``), pointed at real ids.
+
+    Why here: the pseudonyms depend on the key and the loaded input, both known only now; the
+    engine then matches real ids as always (docs/gating.md "Redacted baselines and waivers").
+    """
+    baseline = settings.baseline
+    if not settings.waivers and (baseline is None or not baseline.pseudonymous):
+        return settings
+    real = pseudonym_index(collect_phi(bundle), key.encode("utf-8"))
+    if baseline is not None and baseline.pseudonymous:
+        baseline = resolve_pseudonyms(baseline, real)
+    return replace(settings, waivers=resolve_scopes(settings.waivers, real), baseline=baseline)
 
 
 def redacted_result(
@@ -351,6 +380,13 @@ def redacted_result(
 )
 @click.option("--select", multiple=True, help="Only these checks (as for `check`).")
 @click.option("--ignore", multiple=True, help="Skip these checks (as for `check`).")
+@click.option(
+    "--redact",
+    is_flag=True,
+    help="Name patients by their keyed pseudonyms (needs --redact-key or BHI_AUDIT_REDACT_KEY); "
+    "`check --baseline` then needs the same key.",
+)
+@redact_key_option
 @checks_dir_option
 @config_option
 @waivers_option
@@ -360,6 +396,8 @@ def write_baseline(
     output: Path,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    redact: bool,
+    redact_key: str | None,
     checks_dirs: tuple[Path, ...],
     config_file: Path | None,
     waivers: Path | None,
@@ -369,7 +407,12 @@ def write_baseline(
 
     Findings covered by a waiver in force and checks marked not-waivable are left out.
     """
-    with user_errors():
+    if redact and not redact_key:
+        raise UserError(
+            "baseline --redact needs --redact-key or BHI_AUDIT_REDACT_KEY: without a key the "
+            "pseudonyms would change from run to run and the baseline would never match"
+        )
+    with user_errors(redact_key, redact):
         run = plan(
             paths,
             config_file,
@@ -382,8 +425,14 @@ def write_baseline(
             ),
             with_baseline=False,
         )
-        result = Engine(run.specs, run.settings).audit(load_paths(paths))
-    baseline = build_baseline(result.findings, run.settings.not_waivable)
+        bundle = load_paths(paths)
+        settings = run.settings
+        if redact_key:
+            settings = resolve_pseudonymous_exceptions(settings, bundle, redact_key)
+        result = Engine(run.specs, settings).audit(bundle)
+    if redact:
+        result = redacted_result(result, bundle, redact_key, paths)
+    baseline = build_baseline(result.findings, run.settings.not_waivable, pseudonymous=redact)
     with user_errors(), open_output(output) as stream:
         stream.write(dump_baseline(baseline))
     accepted = sum(e.count for e in baseline.entries)

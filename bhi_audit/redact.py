@@ -179,6 +179,17 @@ def file_label(key: bytes, path: str) -> str:
     return f"input-{_digest(key, 'file' + chr(0) + path)[:8]}"
 
 
+def pseudonym_index(phi: Phi, key: bytes) -> dict[str, str]:
+    """Pseudonym -> real id for every patient and claim of the input, under ``key``.
+
+    What resolves a pseudonymous baseline or a waiver naming ``pt-…``/``cl-…`` back to the
+    ids the engine matches on; the pseudonyms never need to be reversed, only recomputed.
+    """
+    index = {claim_pseudonym(key, c): c for c in phi.claim_ids}
+    index.update({pseudonym(key, p.patient_id): p.patient_id for p in phi.patients})
+    return index
+
+
 def _date_forms(iso: str) -> list[str]:
     """A date as ISO, as X12 writes it (CCYYMMDD), as US text and as Python's repr."""
     try:
