@@ -57,6 +57,11 @@ PROBLEMS = {
     "not_an_object": "not an object",
     "value_error": "invalid value",
     "string_pattern_mismatch": "value does not have the expected form",
+    "unresolved_reference": "reference to a record that is not in the input",
+    "fhir_mapping": "FHIR element bhi-audit cannot use",
+    "fhir_validation": "fails FHIR validation",
+    "x12_validation": "fails 837P implementation-guide validation (pyx12)",
+    "claim_rejected": "its claim is rejected",
 }
 #: The name of a field that is not one of ours came from the input: it is not shown either.
 _UNKNOWN_FIELD = "(unknown field)"

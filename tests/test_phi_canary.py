@@ -47,6 +47,11 @@ ID_COLUMNS = {
 }
 TEXT_COLUMNS = {"note", "notes", "activity", "end_reason"}
 KEY = "canary-test-key"
+#: What a redacted report says of the rejections particular to one input format.
+REJECTION_KINDS = {
+    "fhir-ndjson": "/patient/reference: reference to a record that is not in the input",
+    "837p": "pyx12: fails 837P implementation-guide validation (pyx12)",
+}
 
 CRASHING_PLUGIN = '''"""Canary plugin: raises with the patient-month's repr in its message.
 
@@ -169,7 +174,8 @@ def practices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
         f"{canaries.token('bad entry', 'I')},{patient},RN001,"
         f"{canaries.token('bad date', 'V')},{canaries.token('bad minutes', 'V')},BHI,"
         f"{canaries.token('bad note', 'T')}\n"
-        f"{canaries.token('bad entry', 'I')},{patient},RN001,2026-01-05,5,BHI,\n",
+        f"{canaries.token('twice', 'I')},{patient},RN001,2026-01-05,5,BHI,\n"
+        f"{canaries.token('twice', 'I')},{patient},RN001,2026-01-06,5,BHI,\n",
         encoding="utf-8",
     )
     extras = root / "extras"
@@ -242,6 +248,11 @@ def test_no_canary_in_any_redacted_output(practices, tmp_path, fmt):
     assert _leaks(redacted, practices["canaries"]) == []
     for marker in ("pt-", "cl-", "id-", "input-", "ValueError", "withheld under --redact"):
         assert marker in redacted, marker
+    # Rejections keep field and kind of problem (recorded by the loader), not the message.
+    for problem in ("date: invalid value", "minutes: invalid value", "duplicate record"):
+        assert problem in redacted, problem
+    if fmt in REJECTION_KINDS:
+        assert REJECTION_KINDS[fmt] in redacted
 
 
 def test_redacted_stderr_keeps_the_warnings_without_identifiers(practices, tmp_path):
