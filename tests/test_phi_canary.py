@@ -49,8 +49,12 @@ TEXT_COLUMNS = {"note", "notes", "activity", "end_reason"}
 KEY = "canary-test-key"
 #: What a redacted report says of the rejections particular to one input format.
 REJECTION_KINDS = {
-    "fhir-ndjson": "/patient/reference: reference to a record that is not in the input",
-    "837p": "pyx12: fails 837P implementation-guide validation (pyx12)",
+    "fhir-ndjson": (
+        "/patient/reference: reference to a record that is not in the input",
+        "/dateTime: invalid value",
+        "/provision/code/0/coding/0/code: FHIR element bhi-audit cannot use",
+    ),
+    "837p": ("pyx12: fails 837P implementation-guide validation (pyx12)",),
 }
 
 CRASHING_PLUGIN = '''"""Canary plugin: raises with the patient-month's repr in its message.
@@ -158,11 +162,18 @@ def practices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
     runs["837p"] = [str(dirs["837p"]), str(x12)]
     fhir = dirs["fhir-ndjson"]
     consents = fhir / "Consent.ndjson"
-    first = json.loads(consents.read_text(encoding="utf-8").splitlines()[0])
+    original = consents.read_text(encoding="utf-8").splitlines()[0]
+    first = json.loads(original)
     first["id"] = canaries.token("fhir consent", "R")
     first["patient"] = {"reference": f"Patient/{canaries.token('fhir patient', 'R')}"}
+    bad_date = {**json.loads(original), "id": canaries.token("fhir bad date", "R")}
+    bad_date["dateTime"] = "2026-02-31"
+    bad_code = json.loads(original)
+    bad_code["id"] = canaries.token("fhir bad code", "R")
+    bad_code["provision"]["code"][0]["coding"][0]["code"] = canaries.token("fhir code", "V")
     with consents.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(first) + "\n")
+        for resource in (first, bad_date, bad_code):
+            handle.write(json.dumps(resource) + "\n")
     for path in sorted(fhir.glob("*.ndjson")):
         path.rename(fhir / f"{canaries.token(path.name, 'F')}-{path.name}")
     runs["fhir-ndjson"] = [str(fhir)]
@@ -251,8 +262,8 @@ def test_no_canary_in_any_redacted_output(practices, tmp_path, fmt):
     # Rejections keep field and kind of problem (recorded by the loader), not the message.
     for problem in ("date: invalid value", "minutes: invalid value", "duplicate record"):
         assert problem in redacted, problem
-    if fmt in REJECTION_KINDS:
-        assert REJECTION_KINDS[fmt] in redacted
+    for problem in REJECTION_KINDS.get(fmt, ()):
+        assert problem in redacted, problem
 
 
 def test_redacted_stderr_keeps_the_warnings_without_identifiers(practices, tmp_path):

@@ -472,7 +472,10 @@ def add_draft(builder: BundleBuilder, pending: Pending) -> None:
         first = first or where
         reasons.append((where or fld, f"{pending.label}: {name}: {message}"))
     builder.rejected[-1] = Rejection(
-        kind=rejection.kind, location=pending.source.location(first or ""), reasons=tuple(reasons)
+        kind=rejection.kind,
+        location=pending.source.location(first or ""),
+        reasons=tuple(reasons),
+        problems=rejection.problems,
     )
 
 
