@@ -15,6 +15,7 @@ from bhi_audit.cli import main
 from bhi_audit.findings import Outcome
 from bhi_audit.loaders import load_paths
 from bhi_audit.redact import (
+    Replacer,
     claim_pseudonym,
     collect_phi,
     derive_key,
@@ -358,3 +359,29 @@ def test_waiver_may_name_a_pseudonym(runner, tmp_path, scope, expected):
     assert report["unused_waivers"] == []
     _, keyless = _json(runner, *args, env={})
     assert [w["waiver_id"] for w in keyless["unused_waivers"]] == ["W-1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("claim C-1#2 and C-10", "claim <c1>#2 and <c10>"),
+        ("C-1x C-1 xC-1", "C-1x <c1> xC-1"),
+        ("(Avery Testperson), Avery Testpersonal", "(<name>), Avery Testpersonal"),
+        ("at dir/C-1.csv:3", "at <file>:3"),
+        ("note: phone  call", "note: phone  call"),
+        ("note: phone call.", "note: <note>."),
+        ("", ""),
+    ],
+    ids=["ids", "glued", "multi-word", "longest-first", "whitespace-differs", "note", "empty"],
+)
+def test_replacer_matches_whole_values_only(text, expected):
+    replacer = Replacer(
+        {
+            "C-1": "<c1>",
+            "C-10": "<c10>",
+            "Avery Testperson": "<name>",
+            "dir/C-1.csv": "<file>",
+            "phone call": "<note>",
+        }
+    )
+    assert replacer.sub(text) == expected
