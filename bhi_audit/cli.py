@@ -69,8 +69,12 @@ def user_errors(key: str | None = None, quiet_phi: bool = False) -> Iterator[Non
 
 
 def quiet_input_error(error: InputError, key: str | None) -> str:
-    """An input error without its text: ``input-3f2a9c1e:12: unusable input (...)``."""
-    label = file_label((key or "").encode("utf-8"), error.path)
+    """An input error without its text: ``input-3f2a9c1e:12: unusable input (...)``.
+
+    Without a key there is nothing secret to key the label with (a label of the bare path
+    could be reversed by guessing file names), so the file is not named at all.
+    """
+    label = file_label(key.encode("utf-8"), error.path) if key else "input"
     where = label if error.row is None else f"{label}:{error.row}"
     return (
         f"{where}: unusable input (details withheld under --redact; rerun without it to see them)"

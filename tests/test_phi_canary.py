@@ -289,3 +289,13 @@ def test_unusable_input_under_redaction_names_only_a_label(practices, tmp_path):
     assert redacted.exit_code == 2
     assert CANARY.findall(redacted.stderr) == []
     assert "input-" in redacted.stderr and ":3: unusable input" in redacted.stderr
+
+
+def test_unusable_input_without_a_key_names_no_file(practices, tmp_path):
+    missing = Path(practices["bad"]) / "CANARY996F.csv"
+    result = CliRunner().invoke(main, ["check", str(missing), "--redact"], env={})
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "bhi-audit: error: input: unusable input "
+        "(details withheld under --redact; rerun without it to see them)\n"
+    )
