@@ -41,7 +41,15 @@ from typing import Any
 
 from bhi_audit.findings import Evidence, Finding, Outcome
 from bhi_audit.loaders import Bundle
-from bhi_audit.models import CaseloadReview, Claim, ClaimLine, Patient, Staff, TimeEntry
+from bhi_audit.models import (
+    CaseloadReview,
+    Claim,
+    ClaimLine,
+    Episode,
+    Patient,
+    Staff,
+    TimeEntry,
+)
 from bhi_audit.result import AuditResult, Evaluation, InputFileSummary, RejectedRecord
 
 REDACTED = "[redacted]"
@@ -131,6 +139,8 @@ def collect_phi(bundle: Bundle, paths: Iterable[str] = ()) -> Phi:
                     free_text.add(record.notes)
             if isinstance(record, TimeEntry):
                 free_text.update(t for t in (record.note, record.activity) if t)
+            if isinstance(record, Episode) and record.end_reason:
+                free_text.add(record.end_reason)
     files = {f.path for f in bundle.files} | {p for p in paths if p}
     problems = {
         (r.kind, str(r.location), r.reasons): r.problems for r in bundle.rejected if r.problems
@@ -308,17 +318,17 @@ class Scrubber:
         """An exact patient-id field."""
         if value is None:
             return None
-        return self.ids.get(value, self.text(value))
+        return self.ids[value] if value in self.ids else self.text(value)
 
     def claim(self, value: str | None) -> str | None:
         """An exact claim-id field."""
         if value is None:
             return None
-        return self.claims.get(value, self.text(value))
+        return self.claims[value] if value in self.claims else self.text(value)
 
     def file(self, value: str) -> str:
         """An exact input-file field: its label (``<input>`` and the like stay as they are)."""
-        return self.files.get(value, self.text(value))
+        return self.files[value] if value in self.files else self.text(value)
 
     def unit(self, value: str) -> str:
         """A unit or evidence key: a patient id, ``<patient id> <month>``, ``claim#line``,

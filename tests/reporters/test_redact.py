@@ -385,3 +385,16 @@ def test_replacer_matches_whole_values_only(text, expected):
         }
     )
     assert replacer.sub(text) == expected
+
+
+def test_episode_end_reason_is_free_text(tmp_path):
+    bundle = tmp_path / "bundle"
+    shutil.copytree(INPUTS[1], bundle)
+    (bundle / "episodes.csv").write_text(
+        "episode_id,patient_id,start,end,end_reason\n"
+        "E-1,MRN-20001,2026-01-01,2026-02-28,moved to daughter's home in Ohio\n",
+        encoding="utf-8",
+    )
+    phi = collect_phi(load_paths([bundle]))
+    assert "moved to daughter's home in Ohio" in phi.free_text
+    assert "E-1" in phi.record_ids
