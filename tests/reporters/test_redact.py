@@ -398,3 +398,33 @@ def test_episode_end_reason_is_free_text(tmp_path):
     phi = collect_phi(load_paths([bundle]))
     assert "moved to daughter's home in Ohio" in phi.free_text
     assert "E-1" in phi.record_ids
+
+
+@pytest.mark.parametrize(
+    ("report", "shown"),
+    [
+        ((), "patient MRN-10001"),
+        (("--report", "junit:{tmp}/r.xml"), f"patient {pseudonym(b'k', 'MRN-10001')}"),
+        (("--report", "sarif:{tmp}/r.sarif"), f"patient {pseudonym(b'k', 'MRN-10001')}"),
+        (("--redact",), f"patient {pseudonym(b'k', 'MRN-10001')}"),
+    ],
+    ids=["text-only", "junit-by-default", "sarif-by-default", "redact"],
+)
+def test_stderr_is_redacted_whenever_a_report_is(runner, tmp_path, report, shown):
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        "  - id: W-9\n"
+        "    check: BHI-DMHT-001\n"
+        "    patient: MRN-10001\n"
+        "    reason: accepted after review of the paper chart\n"
+        "    approved_by: compliance lead\n"
+        "    expires: 2099-12-31\n",
+        encoding="utf-8",
+    )
+    args = ["check", *INPUTS, "--waivers", str(waivers), "-o", str(tmp_path / "out.txt")]
+    args += [part.format(tmp=tmp_path) for part in report]
+    result = runner.invoke(main, args, env={"BHI_AUDIT_REDACT_KEY": "k"})
+    assert f"bhi-audit: warning: waiver W-9 (BHI-DMHT-001, {shown}) matched no finding" in (
+        result.stderr
+    )
