@@ -220,8 +220,9 @@ def main() -> None:
 @click.option(
     "--redact/--no-redact",
     default=None,
-    help="Pseudonymise patients and drop free-text notes in every report "
-    "[default: only junit and sarif are redacted].",
+    help="Pseudonymise patients, claims, record ids and input files, and drop notes and "
+    "input values, in every report and on standard error "
+    "[default: only junit and sarif (and then standard error) are redacted].",
 )
 @redact_key_option
 @checks_dir_option
