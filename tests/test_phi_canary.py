@@ -199,8 +199,8 @@ def practices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
         "    check: BHI-DMHT-001\n"
         f"    patient: {patient}\n"
         "    reason: canary waiver that matches no finding of this practice\n"
-        "    approved_by: test\n"
-        "    expires: 2099-12-31\n",
+        "    approved_by: J. Rivera (compliance)\n"
+        "    expires: 2026-06-30\n",
         encoding="utf-8",
     )
     (extras / "baseline.json").write_text(

@@ -344,11 +344,11 @@ def test_waiver_may_name_a_pseudonym(runner, tmp_path, scope, expected):
         f"    check: {target['check_id']}\n"
         f"    {line}\n"
         "    reason: accepted after review of the paper chart\n"
-        "    approved_by: compliance lead\n"
-        "    expires: 2099-12-31\n",
+        "    approved_by: J. Rivera (compliance)\n"
+        "    expires: 2026-12-31\n",
         encoding="utf-8",
     )
-    args = ("--waivers", str(waivers), "--no-redact")
+    args = ("--waivers", str(waivers), "--no-redact", "--as-of", "2026-06-01")
     _, report = _json(runner, *args, env={"BHI_AUDIT_REDACT_KEY": "k"})
     waived = {
         f["patient_id"] if "patient" in scope else f["claim_id"]
@@ -418,11 +418,12 @@ def test_stderr_is_redacted_whenever_a_report_is(runner, tmp_path, report, shown
         "    check: BHI-DMHT-001\n"
         "    patient: MRN-10001\n"
         "    reason: accepted after review of the paper chart\n"
-        "    approved_by: compliance lead\n"
-        "    expires: 2099-12-31\n",
+        "    approved_by: J. Rivera (compliance)\n"
+        "    expires: 2026-12-31\n",
         encoding="utf-8",
     )
-    args = ["check", *INPUTS, "--waivers", str(waivers), "-o", str(tmp_path / "out.txt")]
+    args = ["check", *INPUTS, "--waivers", str(waivers), "--as-of", "2026-06-01"]
+    args += ["-o", str(tmp_path / "out.txt")]
     args += [part.format(tmp=tmp_path) for part in report]
     result = runner.invoke(main, args, env={"BHI_AUDIT_REDACT_KEY": "k"})
     assert f"bhi-audit: warning: waiver W-9 (BHI-DMHT-001, {shown}) matched no finding" in (
