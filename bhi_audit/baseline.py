@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -67,6 +67,9 @@ class Baseline(BaseModel):
 
     format: Literal["bhi-audit-baseline"] = FORMAT
     version: Literal[1] = 1
+    #: Written by ``bhi-audit baseline --redact``: patients are named by their keyed
+    #: pseudonyms (``pt-…``), so ``check --baseline`` needs the same key to match them.
+    pseudonymous: bool | None = None
     entries: tuple[BaselineEntry, ...] = ()
 
 
@@ -89,8 +92,13 @@ def baselinable(finding: Finding, not_waivable: Iterable[str] = ()) -> bool:
     return finding.waiver is None or finding.waiver.expired
 
 
-def build_baseline(findings: Iterable[Finding], not_waivable: Iterable[str] = ()) -> Baseline:
-    """A baseline accepting every baselinable finding (counted per identity)."""
+def build_baseline(
+    findings: Iterable[Finding], not_waivable: Iterable[str] = (), pseudonymous: bool = False
+) -> Baseline:
+    """A baseline accepting every baselinable finding (counted per identity).
+
+    ``pseudonymous``: the findings come from a redacted result (``baseline --redact``).
+    """
     blocked = set(not_waivable)
     counts: Counter[Identity] = Counter()
     example: dict[Identity, str] = {}
@@ -112,7 +120,23 @@ def build_baseline(findings: Iterable[Finding], not_waivable: Iterable[str] = ()
         )
         for key in sorted(counts)
     )
-    return Baseline(entries=entries)
+    return Baseline(entries=entries, pseudonymous=True if pseudonymous else None)
+
+
+def resolve_pseudonyms(baseline: Baseline, real: Mapping[str, str]) -> Baseline:
+    """A pseudonymous baseline with each ``pt-…`` patient replaced by the id it stands for.
+
+    ``real`` maps pseudonym -> patient id under the run's key (bhi_audit.redact). Matching then
+    works on real ids as for any baseline; a pseudonym of a patient no longer in the input
+    stays as written, so its entry is reported stale.
+    """
+    entries = tuple(
+        e.model_copy(update={"patient_id": real.get(e.patient_id, e.patient_id)})
+        if e.patient_id is not None
+        else e
+        for e in baseline.entries
+    )
+    return baseline.model_copy(update={"entries": entries})
 
 
 def dump_baseline(baseline: Baseline) -> str:

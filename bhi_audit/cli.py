@@ -23,9 +23,9 @@ import click
 from pydantic import create_model
 
 from bhi_audit import RULEBOOK_VERSION, __version__
-from bhi_audit.baseline import build_baseline, dump_baseline
+from bhi_audit.baseline import build_baseline, dump_baseline, resolve_pseudonyms
 from bhi_audit.config import CliChoices, RunPlan, config_checks_dirs, load_config, plan_run
-from bhi_audit.engine import Engine, Progress
+from bhi_audit.engine import AuditSettings, Engine, Progress
 from bhi_audit.errors import BhiAuditError, InputError, InputErrors, OutputError
 from bhi_audit.gate import EXIT_FINDINGS, EXIT_USAGE, FAIL_ON_CHOICES, exit_code
 from bhi_audit.loaders import Bundle, X12Options, load_paths
@@ -34,7 +34,7 @@ from bhi_audit.loaders.mapping import load_id_map
 from bhi_audit.models import RECORD_KINDS, ClaimLine, Period
 from bhi_audit.outputs import atomic_output, check_outputs
 from bhi_audit.parallel import audit_in_processes
-from bhi_audit.redact import collect_phi, derive_key, redact
+from bhi_audit.redact import collect_phi, derive_key, file_label, pseudonym_index, redact
 from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REDACTED_BY_DEFAULT, REPORTERS
 from bhi_audit.reporters.auditor_pack import PACK_RENDERERS
@@ -62,7 +62,7 @@ from bhi_audit.sampling.frame import (
     read_frame,
 )
 from bhi_audit.sampling.pack import build_pack
-from bhi_audit.waivers import as_of_warning
+from bhi_audit.waivers import as_of_warning, resolve_scopes
 
 
 class UserError(click.ClickException):
@@ -106,16 +106,34 @@ class BhiAuditGroup(click.Group):
 
 
 @contextmanager
-def user_errors() -> Iterator[None]:
-    """Convert every BhiAuditError raised inside into a UserError (the one place we do)."""
+def user_errors(key: str | None = None, quiet_phi: bool = False) -> Iterator[None]:
+    """Convert every BhiAuditError raised inside into a UserError (the one place we do).
+
+    With ``quiet_phi`` (a redacted run) an unusable input is named by its file label and
+    row only: its message may quote a member id or a date of birth (bhi_audit.redact).
+    """
     try:
         yield
     except InputErrors as exc:
-        raise UserError("\n".join(one_line(str(e)) for e in exc.errors)) from None
+        shown = [quiet_input_error(e, key) if quiet_phi else one_line(str(e)) for e in exc.errors]
+        raise UserError("\n".join(shown)) from None
     except InputError as exc:  # names and values from the input stay on their one line
-        raise UserError(one_line(str(exc))) from None
+        raise UserError(quiet_input_error(exc, key) if quiet_phi else one_line(str(exc))) from None
     except BhiAuditError as exc:
         raise UserError(str(exc)) from None
+
+
+def quiet_input_error(error: InputError, key: str | None) -> str:
+    """An input error without its text: ``input-3f2a9c1e:12: unusable input (...)``.
+
+    Without a key there is nothing secret to key the label with (a label of the bare path
+    could be reversed by guessing file names), so the file is not named at all.
+    """
+    label = file_label(key.encode("utf-8"), error.path) if key else "input"
+    where = label if error.row is None else f"{label}:{error.row}"
+    return (
+        f"{where}: unusable input (details withheld under --redact; rerun without it to see them)"
+    )
 
 
 def split_ids(values: tuple[str, ...]) -> list[str]:
@@ -152,6 +170,14 @@ checks_dir_option = click.option(
     help="Load outside check modules (*.py) from DIR. Repeatable. A check module is Python "
     "code that runs with your rights: name only folders you trust, never one that came with "
     "the data.",
+)
+
+
+redact_key_option = click.option(
+    "--redact-key",
+    envvar="BHI_AUDIT_REDACT_KEY",
+    metavar="KEY",
+    help="Secret key for stable pseudonyms across runs (or set BHI_AUDIT_REDACT_KEY).",
 )
 
 
@@ -281,15 +307,11 @@ def main() -> None:
 @click.option(
     "--redact/--no-redact",
     default=None,
-    help="Pseudonymise patients and drop free-text notes in every report "
-    "[default: only junit and sarif are redacted].",
+    help="Pseudonymise patients, claims, record ids and input files, and drop notes and "
+    "input values, in every report and on standard error "
+    "[default: only junit and sarif (and then standard error) are redacted].",
 )
-@click.option(
-    "--redact-key",
-    envvar="BHI_AUDIT_REDACT_KEY",
-    metavar="KEY",
-    help="Secret key for stable pseudonyms across runs (or set BHI_AUDIT_REDACT_KEY).",
-)
+@redact_key_option
 @checks_dir_option
 @config_option
 @isolated_option
@@ -343,7 +365,11 @@ def check(
     NDJSON) or X12 837P files; an 837P batch is joined with the documentation given with it
     (``bhi-audit check batch.837 docs/``).
     """
-    with user_errors():
+    # NOTE: standard error lands in the same CI logs as the JUnit/SARIF reports, so it is
+    # redacted whenever a report is (--redact, or by default with a junit/sarif report).
+    formats = [fmt, *(f for f, _ in reports)]
+    quiet_phi = redact if redact is not None else any(f in REDACTED_BY_DEFAULT for f in formats)
+    with user_errors(redact_key if quiet_phi else None, quiet_phi):
         # NOTE: before anything is read or written, so a bad --report path loses nothing.
         check_outputs(
             [path for path in (output, *(path for _, path in reports)) if path is not None],
@@ -376,19 +402,28 @@ def check(
             extra.update(x12_validate=x12_validate, id_map=str(id_map) if id_map else None)
         if extra:
             settings = replace(settings, config={**settings.config, **extra})
-        engine = Engine(run.specs, settings)
+        baseline = settings.baseline
+        if baseline is not None and baseline.pseudonymous and not redact_key:
+            raise UserError(
+                "the baseline was written with --redact: give the key it was written with "
+                "(--redact-key or BHI_AUDIT_REDACT_KEY) so its pseudonyms can be matched"
+            )
         with collector_paused(), progress_bar() as progress:
             bundle = load_paths(paths, x12, fhir_validator=validator)
+            if redact_key:
+                settings = resolve_pseudonymous_exceptions(settings, bundle, redact_key)
+            engine = Engine(run.specs, settings)
             result = audit_in_processes(engine, bundle, jobs, progress)
     redacted: list[AuditResult] = []
 
+    def redacted_once() -> AuditResult:
+        if not redacted:
+            redacted.append(redacted_result(result, bundle, redact_key, paths))
+        return redacted[0]
+
     def shown(report_format: str) -> AuditResult:
         wanted = redact if redact is not None else report_format in REDACTED_BY_DEFAULT
-        if not wanted:
-            return result
-        if not redacted:
-            redacted.append(redacted_result(result, bundle, redact_key))
-        return redacted[0]
+        return redacted_once() if wanted else result
 
     for report_format, path in [(fmt, output), *reports]:
         renderer = REPORTERS[report_format]
@@ -398,7 +433,7 @@ def check(
         else:
             with user_errors(), open_output(path) as stream:
                 renderer(shown(report_format), cast(TextIO, stream))
-    warn_exceptions(result, as_of.date() if as_of else None)
+    warn_exceptions(redacted_once() if quiet_phi else result, as_of.date() if as_of else None)
     gate = run.gate
     sys.exit(
         exit_code(
@@ -407,14 +442,35 @@ def check(
     )
 
 
-def redacted_result(result: AuditResult, bundle: Bundle, key: str | None) -> AuditResult:
+def resolve_pseudonymous_exceptions(
+    settings: AuditSettings, bundle: Bundle, key: str
+) -> AuditSettings:
+    """Waivers and a baseline that name pseudonyms (``pt-…``, ``cl-…``), pointed at real ids.
+
+    Why here: the pseudonyms depend on the key and the loaded input, both known only now; the
+    engine then matches real ids as always (docs/gating.md "Redacted baselines and waivers").
+    """
+    baseline = settings.baseline
+    if not settings.waivers and (baseline is None or not baseline.pseudonymous):
+        return settings
+    real = pseudonym_index(collect_phi(bundle), key.encode("utf-8"))
+    if baseline is not None and baseline.pseudonymous:
+        baseline = resolve_pseudonyms(baseline, real)
+    return replace(settings, waivers=resolve_scopes(settings.waivers, real), baseline=baseline)
+
+
+def redacted_result(
+    result: AuditResult, bundle: Bundle, key: str | None, paths: tuple[Path, ...] = ()
+) -> AuditResult:
     """The result with patients pseudonymised, keyed by ``key`` or, failing that, the input."""
-    phi = collect_phi(bundle)
+    phi = collect_phi(bundle, [str(p) for p in paths])
     if key:
         return redact(result, phi, key.encode("utf-8"))
     click.echo(
         "bhi-audit: warning: no --redact-key or BHI_AUDIT_REDACT_KEY: pseudonyms are derived "
-        "from this input and will differ for other inputs",
+        "from this input and will differ for other inputs, so JUnit test names, SARIF "
+        "fingerprints and redacted baselines change from run to run; set BHI_AUDIT_REDACT_KEY "
+        "from a CI secret to keep them stable",
         err=True,
     )
     return redact(result, phi, derive_key(phi))
@@ -431,6 +487,13 @@ def redacted_result(result: AuditResult, bundle: Bundle, key: str | None) -> Aud
 )
 @click.option("--select", multiple=True, help="Only these checks (as for `check`).")
 @click.option("--ignore", multiple=True, help="Skip these checks (as for `check`).")
+@click.option(
+    "--redact",
+    is_flag=True,
+    help="Name patients by their keyed pseudonyms (needs --redact-key or BHI_AUDIT_REDACT_KEY); "
+    "`check --baseline` then needs the same key.",
+)
+@redact_key_option
 @checks_dir_option
 @config_option
 @isolated_option
@@ -441,6 +504,8 @@ def write_baseline(
     output: Path,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    redact: bool,
+    redact_key: str | None,
     checks_dirs: tuple[Path, ...],
     config_file: Path | None,
     isolated: bool,
@@ -451,7 +516,12 @@ def write_baseline(
 
     Findings covered by a waiver in force and checks marked not-waivable are left out.
     """
-    with user_errors():
+    if redact and not redact_key:
+        raise UserError(
+            "baseline --redact needs --redact-key or BHI_AUDIT_REDACT_KEY: without a key the "
+            "pseudonyms would change from run to run and the baseline would never match"
+        )
+    with user_errors(redact_key, redact):
         check_outputs([output], input_paths(paths, checks_dirs, (config_file, waivers)))
         run = plan(
             paths,
@@ -466,8 +536,14 @@ def write_baseline(
             with_baseline=False,
             isolated=isolated,
         )
-        result = Engine(run.specs, run.settings).audit(load_paths(paths))
-    baseline = build_baseline(result.findings, run.settings.not_waivable)
+        bundle = load_paths(paths)
+        settings = run.settings
+        if redact_key:
+            settings = resolve_pseudonymous_exceptions(settings, bundle, redact_key)
+        result = Engine(run.specs, settings).audit(bundle)
+    if redact:
+        result = redacted_result(result, bundle, redact_key, paths)
+    baseline = build_baseline(result.findings, run.settings.not_waivable, pseudonymous=redact)
     with user_errors(), open_output(output) as stream:
         stream.write(dump_baseline(baseline))
     accepted = sum(e.count for e in baseline.entries)

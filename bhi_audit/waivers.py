@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -307,6 +307,25 @@ def as_of_warning(as_of: date, period_end: date) -> str | None:
     return (
         f"--as-of {as_of} precedes the end of the audited period ({period_end}): waivers "
         "that expired since are judged in force"
+    )
+
+
+def resolve_scopes(waivers: Iterable[Waiver], real: Mapping[str, str]) -> tuple[Waiver, ...]:
+    """Waivers whose claim or patient names a pseudonym (``cl-…``, ``pt-…``) rewritten to the
+    real id it stands for under the run's key (``real``: pseudonym -> id, bhi_audit.redact).
+
+    Why: a waivers file kept next to redacted CI reports can name the pseudonyms those reports
+    show; matching then works on the real ids, exactly as for any other waiver. A pseudonym
+    that matches no patient or claim of this input is left as written (it matches nothing).
+    """
+    return tuple(
+        w.model_copy(
+            update={
+                "claim": real.get(w.claim, w.claim) if w.claim is not None else None,
+                "patient": real.get(w.patient, w.patient) if w.patient is not None else None,
+            }
+        )
+        for w in waivers
     )
 
 

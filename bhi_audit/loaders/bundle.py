@@ -25,6 +25,9 @@ class Rejection:
     kind: str
     location: Location
     reasons: tuple[tuple[str, str], ...]  # (field path, message)
+    #: The kind of problem per reason (a pydantic error type such as ``missing``, or
+    #: ``duplicate``), never an input value: what ``--redact`` shows instead of the message.
+    problems: tuple[str, ...] = ()
 
     @property
     def message(self) -> str:
@@ -110,10 +113,27 @@ class BundleBuilder:
         """Record an input file and its digest."""
         self.files.append(InputFile(path=display, sha256=sha256_of(path), format=fmt))
 
-    def reject(self, kind: str, location: Location, reasons: list[tuple[str, str]]) -> None:
-        """Count a record of ``kind`` as read and rejected."""
+    def reject(
+        self,
+        kind: str,
+        location: Location,
+        reasons: list[tuple[str, str]],
+        problems: list[str] | None = None,
+    ) -> None:
+        """Count a record of ``kind`` as read and rejected.
+
+        ``problems`` names the kind of each reason's problem without quoting the input, so a
+        redacted report can say what was wrong without echoing a value (bhi_audit.redact).
+        """
         self.read[kind] = self.read.get(kind, 0) + 1
-        self.rejected.append(Rejection(kind=kind, location=location, reasons=tuple(reasons)))
+        self.rejected.append(
+            Rejection(
+                kind=kind,
+                location=location,
+                reasons=tuple(reasons),
+                problems=tuple(problems or ()),
+            )
+        )
 
     def count_not_used(self, kind: str) -> None:
         """Count a record of ``kind`` as read and deliberately not used (so the summary adds up)."""
@@ -124,12 +144,23 @@ class BundleBuilder:
         """Validate one raw row (a mapping) and keep it, or reject it with reasons."""
         model = KIND_BY_NAME[kind]
         if not isinstance(data, Mapping):
-            self.reject(kind, location, [("", f"expected an object, got {type(data).__name__}")])
+            self.reject(
+                kind,
+                location,
+                [("", f"expected an object, got {type(data).__name__}")],
+                ["not_an_object"],
+            )
             return None
         try:
             record = model.model_validate(data)
         except ValidationError as exc:
-            self.reject(kind, location, [describe_error(err) for err in exc.errors()])
+            errors = exc.errors()
+            self.reject(
+                kind,
+                location,
+                [describe_error(err) for err in errors],
+                [str(err.get("type", "invalid")) for err in errors],
+            )
             return None
         # NOTE: records with the same fields given share one fields-set object (pydantic
         # copies it on model_copy, and nothing mutates it): a set per record was a quarter of
@@ -141,7 +172,8 @@ class BundleBuilder:
         if key is not None:
             first = self._seen.get(key)
             if first is not None:
-                self.reject(kind, location, [(key[1].split("=")[0], f"duplicate of {first}")])
+                field_name = key[1].split("=")[0]
+                self.reject(kind, location, [(field_name, f"duplicate of {first}")], ["duplicate"])
                 return None
             self._seen[key] = location
         self.read[kind] = self.read.get(kind, 0) + 1

@@ -159,6 +159,7 @@ class FhirSession:
                     kind,
                     source.location(problems[0][0]),
                     [(where, f"{label}: {message}") for where, message in problems],
+                    ["fhir_validation"] * len(problems),
                 )
                 return
         if rtype not in MAPPERS:
@@ -169,7 +170,12 @@ class FhirSession:
             drafts = MAPPERS[rtype][1](resource)
         except FhirReject as exc:
             builder.mark_provided(kind)
-            builder.reject(kind, source.location(exc.path), [(exc.path, f"{label}: {exc.message}")])
+            builder.reject(
+                kind,
+                source.location(exc.path),
+                [(exc.path, f"{label}: {exc.message}")],
+                ["fhir_mapping"],
+            )
             return
         if drafts is None:
             builder.count_not_used(f"fhir:{rtype}")
@@ -196,6 +202,7 @@ class FhirSession:
                 draft.kind,
                 source.location(draft.error.path),
                 [(draft.error.path, f"{label}: {draft.error.message}")],
+                ["fhir_mapping"],
             )
         elif draft.kind == "staff":
             self.practitioners.append(Pending(draft, label, source))
@@ -270,6 +277,7 @@ class FhirSession:
                     kind,
                     pending.source.location(error[0]),
                     [(error[0], f"{pending.label}: {error[1]}")],
+                    ["unresolved_reference"],
                 )
                 continue
             builder.read[kind] = builder.read.get(kind, 0) + 1
@@ -296,6 +304,7 @@ class FhirSession:
                     pending.draft.kind,
                     pending.source.location(errors[0][0]),
                     [(where, f"{pending.label}: {msg}") for where, msg in errors],
+                    ["unresolved_reference"] * len(errors),
                 )
             else:
                 add_draft(builder, pending)
@@ -463,7 +472,10 @@ def add_draft(builder: BundleBuilder, pending: Pending) -> None:
         first = first or where
         reasons.append((where or fld, f"{pending.label}: {name}: {message}"))
     builder.rejected[-1] = Rejection(
-        kind=rejection.kind, location=pending.source.location(first or ""), reasons=tuple(reasons)
+        kind=rejection.kind,
+        location=pending.source.location(first or ""),
+        reasons=tuple(reasons),
+        problems=rejection.problems,
     )
 
 

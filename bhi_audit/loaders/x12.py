@@ -252,12 +252,14 @@ class X12Loader:
 
     def reject_claim(self, claim: X12Claim, problems: list[tuple[str, str]]) -> None:
         """Reject a claim and, with it, each of its lines."""
-        self.builder.reject("claims", self.at(claim.segment), problems)
+        kinds = ["x12_validation" if fld == "pyx12" else "" for fld, _ in problems]
+        self.builder.reject("claims", self.at(claim.segment), problems, kinds)
         for line in claim.lines:
             self.builder.reject(
                 "claim_lines",
                 self.at(line.segment),
                 [("claim_id", f"claim {claim.claim_id} (segment {claim.segment}) is rejected")],
+                ["claim_rejected"],
             )
 
     def add_claim(self, claim: X12Claim) -> None:
@@ -284,6 +286,7 @@ class X12Loader:
                     "claim_lines",
                     self.at(line.segment),
                     [("claim_id", f"claim {claim.claim_id} (segment {claim.segment}) is rejected")],
+                    ["claim_rejected"],
                 )
             return
         for line in claim.lines:
@@ -299,7 +302,10 @@ class X12Loader:
             if segment in self.claimed_segments:
                 continue
             self.builder.reject(
-                "x12_segments", self.at(segment), [("pyx12", message) for message in messages]
+                "x12_segments",
+                self.at(segment),
+                [("pyx12", message) for message in messages],
+                ["x12_validation"] * len(messages),
             )
 
 
