@@ -61,7 +61,7 @@ from bhi_audit.sampling.frame import (
     frame_csv,
     read_frame,
 )
-from bhi_audit.sampling.pack import build_pack
+from bhi_audit.sampling.pack import AuditorPack, build_pack
 from bhi_audit.waivers import as_of_warning, resolve_scopes
 
 
@@ -900,6 +900,20 @@ def sampling_design(
     return Design(seed, strata, allocate(size, stratify(frame, strata), chosen), spares, chosen)
 
 
+def parse_pack_reports(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> list[tuple[str, Path]]:
+    """``--report html:pack.html`` -> ``[("html", Path("pack.html"))]`` for the auditor pack."""
+    reports = []
+    for value in values:
+        fmt, sep, path = value.partition(":")
+        if not sep or not path or fmt not in PACK_RENDERERS:
+            choices = ", ".join(sorted(PACK_RENDERERS))
+            raise click.BadParameter(f"{value!r} is not FORMAT:PATH ({choices})", ctx, param)
+        reports.append((fmt, Path(path)))
+    return reports
+
+
 @main.command("appraise")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -909,25 +923,61 @@ def sampling_design(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The sample file written by `bhi-audit sample`.",
 )
-@click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "-o",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the appraised sample (the sample file with verdicts) to FILE.",
+)
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT:PATH",
+    callback=parse_pack_reports,
+    help="Also write the auditor pack with its estimate (text, json, csv, html) to PATH, as "
+    "`bhi-audit estimate` would from the appraised sample. Repeatable.",
+)
 @config_option
 def appraise(
-    paths: tuple[Path, ...], sample_file: Path, out: Path, config_file: Path | None
+    paths: tuple[Path, ...],
+    sample_file: Path,
+    out: Path,
+    reports: list[tuple[str, Path]],
+    config_file: Path | None,
 ) -> None:
     """Give each sampled unit a verdict from an audit of PATHS (docs/auditing.md).
 
     Waivers and the baseline do not apply: a waiver does not make a claim payable.
     """
     with user_errors():
-        check_outputs([out], input_paths(paths, (sample_file, config_file)))
+        outputs = [out, *(path for _, path in reports)]
+        check_outputs(outputs, input_paths(paths, (sample_file, config_file)))
         text = read_text(sample_file)
         run = plan(paths, config_file, CliChoices())
         bundle = load_paths(paths)
         result = Engine(run.specs, run.settings).audit(bundle)
         appraised = appraise_sample(text, str(sample_file), bundle, result.findings)
+        pack = auditor_pack(appraised, out) if reports else None
     with user_errors(), open_output(out) as stream:
         stream.write(appraised)
+    for fmt, path in reports:
+        assert pack is not None
+        with user_errors(), open_output(path) as stream:
+            PACK_RENDERERS[fmt](pack, cast(TextIO, stream))
     click.echo(f"bhi-audit: appraised the sampled units of {sample_file} into {out}", err=True)
+
+
+def auditor_pack(appraised: str, path: Path) -> AuditorPack:
+    """The pack of an appraised sample file's text (``path``: its name in the pack)."""
+    header, units = read_appraised(appraised, str(path))
+    try:
+        result = estimate(header, units, str(path))
+    except ModuleNotFoundError:
+        raise UserError('estimates need scipy: pip install "bhi-audit[sampling]"') from None
+    return build_pack(header, units, result, path.name)
 
 
 @main.command("estimate")
@@ -947,12 +997,7 @@ def estimate_overpayment(sample_file: Path, fmt: str, output: Path | None) -> No
     with user_errors():
         if output is not None:
             check_outputs([output], [sample_file])
-        header, units = read_appraised(read_text(sample_file), str(sample_file))
-        try:
-            result = estimate(header, units, str(sample_file))
-        except ModuleNotFoundError:
-            raise UserError('estimates need scipy: pip install "bhi-audit[sampling]"') from None
-        pack = build_pack(header, units, result, sample_file.name)
+        pack = auditor_pack(read_text(sample_file), sample_file)
     if output is None:
         PACK_RENDERERS[fmt](pack, sys.stdout)
         return

@@ -6,7 +6,8 @@ auditor's verdict per unit is that judgement restricted to the unit (rulebook §
 - **not supported**: an error finding on one of the unit's lines, its claim, or its
   patient-month. The audited value is what remains payable: the examined amount less each
   denied line's amount at risk (the whole line when the error names no amount, and every line
-  of the unit when the error names no line);
+  of the unit when the error names no line). A CoCM base code short of its minutes keeps what
+  the minutes do support (a 99492 with 35 minutes remains payable as G2214);
 - **undetermined**: no error, but a "not verifiable" finding or a check that crashed: the
   records given cannot decide. The note lists what would settle it. Never counted as an error;
 - **supported**: neither (warnings are audit risk, not recoupment: they are listed only).
@@ -22,20 +23,32 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from bhi_audit.checkapi import Severity
+from bhi_audit.codes import COCM_ADDON, COCM_BASE, COCM_INITIAL
 from bhi_audit.errors import InputError
 from bhi_audit.findings import Finding, Outcome
 from bhi_audit.loaders import Bundle
 from bhi_audit.models import ClaimLine
-from bhi_audit.policy import line_price
+from bhi_audit.policy import codes_price, line_price, thresholds_for
 from bhi_audit.sampling.draw import AUDITOR_COLUMNS, DRAWN_COLUMNS, SAMPLE_COLUMNS, read_header
 from bhi_audit.sampling.frame import line_examined
+from bhi_audit.timecount import supported_cocm_codes
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+#: The check whose findings say a CoCM base code's minutes fell short (rulebook §9).
+TIME_BASE_CHECK = "BHI-TIME-002"
 LineKey = tuple[str, int]
-#: A unit's line: its examined amount (paid, else allowed) and its national amount.
-Amounts = tuple[Decimal, Decimal]
+
+
+class UnitLine(NamedTuple):
+    """A unit's line: its examined amount (paid, else allowed) and its national amount."""
+
+    examined: Decimal
+    national: Decimal
+    line: ClaimLine
 
 
 @dataclass(frozen=True)
@@ -84,7 +97,7 @@ def appraise_sample(text: str, where: str, bundle: Bundle, findings: Sequence[Fi
             continue
         unit = _sampled_unit(values, where, number)
         mine = _unit_lines(unit, priced)
-        examined = sum((paid for paid, _national in mine.values()), ZERO)
+        examined = sum((part.examined for part in mine.values()), ZERO)
         if examined != unit.examined:
             raise InputError(
                 where,
@@ -107,7 +120,7 @@ def appraise_sample(text: str, where: str, bundle: Bundle, findings: Sequence[Fi
 
 
 def appraise_unit(
-    unit: SampledUnit, lines: dict[LineKey, Amounts], findings: Iterable[Finding]
+    unit: SampledUnit, lines: dict[LineKey, UnitLine], findings: Iterable[Finding]
 ) -> Appraisal:
     """The verdict on one unit from the findings that belong to it."""
     findings = sorted(findings, key=lambda f: f.sort_key)
@@ -120,14 +133,12 @@ def appraise_unit(
         denied: dict[LineKey, Decimal] = {}
         for finding in errors:
             for key in _denied_lines(finding, lines):
-                examined, national = lines[key]
-                amount = examined  # NOTE: an error naming no line or no amount denies it all
-                names_line = key == (finding.claim_id, finding.line_number)
-                if finding.at_risk is not None and names_line and national > 0:
-                    # a share of the line's units (99494): that share of what was examined
-                    amount = (examined * min(finding.at_risk / national, Decimal(1))).quantize(
-                        Decimal("0.01")
-                    )
+                examined, national, line = lines[key]
+                share = Decimal(1)  # NOTE: an error naming no line or no amount denies it all
+                if key == (finding.claim_id, finding.line_number) and national > 0:
+                    denied_national = _denied_national(finding, line, national)
+                    share = min(denied_national / national, Decimal(1))
+                amount = (examined * share).quantize(CENT)
                 denied[key] = max(denied.get(key, ZERO), amount)
         audited = max(unit.examined - sum(denied.values(), ZERO), ZERO)
         note = " | ".join(f"{f.check_id}: {f.message}" for f in errors)
@@ -147,6 +158,26 @@ def _evidence(findings: Iterable[Finding]) -> str:
     return " | ".join(seen)
 
 
+def _denied_national(finding: Finding, line: ClaimLine, national: Decimal) -> Decimal:
+    """What an error on its own line denies, at national rates.
+
+    A share of the units (99494) when the finding prices one; for a CoCM base code short of its
+    minutes, the line less what the minutes do support (rulebook §2.4: 35 minutes in a first
+    month support G2214, not 99492); otherwise the whole line.
+    """
+    denied = national if finding.at_risk is None else min(finding.at_risk, national)
+    minutes = finding.facts.get("countable_minutes")
+    if finding.check_id != TIME_BASE_CHECK or line.code not in COCM_BASE:
+        return denied
+    if not isinstance(minutes, int):
+        return denied
+    initial = line.code == COCM_INITIAL
+    supported = supported_cocm_codes(minutes, initial, thresholds_for(line.date_of_service))
+    base = {code: units for code, units in supported.items() if code != COCM_ADDON}
+    payable = codes_price(base, line.date_of_service) if base else ZERO
+    return max(denied - min(payable or ZERO, denied), ZERO)
+
+
 def _label(finding: Finding) -> str:
     if finding.outcome is Outcome.UNVERIFIABLE:
         return "not verifiable"
@@ -155,7 +186,7 @@ def _label(finding: Finding) -> str:
     return finding.severity.value
 
 
-def _denied_lines(finding: Finding, lines: dict[LineKey, Amounts]) -> list[LineKey]:
+def _denied_lines(finding: Finding, lines: dict[LineKey, UnitLine]) -> list[LineKey]:
     if finding.claim_id is not None and finding.line_number is not None:
         key = (finding.claim_id, finding.line_number)
         return [key] if key in lines else []
@@ -164,7 +195,7 @@ def _denied_lines(finding: Finding, lines: dict[LineKey, Amounts]) -> list[LineK
     return list(lines)
 
 
-def _belongs(finding: Finding, unit: SampledUnit, lines: dict[LineKey, Amounts]) -> bool:
+def _belongs(finding: Finding, unit: SampledUnit, lines: dict[LineKey, UnitLine]) -> bool:
     """Whether a finding is about the unit: one of its lines, its claims, or its month."""
     if finding.claim_id is not None and finding.line_number is not None:
         return (finding.claim_id, finding.line_number) in lines
@@ -178,24 +209,23 @@ def _belongs(finding: Finding, unit: SampledUnit, lines: dict[LineKey, Amounts])
     )
 
 
-def _line_prices(bundle: Bundle) -> dict[str, list[tuple[ClaimLine, Amounts]]]:
+def _line_prices(bundle: Bundle) -> dict[str, list[UnitLine]]:
     """Every claim line with its examined amount (as the frame has it) and national amount."""
-    by_claim: dict[str, list[tuple[ClaimLine, Amounts]]] = {}
+    by_claim: dict[str, list[UnitLine]] = {}
     for line in bundle.of(ClaimLine):
         examined, _basis = line_examined(line)
         national = line_price(line.code, line.date_of_service, line.units) or ZERO
-        by_claim.setdefault(line.claim_id, []).append((line, (examined or ZERO, national)))
+        by_claim.setdefault(line.claim_id, []).append(UnitLine(examined or ZERO, national, line))
     return by_claim
 
 
-def _unit_lines(
-    unit: SampledUnit, priced: dict[str, list[tuple[ClaimLine, Amounts]]]
-) -> dict[LineKey, Amounts]:
+def _unit_lines(unit: SampledUnit, priced: dict[str, list[UnitLine]]) -> dict[LineKey, UnitLine]:
     """The unit's lines (as the frame chose them) and their amounts."""
     months = set(unit.month.split(";"))
-    chosen: dict[LineKey, Amounts] = {}
+    chosen: dict[LineKey, UnitLine] = {}
     for claim_id in sorted(unit.claims):
-        for line, amounts in priced.get(claim_id, []):
+        for part in priced.get(claim_id, []):
+            line = part.line
             key = (line.claim_id, line.line_number)
             if line.code not in unit.codes:
                 continue
@@ -203,7 +233,7 @@ def _unit_lines(
                 continue
             if line.date_of_service.strftime("%Y-%m") not in months:
                 continue
-            chosen[key] = amounts
+            chosen[key] = part
     return chosen
 
 

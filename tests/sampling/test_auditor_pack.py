@@ -120,3 +120,15 @@ def test_copying_the_pack_folder_keeps_the_replay_valid(runner, appraised, tmp_p
         main, ["sample", str(moved / "frame.csv"), "--replay", str(moved / "appraised.csv")]
     )
     assert result.exit_code == 0, result.output
+
+
+def test_appraise_writes_the_same_pack_as_estimate(runner, appraised, tmp_path):
+    again, pack = tmp_path / "again.csv", tmp_path / "pack.json"
+    sample = tmp_path / "sample.csv"
+    args = ["appraise", str(SAMPLE), "--sample", str(sample), "-o", str(again)]
+    result = runner.invoke(main, [*args, "--report", f"json:{pack}"])
+    assert result.exit_code == 0, result.output
+    estimated = runner.invoke(main, ["estimate", str(again), "--format", "json"])
+    assert pack.read_text(encoding="utf-8") == estimated.output
+    bad = runner.invoke(main, [*args, "--report", "sarif:x.sarif"])
+    assert bad.exit_code == 2 and "is not FORMAT:PATH" in bad.output

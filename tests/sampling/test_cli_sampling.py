@@ -158,9 +158,10 @@ def test_appraise_gives_each_sampled_unit_its_verdict(runner, tmp_path, monkeypa
     result, appraised = census(runner, tmp_path)
     assert result.exit_code == 0, result.output
     rows = {r["unit"]: r for r in body_rows(appraised.read_text(encoding="utf-8"))}
-    # 35 countable minutes cannot support 99492: the whole line is recouped
+    # 35 countable minutes cannot support 99492 ($160.32) but do support G2214 ($60.79, 2026):
+    # what the minutes support remains payable
     assert rows["P023 2026-01"]["verdict"] == "not-supported"
-    assert rows["P023 2026-01"]["audited"] == "0.00"
+    assert rows["P023 2026-01"]["audited"] == "60.79"
     assert "BHI-TIME-002 error" in rows["P023 2026-01"]["findings"]
     # 99484 beside 99493 in one month: only the 99484 line ($57.45) is denied
     assert rows["P027 2026-02"]["verdict"] == "not-supported"
@@ -259,5 +260,51 @@ def test_paid_amounts_are_examined_and_recouped(runner, tmp_path, monkeypatch):
     )
     assert result.exit_code == 0, result.output
     rows = {r["unit"]: r for r in body_rows(appraised.read_text(encoding="utf-8"))}
-    assert rows["P023 2026-01"]["audited"] == "0.00"  # all $150.00 paid is recouped
+    # 35 minutes support G2214 ($60.79) of the 99492 ($160.32): that share of the $150.00 paid
+    # remains payable, 150.00 x 60.79 / 160.32 = 56.88
+    assert rows["P023 2026-01"]["audited"] == "56.88"
     assert rows["P027 2026-02"]["audited"] == "144.96"  # the $50.00 paid for the 99484
+
+
+@pytest.mark.parametrize(
+    ("code", "minutes", "check", "payable"),
+    [
+        ("99492", 35, "BHI-TIME-002", "60.79"),  # G2214 supported (>= 16 min floor)
+        ("99493", 20, "BHI-TIME-002", "60.79"),  # G2214 supported
+        ("99493", 15, "BHI-TIME-002", "0.00"),  # below the G2214 floor: nothing
+        ("99492", 35, "BHI-CONS-001", "0.00"),  # another error denies the whole line
+    ],
+)
+def test_a_short_cocm_base_keeps_what_its_minutes_support(code, minutes, check, payable):
+    from datetime import date
+
+    from bhi_audit.checkapi import Severity
+    from bhi_audit.findings import Finding, Outcome
+    from bhi_audit.models import ClaimLine
+    from bhi_audit.policy import line_price
+    from bhi_audit.sampling.appraise import SampledUnit, UnitLine, appraise_unit
+
+    day = date(2026, 3, 31)
+    line = ClaimLine(claim_id="C1", line_number=1, code=code, date_of_service=day)
+    national = line_price(code, day, 1)
+    finding = Finding(
+        check_id=check,
+        check_name="x",
+        severity=Severity.ERROR,
+        outcome=Outcome.VIOLATION,
+        message="m",
+        source="s",
+        location="l",
+        file="f",
+        claim_id="C1",
+        line_number=1,
+        code=code,
+        unit="C1#1",
+        at_risk=national,
+        facts={"countable_minutes": minutes},
+    )
+    unit = SampledUnit(
+        "P1 2026-03", "P1", "2026-03", frozenset({"C1"}), frozenset({code}), national, None
+    )
+    appraisal = appraise_unit(unit, {("C1", 1): UnitLine(national, national, line)}, [finding])
+    assert (appraisal.verdict, f"{appraisal.audited:.2f}") == ("not-supported", payable)
