@@ -19,6 +19,7 @@ import json
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -26,7 +27,13 @@ from bhi_audit.errors import InputError
 from bhi_audit.loaders import fhir_codes as codes
 from bhi_audit.loaders.bundle import BundleBuilder, Rejection
 from bhi_audit.loaders.csv_bundle import read_text
-from bhi_audit.loaders.fhir_mapping import MAPPERS, Draft, Ref
+from bhi_audit.loaders.fhir_mapping import (
+    MAPPERS,
+    Draft,
+    Payments,
+    Ref,
+    map_explanation_of_benefit,
+)
 from bhi_audit.loaders.fhir_values import FhirReject, split_reference
 from bhi_audit.models import Location
 
@@ -34,6 +41,9 @@ from bhi_audit.models import Location
 Validator = Callable[[dict[str, Any]], list[tuple[str, str]]]
 #: Kind under which resources without a usable resourceType are rejected.
 UNKNOWN_KIND = "fhir:resource"
+#: ExplanationOfBenefit resources give claim lines their paid amounts (docs/fhir.md).
+EOB = "ExplanationOfBenefit"
+EOB_KIND = f"fhir:{EOB}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +82,8 @@ class FhirSession:
     npi_index: dict[str, str] = field(default_factory=dict)
     mbi_index: dict[str, str] = field(default_factory=dict)
     role_practitioner: dict[str, str | None] = field(default_factory=dict)
+    #: each ExplanationOfBenefit read: its paid amounts, where it was, its label
+    payments: list[tuple[Payments, Source, str]] = field(default_factory=list)
     _known_ids: dict[str, set[str]] = field(default_factory=dict)
     _indexed: set[str] = field(default_factory=set)
 
@@ -162,6 +174,9 @@ class FhirSession:
                     ["fhir_validation"] * len(problems),
                 )
                 return
+        if rtype == EOB:
+            self._read_payments(resource, source, label, builder)
+            return
         if rtype not in MAPPERS:
             builder.count_not_used(kind)
             return
@@ -182,6 +197,25 @@ class FhirSession:
             return
         for draft in drafts:
             self._accept(draft, draft.label or label, source, builder)
+
+    def _read_payments(
+        self, resource: dict[str, Any], source: Source, label: str, builder: BundleBuilder
+    ) -> None:
+        """Keep an EOB's paid amounts for the claim lines they belong to (joined in finish)."""
+        try:
+            payments = map_explanation_of_benefit(resource)
+        except FhirReject as exc:
+            builder.reject(
+                EOB_KIND,
+                source.location(exc.path),
+                [(exc.path, f"{label}: {exc.message}")],
+                ["fhir_mapping"],
+            )
+            return
+        if payments is None:
+            builder.count_not_used(EOB_KIND)
+            return
+        self.payments.append((payments, source, label))
 
     def _accept(self, draft: Draft, label: str, source: Source, builder: BundleBuilder) -> None:
         if draft.kind.startswith("fhir:"):
@@ -287,6 +321,7 @@ class FhirSession:
             self._add_staff(
                 pending, roles_by_practitioner.get(pending.draft.row["staff_id"], []), builder
             )
+        paid = self._paid_by_line(builder)
         waiting, self.pending = self.pending, []
         waiting.reverse()
         while waiting:  # NOTE: popping frees each draft as its record is made (peak memory)
@@ -307,9 +342,42 @@ class FhirSession:
                     ["unresolved_reference"] * len(errors),
                 )
             else:
+                if pending.draft.kind == "claim_lines":
+                    row = pending.draft.row
+                    amount = paid.get((row.get("claim_id"), row.get("line_number")))
+                    if amount is not None:
+                        row["paid_amount"] = amount
                 add_draft(builder, pending)
         self.practitioners.clear()
         self.roles.clear()
+
+    def _paid_by_line(self, builder: BundleBuilder) -> dict[tuple[Any, Any], Decimal]:
+        """Paid amounts by (claim id, line number); an EOB whose claim is not here is unused.
+
+        Every EOB read is counted once: used (its amounts reach claim lines), not used (its
+        claim is not in the input, or it names no paid amount), or rejected.
+        """
+        claims = {p.draft.row.get("claim_id") for p in self.pending if p.draft.kind == "claims"}
+        paid: dict[tuple[Any, Any], Decimal] = {}
+        for payments, source, label in self.payments:
+            target, error = self._literal(Ref("claim", payments.claim, "/claim", ("Claim",)))
+            if error is not None:
+                builder.reject(
+                    EOB_KIND,
+                    source.location(error[0]),
+                    [(error[0], f"{label}: {error[1]}")],
+                    ["unresolved_reference"],
+                )
+                continue
+            assert target is not None
+            if target[0] != "Claim" or target[1] not in claims:
+                builder.count_not_used(EOB_KIND)
+                continue
+            builder.read[EOB_KIND] = builder.read.get(EOB_KIND, 0) + 1
+            for sequence, amount in payments.paid.items():
+                paid[(target[1], sequence)] = amount
+        self.payments.clear()
+        return paid
 
     def _add_staff(self, pending: Pending, roles: list[Pending], builder: BundleBuilder) -> None:
         row = pending.draft.row

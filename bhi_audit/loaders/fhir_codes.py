@@ -115,3 +115,13 @@ def taxonomy_type(code: str) -> PractitionerType | None:
         if code.startswith(prefix) and (best is None or len(prefix) > best[0]):
             best = (len(prefix), kind)
     return best[1] if best else None
+
+
+#: ExplanationOfBenefit adjudication categories that are what the payer paid for an item:
+#: HL7's ``benefit`` and the CARIN Blue Button profile's ``paidtoprovider``.
+PAID_CATEGORIES = frozenset(
+    {
+        ("http://terminology.hl7.org/CodeSystem/adjudication", "benefit"),
+        ("http://hl7.org/fhir/us/carin-bb/CodeSystem/C4BBAdjudication", "paidtoprovider"),
+    }
+)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from bhi_audit.loaders import fhir_codes as codes
@@ -758,6 +759,41 @@ def _claim_line(
         }
     )
     return Draft("claim_lines", row, paths=paths, at=where)
+
+
+@dataclass(frozen=True)
+class Payments:
+    """What an ExplanationOfBenefit says was paid per item of the claim it adjudicates."""
+
+    claim: Any
+    #: the Claim's item sequence -> the amount paid for it
+    paid: dict[int, Decimal]
+
+
+def map_explanation_of_benefit(resource: dict[str, Any]) -> Payments | None:
+    """ExplanationOfBenefit -> the paid amount of each of its claim's items (None: not used).
+
+    Why: an auditor's examined amount is what was paid (rulebook §11.4); an EOB's item with a
+    ``benefit`` (HL7) or ``paidtoprovider`` (CARIN Blue Button) adjudication states it. The
+    EOB's item sequence is its claim's item sequence, as the EOB carries the claim's items.
+    """
+    if resource.get("status") != "active" or "claim" not in resource:
+        return None
+    paid: dict[int, Decimal] = {}
+    for index, item in enumerate(as_list(resource.get("item"), "/item")):
+        where = f"/item/{index}"
+        item = as_object(item, where)
+        sequence = whole_number(item.get("sequence"), f"{where}/sequence", "sequence")
+        for number, adjudication in enumerate(
+            as_list(item.get("adjudication"), f"{where}/adjudication")
+        ):
+            at = f"{where}/adjudication/{number}"
+            adjudication = as_object(adjudication, at)
+            category = {(s, c) for s, c, _ in codings(adjudication.get("category"), at)}
+            if category & codes.PAID_CATEGORIES and "amount" in adjudication:
+                amount = as_object(adjudication["amount"], f"{at}/amount")
+                paid[sequence] = decimal_value(amount.get("value"), f"{at}/amount/value")
+    return Payments(claim=resource["claim"], paid=paid) if paid else None
 
 
 #: resourceType -> (record kind it becomes, mapper).
