@@ -7,7 +7,8 @@ number to read, not a fact to assert in CI (issue 11, "Quality").
     python benchmarks/bench_sampling_coverage.py --patients 2000 --size 60 --draws 1000
 
 What it does:
-1. generates a practice with known injected defects (``bhi-audit generate``);
+1. generates a practice with known injected defects (``bhi-audit generate``), with paid
+   amounts when ``--paid-share`` is given;
 2. frames its BHI/CoCM patient-months and appraises **every** unit (a census) from the
    audit's findings: the census's overpayment is the universe's true overpayment (the
    generator's defects are found with 100% recall and precision, tests/test_generator.py);
@@ -58,6 +59,12 @@ def main() -> int:
     parser.add_argument("--defect-rate", type=float, default=0.05)
     parser.add_argument("--size", type=int, default=100, help="units per sample")
     parser.add_argument("--draws", type=int, default=400, help="samples drawn")
+    parser.add_argument(
+        "--paid-share",
+        type=Decimal,
+        default=None,
+        help="generate paid amounts (this share of the allowed amount) and examine those",
+    )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bhi-coverage-") as temp:
         spec = GenerateSpec(
@@ -65,6 +72,7 @@ def main() -> int:
             months=options.months,
             seed=options.seed,
             defect_rate=options.defect_rate,
+            paid_share=options.paid_share,
         )
         generate(spec, Path(temp) / "practice")
         by_number, frame, frame_digest = census(Path(temp) / "practice")

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, TextIO, cast
 
@@ -737,6 +738,13 @@ def schema() -> None:
     is_flag=True,
     help="Replace a practice generated in OUT before (only generated files; docs/generator.md).",
 )
+@click.option(
+    "--paid-share",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Also write each claim line's paid_amount as this share of its national allowed "
+    "amount (0.8: Medicare's 80% after coinsurance), for auditors' frames (docs/auditing.md).",
+)
 def generate(
     patients: int,
     months: int,
@@ -745,12 +753,19 @@ def generate(
     defect_rate: float,
     fmt: str,
     force: bool,
+    paid_share: float | None,
 ) -> None:
     """Write a synthetic practice with known defects and its ground truth to OUT."""
     from bhi_audit.generator import GenerateSpec
     from bhi_audit.generator import generate as write_practice
 
-    spec = GenerateSpec(patients=patients, months=months, seed=seed, defect_rate=defect_rate)
+    spec = GenerateSpec(
+        patients=patients,
+        months=months,
+        seed=seed,
+        defect_rate=defect_rate,
+        paid_share=Decimal(str(paid_share)) if paid_share is not None else None,
+    )
     with user_errors():
         truth = write_practice(spec, out_dir, fmt, force=force)
     click.echo(

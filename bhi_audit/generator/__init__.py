@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, TextIO, cast
 
@@ -32,6 +33,7 @@ from bhi_audit.generator.records import PatientRows, build_patient
 from bhi_audit.models import RECORD_KINDS, Claim, ClaimLine, Record
 from bhi_audit.months import Month
 from bhi_audit.outputs import atomic_output
+from bhi_audit.policy import line_price
 from bhi_audit.writers.fhir import KINDS as FHIR_KINDS
 from bhi_audit.writers.fhir import LOSSY_KINDS, RESOURCE_TYPES, NdjsonWriter
 from bhi_audit.writers.x12 import ClaimDocument, write_837
@@ -52,6 +54,9 @@ class GenerateSpec:
     seed: int
     defect_rate: float = 0.05
     first_month: Month = FIRST_MONTH
+    #: When given, each claim line's paid_amount is this share of its national allowed amount
+    #: (an auditor's universe, docs/auditing.md); None leaves paid_amount empty.
+    paid_share: Decimal | None = None
 
     @property
     def month_list(self) -> list[Month]:
@@ -337,6 +342,22 @@ def prepare_folder(out: Path, force: bool) -> None:
         raise OutputError(str(out), f"cannot create folder ({exc.strerror})") from None
 
 
+def with_paid_amount(row: Row, share: Decimal) -> Row:
+    """A claim line row with ``paid_amount`` = ``share`` of its national allowed amount.
+
+    A line with no national rate (or no valid code, date or units, as a defect may inject)
+    keeps an empty paid amount: the frame then says ``unpriced`` rather than guessing.
+    """
+    try:
+        day = date.fromisoformat(str(row["date_of_service"]))
+        price = line_price(str(row["code"]), day, int(row["units"]))
+    except (KeyError, ValueError):
+        return row
+    if price is None:
+        return row
+    return {**row, "paid_amount": f"{(price * share).quantize(Decimal('0.01')):.2f}"}
+
+
 def _listed(names: list[str]) -> str:
     shown = ", ".join(names[:3])
     return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
@@ -373,6 +394,8 @@ def generate(
             for kind in COLUMNS:
                 for row in batch.get(kind, ()):
                     counts[kind] += 1
+                    if kind == "claim_lines" and spec.paid_share is not None:
+                        row = with_paid_amount(row, spec.paid_share)
                     sink.write(kind, row)
 
         batches = iter_batches(spec, roster, truth)

@@ -308,3 +308,28 @@ def test_a_short_cocm_base_keeps_what_its_minutes_support(code, minutes, check, 
     )
     appraisal = appraise_unit(unit, {("C1", 1): UnitLine(national, national, line)}, [finding])
     assert (appraisal.verdict, f"{appraisal.audited:.2f}") == ("not-supported", payable)
+
+
+def test_generate_writes_paid_amounts_a_frame_examines(runner, tmp_path):
+    out = tmp_path / "practice"
+    args = ["generate", "--patients", "20", "--months", "2", "--seed", "4", "--out", str(out)]
+    assert runner.invoke(main, [*args, "--paid-share", "0.8"]).exit_code == 0
+    lines = list(csv.DictReader(io.StringIO((out / "claim_lines.csv").read_text("utf-8"))))
+    from datetime import date
+
+    from bhi_audit.policy import line_price
+
+    for line in lines:
+        price = line_price(
+            line["code"], date.fromisoformat(line["date_of_service"]), int(line["units"])
+        )
+        expected = "" if price is None else f"{(price * Decimal('0.8')).quantize(Decimal('0.01'))}"
+        assert line["paid_amount"] == expected, line
+    frame = tmp_path / "frame.csv"
+    assert runner.invoke(main, ["frame", str(out), "-o", str(frame)]).exit_code == 0
+    bases = {row["basis"] for row in csv.DictReader(io.StringIO(frame.read_text("utf-8")))}
+    assert "paid" in bases and "allowed" not in bases and "mixed" not in bases
+    plain = tmp_path / "plain"
+    assert runner.invoke(main, [*args[:-1], str(plain)]).exit_code == 0
+    unpaid = csv.DictReader(io.StringIO((plain / "claim_lines.csv").read_text("utf-8")))
+    assert {line["paid_amount"] for line in unpaid} == {""}
