@@ -12,7 +12,7 @@ import json
 import os
 import secrets
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
@@ -147,20 +147,27 @@ def make_registry(checks_dirs: tuple[Path, ...], plugins: bool = True) -> Regist
     return load_registry(checks_dirs, plugins=plugins)
 
 
-def parse_reports(
-    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+def format_paths(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...], formats: Collection[str]
 ) -> list[tuple[str, Path]]:
-    """``--report html:month.html`` -> ``[("html", Path("month.html"))]`` (usage error if bad)."""
+    """``FORMAT:PATH`` values -> ``[(format, Path)]``; a usage error names the bad value."""
     reports = []
     for value in values:
         fmt, sep, path = value.partition(":")
         if not sep or not path:
             raise click.BadParameter(f"{value!r} is not FORMAT:PATH", ctx=ctx, param=param)
-        if fmt not in REPORTERS:
-            choices = ", ".join(sorted(REPORTERS))
+        if fmt not in formats:
+            choices = ", ".join(sorted(formats))
             raise click.BadParameter(f"unknown format {fmt!r} (choose from {choices})", ctx, param)
         reports.append((fmt, Path(path)))
     return reports
+
+
+def parse_reports(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> list[tuple[str, Path]]:
+    """``--report html:month.html`` -> ``[("html", Path("month.html"))]`` (usage error if bad)."""
+    return format_paths(ctx, param, values, REPORTERS)
 
 
 checks_dir_option = click.option(
@@ -919,14 +926,7 @@ def parse_pack_reports(
     ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 ) -> list[tuple[str, Path]]:
     """``--report html:pack.html`` -> ``[("html", Path("pack.html"))]`` for the auditor pack."""
-    reports = []
-    for value in values:
-        fmt, sep, path = value.partition(":")
-        if not sep or not path or fmt not in PACK_RENDERERS:
-            choices = ", ".join(sorted(PACK_RENDERERS))
-            raise click.BadParameter(f"{value!r} is not FORMAT:PATH ({choices})", ctx, param)
-        reports.append((fmt, Path(path)))
-    return reports
+    return format_paths(ctx, param, values, PACK_RENDERERS)
 
 
 @main.command("appraise")

@@ -131,4 +131,4 @@ def test_appraise_writes_the_same_pack_as_estimate(runner, appraised, tmp_path):
     estimated = runner.invoke(main, ["estimate", str(again), "--format", "json"])
     assert pack.read_text(encoding="utf-8") == estimated.output
     bad = runner.invoke(main, [*args, "--report", "sarif:x.sarif"])
-    assert bad.exit_code == 2 and "is not FORMAT:PATH" in bad.output
+    assert bad.exit_code == 2 and "unknown format 'sarif'" in bad.output
