@@ -33,6 +33,19 @@ def run_audit(
     return engine.audit(load_paths(list(paths)))
 
 
+class EngineFailingOn(Engine):
+    """An engine whose audit of one partition raises outside any check (an engine bug)."""
+
+    def __init__(self, specs, partition: int) -> None:
+        super().__init__(specs)
+        self.failing = partition
+
+    def audit_partition(self, batch, partition=0, partitions=1, progress=None, index=None):
+        if partition == self.failing:
+            raise MemoryError("patient P001 and more")  # its message must never be shown
+        return super().audit_partition(batch, partition, partitions, progress, index)
+
+
 def sample_partition_size(partition: int, partitions: int = 2) -> int:
     """How many of the sample practice's patients a partition (0-based) holds."""
     from bhi_audit.context import partition_of

@@ -12,7 +12,7 @@ from bhi_audit.loaders import load_paths
 from bhi_audit.registry import load_registry
 from bhi_audit.reporters import REPORTERS
 
-from conftest import SAMPLE, sample_partition_size
+from conftest import SAMPLE, EngineFailingOn, sample_partition_size
 
 distributed = pytest.importorskip(
     "distributed", reason="dask.distributed is not installed (pip install bhi-audit[dask])"
@@ -56,23 +56,10 @@ def test_dask_result_equals_single_process(where, partitions, practice, client):
     assert _json(on_cluster) == _json(engine.audit(bundle))
 
 
-class _EngineFailingOn(Engine):
-    """An engine whose audit of one partition raises outside any check (an engine bug)."""
-
-    def __init__(self, specs, partition: int) -> None:
-        super().__init__(specs)
-        self.failing = partition
-
-    def audit_partition(self, batch, partition=0, partitions=1, progress=None, index=None):
-        if partition == self.failing:
-            raise MemoryError("patient P001 and more")  # its message must never be shown
-        return super().audit_partition(batch, partition, partitions, progress, index)
-
-
 def test_a_failed_task_is_a_lost_partition_not_a_traceback(client):
     from bhi_audit.distributed import audit_on_client
 
-    engine = _EngineFailingOn(load_registry(plugins=False).specs, partition=1)
+    engine = EngineFailingOn(load_registry(plugins=False).specs, partition=1)
     result = audit_on_client(client, engine, load_paths([SAMPLE]), partitions=2)
     assert [f.message for f in result.findings if f.check_id == "BHI-ENGINE"] == [
         f"internal error: partition 2 of 2 ({sample_partition_size(1)} patients) was not audited: "

@@ -20,7 +20,7 @@ from bhi_audit.parallel import audit_in_processes
 from bhi_audit.registry import load_registry, spec_from_module
 from bhi_audit.reporters import REPORTERS
 
-from conftest import SAMPLE, sample_partition_size
+from conftest import SAMPLE, EngineFailingOn, sample_partition_size
 
 
 @pytest.fixture(scope="module")
@@ -105,19 +105,6 @@ def test_json_report_is_exactly_json_dump_of_the_document(practice, monkeypatch)
 held = sample_partition_size
 
 
-class _EngineFailingOn(Engine):
-    """An engine whose audit of one partition raises outside any check (an engine bug)."""
-
-    def __init__(self, specs, partition: int) -> None:
-        super().__init__(specs)
-        self.failing = partition
-
-    def audit_partition(self, batch, partition=0, partitions=1, progress=None, index=None):
-        if partition == self.failing:
-            raise MemoryError("patient P001 and more")  # its message must never be shown
-        return super().audit_partition(batch, partition, partitions, progress, index)
-
-
 def test_a_lost_partition_shows_in_every_report_and_fails_the_gate():
     engine = Engine(load_registry(plugins=False).specs)
     bundle = load_paths([SAMPLE])
@@ -158,7 +145,7 @@ def test_partition_0_lost_names_the_batch_checks_too():
 
 
 def test_a_worker_whose_engine_raises_gives_a_lost_partition_without_its_message():
-    engine = _EngineFailingOn(load_registry(plugins=False).specs, partition=1)
+    engine = EngineFailingOn(load_registry(plugins=False).specs, partition=1)
     bundle = load_paths([SAMPLE])
     result = audit_in_processes(engine, bundle, 2)
     lost = [f.message for f in result.findings if f.check_id == "BHI-ENGINE"]

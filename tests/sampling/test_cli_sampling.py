@@ -49,16 +49,22 @@ def test_frame_units_by_claim_and_line(runner, tmp_path, unit):
         assert all("#" in r[1] for r in rows[1:])
 
 
-def test_frame_refuses_a_universe_with_rejected_claims(runner, tmp_path):
+def sample_with_first_line_units(tmp_path, units: str):
+    """A copy of the sample practice whose first claim line bills ``units``."""
     bundle = tmp_path / "bundle"
     shutil.copytree(SAMPLE, bundle)
     lines_csv = bundle / "claim_lines.csv"
     text = lines_csv.read_text(encoding="utf-8").split("\n")
     header = text[0].split(",")
     row = text[1].split(",")
-    row[header.index("units")] = "many"
+    row[header.index("units")] = units
     text[1] = ",".join(row)
     lines_csv.write_text("\n".join(text), encoding="utf-8")
+    return bundle
+
+
+def test_frame_refuses_a_universe_with_rejected_claims(runner, tmp_path):
+    bundle = sample_with_first_line_units(tmp_path, "many")
     result = runner.invoke(main, ["frame", str(bundle), "-o", str(tmp_path / "f.csv")])
     assert result.exit_code == 2
     assert "rejected" in result.output and "claim_lines.csv:2" in result.output
@@ -208,15 +214,7 @@ def test_appraise_is_undetermined_when_the_records_cannot_decide(runner, tmp_pat
 
 def test_appraise_refuses_claims_other_than_the_frames(runner, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    bundle = tmp_path / "bundle"
-    shutil.copytree(SAMPLE, bundle)
-    lines_csv = bundle / "claim_lines.csv"
-    text = lines_csv.read_text(encoding="utf-8").split("\n")
-    header = text[0].split(",")
-    row = text[1].split(",")
-    row[header.index("units")] = "2"
-    text[1] = ",".join(row)
-    lines_csv.write_text("\n".join(text), encoding="utf-8")
+    bundle = sample_with_first_line_units(tmp_path, "2")
     result, _ = census(runner, tmp_path, bundle)
     assert result.exit_code == 2
     assert "audit the claims the frame was built from" in result.output
