@@ -12,6 +12,8 @@ import warnings
 from functools import cache
 from types import ModuleType
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
 from bhi_audit.models import Claim, ClaimLine, ClaimType
 
 #: The ICD-10-CM release the installed code set carries (reported in messages).
@@ -88,3 +90,23 @@ def pointed_diagnoses(line: ClaimLine, claim: Claim) -> tuple[list[str], list[in
         else:
             broken.append(pointer)
     return codes, broken
+
+
+class AllowListOptions(BaseModel):
+    """Diagnosis codes outside F01-F99 that count as behavioral (BHI-DX-001 and BHI-DX-002).
+
+    Why one model: both checks judge the same list, and configuration should keep them equal.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    allow_list: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_ALLOW_LIST),
+        validate_default=True,
+        description="ICD-10-CM codes (or code prefixes) accepted as behavioral diagnoses",
+    )
+
+    @field_validator("allow_list")
+    @classmethod
+    def _normalise(cls, value: list[str]) -> list[str]:
+        return normalise_allow_list(value)

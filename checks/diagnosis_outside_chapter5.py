@@ -23,17 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
-
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM_ALL, GENERAL_BHI
 from bhi_audit.context import LineUnit
 from bhi_audit.diagnoses import (
-    DEFAULT_ALLOW_LIST,
+    AllowListOptions,
     billable_status,
     is_behavioral,
     line_pointers,
-    normalise_allow_list,
     pointed_diagnoses,
 )
 
@@ -44,21 +41,8 @@ DEFAULT_SEVERITY = "warning"
 CODES = (GENERAL_BHI | COCM_ALL) - {"G0511"}
 
 
-class Options(BaseModel):
+class Options(AllowListOptions):
     """Diagnosis codes outside F01-F99 that the practice's payers accept as behavioral."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    allow_list: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_ALLOW_LIST),
-        validate_default=True,
-        description="ICD-10-CM codes (or code prefixes) accepted as behavioral diagnoses",
-    )
-
-    @field_validator("allow_list")
-    @classmethod
-    def _normalise(cls, value: list[str]) -> list[str]:
-        return normalise_allow_list(value)
 
 
 def check(unit: LineUnit, options: Options) -> Iterator[Problem]:
