@@ -59,6 +59,8 @@ from bhi_audit.waivers import Waiver, apply_waivers, as_of_warning
 
 log = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
+#: A claim whose patient's partition was lost (its worker died): never "clean".
+NOT_AUDITED = "not audited"
 #: What a lost partition is reported under: not a check, but listed like one in every report
 #: that had one, so that it shows wherever checks and their internal errors are shown.
 ENGINE_CHECK = CheckInfo(
@@ -123,6 +125,8 @@ class PartialResult:
     comparison: ComparisonTally
     #: kind -> checks that asked for it while the input had none (``Batch.asked_missing``).
     missing: dict[str, set[str]] = field(default_factory=dict)
+    #: The partition's worker died: its patients were not audited (see failed_partition).
+    lost: bool = False
 
 
 class _Tracked:
@@ -223,16 +227,17 @@ class Engine:
         patient_months = 0
         comparison = ComparisonTally()
         missing: dict[str, set[str]] = defaultdict(set)
-        for partial in sorted(partials, key=lambda p: p.partition):
+        ordered = sorted(partials, key=lambda p: p.partition)
+        lost = frozenset(p.partition for p in ordered if p.lost)
+        for partial in ordered:
             out.findings.extend(partial.findings)
             out.evaluations.extend(partial.evaluations)
             patient_months += partial.patient_months
             comparison.merge(partial.comparison)
             for kind, checks in partial.missing.items():
                 missing[kind] |= checks
-        return _with_engine_check(
-            self._finish(bundle, batch, out, patient_months, comparison.result(), missing)
-        )
+        result = self._finish(bundle, batch, out, patient_months, comparison.result(), missing)
+        return _with_engine_check(result, batch, lost, len(ordered))
 
     def failed_partition(
         self,
@@ -275,6 +280,7 @@ class Engine:
             evaluations=[(ENGINE_CHECK.id, unit, "internal-error")],
             patient_months=0,
             comparison=ComparisonTally(),
+            lost=True,
         )
 
     def _audit_patient(self, records: PatientRecords, out: _Collector) -> int:
@@ -613,16 +619,32 @@ class Engine:
         return result
 
 
-def _with_engine_check(result: AuditResult) -> AuditResult:
+def _with_engine_check(
+    result: AuditResult, batch: Batch, partitions_lost: frozenset[int], partitions: int
+) -> AuditResult:
     """The result with :data:`ENGINE_CHECK` listed and summarised when a partition was lost.
 
     Why afterwards, and only then: a healthy run's result (and every report) stays exactly
     what it was, while a lost partition's finding gets the check entry and summary that
-    reports look its check up by (JUnit suites, SARIF rules, the HTML check table).
+    reports look its check up by (JUnit suites, SARIF rules, the HTML check table), and the
+    claims of its patients read "not audited" instead of a clean bill of health.
     """
     lost = sum(1 for f in result.findings if f.check_id == ENGINE_CHECK.id)
     if not lost:
         return result
+    per_claim = dict(result.per_claim)
+    for claim_id, claimed in result.per_claim.items():
+        claim = batch.claims.get(claim_id)
+        if claim is not None and partition_of(claim.patient_id, partitions) in partitions_lost:
+            per_claim[claim_id] = claimed.model_copy(update={"status": NOT_AUDITED})
+    statuses = [c.status for c in per_claim.values()]
+    totals = result.totals.model_copy(
+        update={
+            "claims_clean": statuses.count("clean"),
+            "claims_flagged": statuses.count("flagged"),
+            "claims_not_audited": statuses.count(NOT_AUDITED),
+        }
+    )
     summary = CheckSummary(
         applicable=lost,
         passed=0,
@@ -637,6 +659,8 @@ def _with_engine_check(result: AuditResult) -> AuditResult:
         update={
             "checks": (*result.checks, ENGINE_CHECK),
             "per_check": {**result.per_check, ENGINE_CHECK.id: summary},
+            "per_claim": per_claim,
+            "totals": totals,
         }
     )
 

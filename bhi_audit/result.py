@@ -104,7 +104,7 @@ class CheckSummary(FrozenModel):
 class ClaimSummary(FrozenModel):
     """How one claim fared."""
 
-    status: str  # "clean" | "flagged"
+    status: str  # "clean" | "flagged" | "not audited" (its --jobs partition was lost)
     errors: int
     warnings: int
     infos: int
@@ -137,6 +137,8 @@ class Totals(FrozenModel):
     claims: int
     claims_clean: int
     claims_flagged: int
+    #: Claims whose patients' --jobs partition was lost (worker died): neither clean nor flagged.
+    claims_not_audited: int = 0
     patient_months: int
     at_risk: Decimal
     opportunity: Decimal

@@ -191,3 +191,27 @@ def test_a_spawned_worker_killed_gives_a_lost_partition(tmp_path, monkeypatch):
         f"internal error: partition 2 of 2 ({held(1)} patients) was not audited: "
         "its worker process was killed by SIGKILL (its findings are missing; please report this)"
     ]
+
+
+def test_a_lost_partitions_claims_read_not_audited_never_clean():
+    engine = Engine(load_registry(plugins=False).specs)
+    bundle = load_paths([SAMPLE])
+    batch = build_batch(bundle)
+    lost = engine.failed_partition(batch, 1, 2, "its worker process was killed by SIGKILL")
+    result = engine.merge(bundle, batch, [lost, engine.audit_partition(batch, 0, 2)])
+    in_lost = {
+        claim_id
+        for claim_id, claim in batch.claims.items()
+        if partition_of(claim.patient_id, 2) == 1
+    }
+    assert in_lost
+    assert {c for c, s in result.per_claim.items() if s.status == "not audited"} == in_lost
+    totals = result.totals
+    assert totals.claims_not_audited == len(in_lost)
+    assert totals.claims_clean + totals.claims_flagged + totals.claims_not_audited == totals.claims
+    text = io.StringIO()
+    REPORTERS["text"](result, text)
+    assert f", {len(in_lost)} not audited); " in text.getvalue()
+    healthy = engine.audit(bundle)
+    assert healthy.totals.claims_not_audited == 0
+    assert "not audited" not in {s.status for s in healthy.per_claim.values()}

@@ -202,6 +202,11 @@ def build_view(result: AuditResult) -> dict[str, Any]:
         ("claims audited", str(totals.claims), "neutral"),
         ("claims clean", str(totals.claims_clean), "good"),
         ("claims flagged", str(totals.claims_flagged), "bad" if totals.claims_flagged else "good"),
+        *(
+            [("claims not audited", str(totals.claims_not_audited), "bad")]
+            if totals.claims_not_audited
+            else []
+        ),
         ("errors open", str(totals.open_errors), "bad" if totals.open_errors else "good"),
         ("warnings open", str(totals.open_warnings), "warn" if totals.open_warnings else "good"),
         ("info open", str(totals.open_infos), "neutral"),

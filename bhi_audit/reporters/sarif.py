@@ -272,6 +272,7 @@ def to_document(result: AuditResult) -> dict[str, Any]:
                 "claims": totals.claims,
                 "claimsClean": totals.claims_clean,
                 "claimsFlagged": totals.claims_flagged,
+                "claimsNotAudited": totals.claims_not_audited,
                 "atRisk": _money(totals.at_risk),
                 "opportunity": _money(totals.opportunity),
                 "waived": totals.waived,

@@ -90,7 +90,9 @@ def render(result: AuditResult, out: TextIO) -> None:
         + "\n"
     )
     out.write(
-        f"claims: {totals.claims} ({totals.claims_clean} clean, {totals.claims_flagged} flagged); "
+        f"claims: {totals.claims} ({totals.claims_clean} clean, {totals.claims_flagged} flagged"
+        + (f", {totals.claims_not_audited} not audited" if totals.claims_not_audited else "")
+        + "); "
         f"patient-months: {totals.patient_months}; at risk {_money(totals.at_risk)}; "
         f"opportunity {_money(totals.opportunity)}\n"
     )
