@@ -1,0 +1,321 @@
+"""Policy packs: CMS files the user imports, reduced to what bhi-audit needs (docs/policy-data.md).
+
+Why packs: CMS publishes the physician fee schedule's relative value file every year and quarter;
+a billing team must be able to use a new release the day it appears, without a new bhi-audit
+release. ``bhi-audit policy import`` validates the file CMS publishes against its documented
+layout, keeps only the codes bhi-audit prices, and writes a small TOML pack into a folder the
+*trusted* configuration names (``policy-dirs``); the audited data never supplies policy.
+
+Why TOML and not Parquet: a pack holds a few dozen codes. TOML is what the built-in
+``cyYYYY.toml`` files already use, is read by the standard library, and gives a reviewable diff
+when the pack is committed to the project; Parquet would add a dependency for no gain at this size.
+Each pack records the source file's name, date and SHA-256, so a report can say which release
+priced a line and anyone can check it against the download.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import tomllib
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bhi_audit.errors import InputError
+
+#: The version of the pack format written by this module; a newer pack is refused.
+PACK_FORMAT = 1
+
+#: The PPRRVU columns bhi-audit reads, as the two header rows read together (docs/policy-data.md).
+HCPCS = "HCPCS"
+MOD = "MOD"
+STATUS = "STATUS CODE"
+NON_FACILITY = "NON-FACILITY TOTAL"
+FACILITY = "FACILITY TOTAL"
+CONV_FACTOR = "CONV FACTOR"
+RVU_COLUMNS = (HCPCS, MOD, STATUS, NON_FACILITY, FACILITY, CONV_FACTOR)
+
+
+class PackSource(BaseModel):
+    """The CMS file a pack was built from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str
+    date: date
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    title: str = ""
+
+
+class RatePack(BaseModel):
+    """One year's national RVUs and conversion factor from a PPRRVU file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format: int = Field(ge=1, le=PACK_FORMAT)
+    kind: Literal["rvu"]
+    year: int = Field(ge=2000, le=2100)
+    quarter: int | None = Field(default=None, ge=1, le=4)
+    source: PackSource
+    conversion_factor: Decimal = Field(gt=0)
+    #: code -> [non-facility total RVU, facility total RVU]
+    rvu: dict[str, list[Decimal]]
+
+    @property
+    def name(self) -> str:
+        """``rvu-cy2027`` or ``rvu-cy2027-q2``: the pack's file stem and its name in reports."""
+        quarter = f"-q{self.quarter}" if self.quarter else ""
+        return f"{self.kind}-cy{self.year}{quarter}"
+
+    @property
+    def label(self) -> str:
+        """How a finding or report names the pack: name, source file and digest prefix."""
+        return f"policy pack {self.name} ({self.source.file}, sha256 {self.source.sha256[:12]})"
+
+
+class LoadedPack(BaseModel):
+    """A pack and the file it was read from (for ``bhi-audit policy list``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    pack: RatePack
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError(str(path), f"cannot read: {error.strerror or error}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")  # CMS files are Windows-encoded
+
+
+def _header(path: Path, rows: list[list[str]]) -> tuple[int, dict[str, int]]:
+    """The row index of the last header row and each needed column's position.
+
+    The PPRRVU header is split over rows: ``STATUS`` above ``CODE``, ``NON-FACILITY`` above
+    ``TOTAL``, ``CONV`` above ``FACTOR``. The last header row starts with ``HCPCS``; each column
+    is named by the row above and that row read together, so a column added by CMS (as the
+    pricing indicator was) moves the others without breaking the import.
+    """
+    for index, row in enumerate(rows):
+        if row and row[0].strip().upper() == HCPCS:
+            above = rows[index - 1] if index > 0 else []
+            names: dict[str, int] = {}
+            for col, cell in enumerate(row):
+                top = above[col].strip() if col < len(above) else ""
+                name = " ".join(part for part in (top, cell.strip()) if part).upper()
+                names.setdefault(name, col)
+            missing = [c for c in RVU_COLUMNS if c not in names]
+            if missing:
+                raise InputError(
+                    str(path),
+                    f"not the PPRRVU layout: no {', '.join(missing)} column(s) in the header",
+                    row=index + 1,
+                    field=missing[0],
+                )
+            return index, names
+    raise InputError(
+        str(path), "not the PPRRVU layout: no header row starting with HCPCS", field=HCPCS
+    )
+
+
+def _decimal(path: Path, row: int, column: str, value: str) -> Decimal:
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or number < 0:
+        raise InputError(
+            str(path), f"{value.strip()!r} is not a non-negative number", row=row, field=column
+        )
+    return number
+
+
+def parse_pprrvu(path: Path, codes: Iterable[str]) -> tuple[Decimal, dict[str, list[Decimal]]]:
+    """The conversion factor and ``code -> [non-facility, facility]`` RVUs of ``codes``.
+
+    Only rows without a modifier are kept (a professional/technical component row is not the
+    national amount of a care-management code). Every row must have the header's width and one
+    conversion factor must hold for the whole file; a row that breaks the layout is an
+    ``InputError`` naming ``file:row: column``.
+    """
+    wanted = set(codes)
+    rows = list(csv.reader(io.StringIO(_read_text(path))))
+    start, col = _header(path, rows)
+    width = len(rows[start])
+    factors: set[Decimal] = set()
+    rvu: dict[str, list[Decimal]] = {}
+    for index in range(start + 1, len(rows)):
+        row = rows[index]
+        number = index + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) < width:
+            raise InputError(
+                str(path), f"{len(row)} columns, the header has {width}", row=number, field=HCPCS
+            )
+        code = row[col[HCPCS]].strip().upper()
+        if not code or len(code) != 5 or not code.isalnum():
+            raise InputError(str(path), f"{code!r} is not a HCPCS code", row=number, field=HCPCS)
+        factors.add(_decimal(path, number, CONV_FACTOR, row[col[CONV_FACTOR]]))
+        if code not in wanted or row[col[MOD]].strip():
+            continue
+        if code in rvu:
+            raise InputError(str(path), f"{code} listed twice", row=number, field=HCPCS)
+        rvu[code] = [
+            _decimal(path, number, NON_FACILITY, row[col[NON_FACILITY]]),
+            _decimal(path, number, FACILITY, row[col[FACILITY]]),
+        ]
+    if not factors:
+        raise InputError(str(path), "no data rows after the header", row=start + 1, field=HCPCS)
+    if len(factors) > 1:
+        values = ", ".join(str(f) for f in sorted(factors))
+        raise InputError(
+            str(path), f"more than one conversion factor ({values})", field=CONV_FACTOR
+        )
+    return factors.pop(), dict(sorted(rvu.items()))
+
+
+def _title(path: Path) -> str:
+    """The release title CMS puts above the header (``2027 National ... January Release``)."""
+    for row in csv.reader(io.StringIO(_read_text(path))):
+        if row and row[0].strip().upper() == HCPCS:
+            break
+        text = " ".join(cell.strip() for cell in row if cell.strip())
+        if "RELEASE" in text.upper():
+            return text
+    return ""
+
+
+def import_rvu(path: Path, year: int, quarter: int | None, codes: Iterable[str]) -> RatePack:
+    """A rate pack from a PPRRVU CSV (the file inside CMS's RVU zip)."""
+    factor, rvu = parse_pprrvu(path, codes)
+    if not rvu:
+        raise InputError(
+            str(path), "none of the codes bhi-audit prices is in the file", field=HCPCS
+        )
+    stat = path.stat()
+    source = PackSource(
+        file=path.name,
+        date=datetime.fromtimestamp(stat.st_mtime, UTC).date(),
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        title=_title(path),
+    )
+    return RatePack(
+        format=PACK_FORMAT,
+        kind="rvu",
+        year=year,
+        quarter=quarter,
+        source=source,
+        conversion_factor=factor,
+        rvu=rvu,
+    )
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def pack_toml(pack: RatePack) -> str:
+    """The pack as TOML, byte-identical for the same input (sorted codes, no timestamps)."""
+    lines = [
+        f"# bhi-audit policy pack {pack.name}: written by `bhi-audit policy import`; do not edit.",
+        f"format = {pack.format}",
+        f"kind = {_quote(pack.kind)}",
+        f"year = {pack.year}",
+    ]
+    if pack.quarter is not None:
+        lines.append(f"quarter = {pack.quarter}")
+    lines.append(f"conversion_factor = {_quote(str(pack.conversion_factor))}")
+    lines += [
+        "",
+        "[source]",
+        f"file = {_quote(pack.source.file)}",
+        f"date = {pack.source.date.isoformat()}",
+        f"sha256 = {_quote(pack.source.sha256)}",
+        f"title = {_quote(pack.source.title)}",
+        "",
+        "# code = [non-facility total RVU, facility total RVU]",
+        "[rvu]",
+    ]
+    lines += [f"{code} = [{_quote(str(a))}, {_quote(str(b))}]" for code, (a, b) in pack.rvu.items()]
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def read_pack(path: Path) -> RatePack:
+    """One pack file, validated (an unusable pack is an ``InputError``, exit 2)."""
+    try:
+        table = tomllib.loads(path.read_text("utf-8"))
+    except OSError as error:
+        raise InputError(str(path), f"cannot read: {error.strerror or error}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise InputError(str(path), f"not a policy pack: {error}") from None
+    try:
+        return RatePack.model_validate(table)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or None
+        raise InputError(str(path), f"not a policy pack: {first['msg']}", field=field) from None
+
+
+def load_packs(dirs: Sequence[Path]) -> tuple[LoadedPack, ...]:
+    """Every ``*.toml`` pack in ``dirs``, in name order; two packs for one year is an error.
+
+    Why one pack per year: a quarterly release replaces the earlier one; keeping both loaded
+    would make the price depend on file order. The user deletes the superseded pack.
+    """
+    loaded: list[LoadedPack] = []
+    seen: dict[tuple[str, int], str] = {}
+    for directory in dirs:
+        if not directory.is_dir():
+            raise InputError(str(directory), "policy-dirs: no such directory")
+        for path in sorted(directory.glob("*.toml")):
+            pack = read_pack(path)
+            key = (pack.kind, pack.year)
+            if key in seen:
+                raise InputError(
+                    str(path),
+                    f"a second {pack.kind} pack for CY{pack.year} (the first is {seen[key]}); "
+                    "remove the superseded one",
+                )
+            seen[key] = str(path)
+            loaded.append(LoadedPack(path=str(path), pack=pack))
+    return tuple(loaded)
+
+
+def install(loaded: Sequence[LoadedPack]) -> None:
+    """Make the loaded rate packs price their years for the rest of the run."""
+    from bhi_audit.policy import YearRates, use_rate_packs
+
+    use_rate_packs(
+        YearRates(
+            year=p.pack.year,
+            label=p.pack.label,
+            conversion_factor=p.pack.conversion_factor,
+            rvu=p.pack.rvu,
+        )
+        for p in loaded
+    )
+
+
+def priced_codes() -> tuple[str, ...]:
+    """The codes bhi-audit prices: every code with an RVU in a built-in yearly file."""
+    from bhi_audit.policy import available_years, load_year
+
+    return tuple(sorted({code for y in available_years() for code in load_year(y).rvu}))
