@@ -707,7 +707,7 @@ def policy_group() -> None:
 
 
 @policy_group.command("import")
-@click.argument("kind", type=click.Choice(["rvu"]))
+@click.argument("kind", type=click.Choice(policy_packs.KINDS))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Calendar year.")
 @click.option("--quarter", type=click.IntRange(1, 4), help="Quarterly release (1-4), if any.")
@@ -715,8 +715,10 @@ def policy_group() -> None:
 def policy_import(
     kind: str, file: Path, year: int, quarter: int | None, config_file: Path | None
 ) -> None:
-    """Validate a CMS file (rvu: the PPRRVU CSV from the RVU zip) and write a policy pack
-    into the first ``policy-dirs`` folder of the configuration."""
+    """Validate a CMS file and write a policy pack into the first ``policy-dirs`` folder.
+
+    KIND: rvu (the PPRRVU CSV from the RVU zip), mue-practitioner (the practitioner MUE CSV).
+    """
     with user_errors():
         loaded = load_config((), config_file)
         dirs = config_policy_dirs(loaded)
@@ -725,7 +727,7 @@ def policy_import(
                 f"{loaded.label}: policy-dirs: not set; name the folder for policy packs in "
                 'the project\'s configuration (policy-dirs = ["policy"])'
             )
-        pack = policy_packs.import_rvu(file, year, quarter, policy_packs.priced_codes())
+        pack = policy_packs.import_pack(kind, file, year, quarter)
         target = dirs[0] / f"{pack.name}.toml"
         try:
             dirs[0].mkdir(parents=True, exist_ok=True)
@@ -733,9 +735,14 @@ def policy_import(
             raise OutputError(str(dirs[0]), f"cannot create: {error.strerror or error}") from None
         with atomic_output(target) as out:
             out.write(policy_packs.pack_toml(pack))
+    factor = (
+        f"conversion factor {pack.conversion_factor}, "
+        if isinstance(pack, policy_packs.RatePack)
+        else ""
+    )
     click.echo(
-        f"{target}: {pack.name}: {len(pack.rvu)} codes, conversion factor "
-        f"{pack.conversion_factor}, from {pack.source.file} (sha256 {pack.source.sha256})"
+        f"{target}: {pack.name}: {policy_packs.pack_size(pack)} codes, {factor}"
+        f"from {pack.source.file} (sha256 {pack.source.sha256})"
     )
 
 
@@ -751,8 +758,9 @@ def policy_list(config_file: Path | None) -> None:
         return
     for item in found:
         pack = item.pack
+        factor = f", CF {pack.conversion_factor}" if isinstance(pack, policy_packs.RatePack) else ""
         click.echo(
-            f"{pack.name:<16} {item.path}: {len(pack.rvu)} codes, CF {pack.conversion_factor}; "
+            f"{pack.name:<16} {item.path}: {policy_packs.pack_size(pack)} codes{factor}; "
             f"source {pack.source.file} of {pack.source.date.isoformat()}, "
             f"sha256 {pack.source.sha256}"
         )

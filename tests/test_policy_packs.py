@@ -332,3 +332,85 @@ def test_check_command_loads_the_pack_from_the_configuration(project):
     assert "C4#1" not in result.stdout  # priced, so no "rates not loaded" info
     isolated = runner.invoke(main, ["check", "data.json", "--select", "BHI-PAY-001", "--isolated"])
     assert "C4#1 BHI-PAY-001 info: 99493: rates not loaded for CY2027" in isolated.stdout
+
+
+# --------------------------------------------------------------------------- mue-practitioner
+
+MUE_HEADER = (
+    "HCPCS/CPT Code,Practitioner Services MUE Values,MUE Adjudication Indicator,MUE Rationale"
+)
+
+
+def mue_csv(path: Path, rows: list[str], header: str = MUE_HEADER) -> Path:
+    """A synthetic practitioner MUE CSV: a licence banner, a blank row, the header, the rows."""
+    banner = '"CPT codes and descriptions only are copyright (synthetic test file)"'
+    path.write_text("\n".join([banner, "", header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_mue_import_keeps_audited_codes_with_value_mai_and_rationale(project):
+    mue_csv(
+        project / "mue.csv",
+        [
+            "99494,2,2 Date of Service Edit: Policy,Nature of Service/Procedure",
+            "99493,1,1 Line Edit,Code Descriptor / CPT Instruction",
+            "99999,9,3 Date of Service Edit: Clinical,Clinical",
+        ],
+    )
+    runner = CliRunner()
+    result = runner.invoke(
+        main,
+        ["policy", "import", "mue-practitioner", "mue.csv", "--year", "2027", "--quarter", "1"],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(
+        "policy/mue-practitioner-cy2027-q1.toml: mue-practitioner-cy2027-q1: 2 codes, from mue.csv"
+    )
+    text = (project / "policy" / "mue-practitioner-cy2027-q1.toml").read_text("utf-8")
+    assert '99493 = {value = 1, mai = 1, rationale = "Code Descriptor / CPT Instruction"}' in text
+    assert '99494 = {value = 2, mai = 2, rationale = "Nature of Service/Procedure"}' in text
+    assert "99999" not in text
+    listed = runner.invoke(main, ["policy", "list"])
+    assert listed.stdout.startswith(
+        "mue-practitioner-cy2027-q1 policy/mue-practitioner-cy2027-q1.toml: 2 codes; source mue.csv"
+    )
+
+
+MUE_BAD = [
+    (
+        "missing-mai-column",
+        lambda p: mue_csv(p, ["99494,2"], "HCPCS/CPT Code,Practitioner Services MUE Values"),
+        "{p}:3: MUE Adjudication Indicator: not the CMS layout: no MUE Adjudication Indicator "
+        "column(s) in the header",
+    ),
+    (
+        "no-header",
+        lambda p: mue_csv(p, ["99494,2,2"], "Code,Value,MAI"),
+        "{p}: HCPCS/CPT Code: not the CMS layout: no header row starting with HCPCS/CPT Code",
+    ),
+    (
+        "bad-value",
+        lambda p: mue_csv(p, ["99494,two,2 Date of Service Edit: Policy,x"]),
+        "{p}:4: Practitioner Services MUE Values: 'two' is not a whole number of units",
+    ),
+    (
+        "bad-mai",
+        lambda p: mue_csv(p, ["99494,2,4 Other,x"]),
+        "{p}:4: MUE Adjudication Indicator: '4 Other' does not start with 1, 2 or 3",
+    ),
+    (
+        "short-row",
+        lambda p: mue_csv(p, ["99494,2"]),
+        "{p}:4: HCPCS/CPT Code: 2 columns, the header has more",
+    ),
+]
+
+
+@pytest.mark.parametrize(("make", "message"), [b[1:] for b in MUE_BAD], ids=[b[0] for b in MUE_BAD])
+def test_an_mue_file_off_the_layout_is_one_error_line(project, make, message):
+    make(project / "bad.csv")
+    result = CliRunner().invoke(
+        main, ["policy", "import", "mue-practitioner", "bad.csv", "--year", "2027"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == f"bhi-audit: error: {message.format(p='bad.csv')}\n"

@@ -23,9 +23,9 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from bhi_audit.errors import InputError
 
@@ -53,19 +53,16 @@ class PackSource(BaseModel):
     title: str = ""
 
 
-class RatePack(BaseModel):
-    """One year's national RVUs and conversion factor from a PPRRVU file."""
+class _Pack(BaseModel):
+    """What every pack records: its kind, the year it governs, and its source."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     format: int = Field(ge=1, le=PACK_FORMAT)
-    kind: Literal["rvu"]
+    kind: str
     year: int = Field(ge=2000, le=2100)
     quarter: int | None = Field(default=None, ge=1, le=4)
     source: PackSource
-    conversion_factor: Decimal = Field(gt=0)
-    #: code -> [non-facility total RVU, facility total RVU]
-    rvu: dict[str, list[Decimal]]
 
     @property
     def name(self) -> str:
@@ -79,13 +76,54 @@ class RatePack(BaseModel):
         return f"policy pack {self.name} ({self.source.file}, sha256 {self.source.sha256[:12]})"
 
 
+class RatePack(_Pack):
+    """One year's national RVUs and conversion factor from a PPRRVU file."""
+
+    kind: Literal["rvu"]
+    conversion_factor: Decimal = Field(gt=0)
+    #: code -> [non-facility total RVU, facility total RVU]
+    rvu: dict[str, list[Decimal]]
+
+
+class MueEdit(BaseModel):
+    """One practitioner MUE: the most units, and how they are counted (MAI 1, 2 or 3)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: int = Field(ge=0)
+    mai: int = Field(ge=1, le=3)
+    rationale: str = ""
+
+
+class MuePack(_Pack):
+    """The practitioner MUE table's rows for the codes bhi-audit audits."""
+
+    kind: Literal["mue-practitioner"]
+    mue: dict[str, MueEdit]
+
+    @property
+    def size(self) -> int:
+        """How many codes the pack holds."""
+        return len(self.mue)
+
+
+Pack = Annotated[RatePack | MuePack, Field(discriminator="kind")]
+_PACK = TypeAdapter(Pack)
+KINDS = ("rvu", "mue-practitioner")
+
+
 class LoadedPack(BaseModel):
     """A pack and the file it was read from (for ``bhi-audit policy list``)."""
 
     model_config = ConfigDict(frozen=True)
 
     path: str
-    pack: RatePack
+    pack: RatePack | MuePack
+
+
+def pack_size(pack: RatePack | MuePack) -> int:
+    """How many codes a pack holds."""
+    return len(pack.rvu) if isinstance(pack, RatePack) else len(pack.mue)
 
 
 # --------------------------------------------------------------------------- import
@@ -192,7 +230,7 @@ def parse_pprrvu(path: Path, codes: Iterable[str]) -> tuple[Decimal, dict[str, l
 def _title(path: Path) -> str:
     """The release title CMS puts above the header (``2027 National ... January Release``)."""
     for row in csv.reader(io.StringIO(_read_text(path))):
-        if row and row[0].strip().upper() == HCPCS:
+        if row and row[0].strip().upper() in (HCPCS, MUE_CODE.upper()):
             break
         text = " ".join(cell.strip() for cell in row if cell.strip())
         if "RELEASE" in text.upper():
@@ -207,13 +245,7 @@ def import_rvu(path: Path, year: int, quarter: int | None, codes: Iterable[str])
         raise InputError(
             str(path), "none of the codes bhi-audit prices is in the file", field=HCPCS
         )
-    stat = path.stat()
-    source = PackSource(
-        file=path.name,
-        date=datetime.fromtimestamp(stat.st_mtime, UTC).date(),
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-        title=_title(path),
-    )
+    source = _source(path)
     return RatePack(
         format=PACK_FORMAT,
         kind="rvu",
@@ -229,7 +261,7 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def pack_toml(pack: RatePack) -> str:
+def pack_toml(pack: RatePack | MuePack) -> str:
     """The pack as TOML, byte-identical for the same input (sorted codes, no timestamps)."""
     lines = [
         f"# bhi-audit policy pack {pack.name}: written by `bhi-audit policy import`; do not edit.",
@@ -239,7 +271,8 @@ def pack_toml(pack: RatePack) -> str:
     ]
     if pack.quarter is not None:
         lines.append(f"quarter = {pack.quarter}")
-    lines.append(f"conversion_factor = {_quote(str(pack.conversion_factor))}")
+    if isinstance(pack, RatePack):
+        lines.append(f"conversion_factor = {_quote(str(pack.conversion_factor))}")
     lines += [
         "",
         "[source]",
@@ -248,17 +281,129 @@ def pack_toml(pack: RatePack) -> str:
         f"sha256 = {_quote(pack.source.sha256)}",
         f"title = {_quote(pack.source.title)}",
         "",
-        "# code = [non-facility total RVU, facility total RVU]",
-        "[rvu]",
     ]
-    lines += [f"{code} = [{_quote(str(a))}, {_quote(str(b))}]" for code, (a, b) in pack.rvu.items()]
+    if isinstance(pack, RatePack):
+        lines += ["# code = [non-facility total RVU, facility total RVU]", "[rvu]"]
+        lines += [f"{c} = [{_quote(str(a))}, {_quote(str(b))}]" for c, (a, b) in pack.rvu.items()]
+    else:
+        lines += ["# code = {value = most units, mai = MUE adjudication indicator}", "[mue]"]
+        lines += [
+            f"{c} = {{value = {e.value}, mai = {e.mai}, rationale = {_quote(e.rationale)}}}"
+            for c, e in pack.mue.items()
+        ]
     return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- MUE
+
+MUE_CODE = "HCPCS/CPT Code"
+MUE_VALUE = "Practitioner Services MUE Values"
+MUE_MAI = "MUE Adjudication Indicator"
+MUE_RATIONALE = "MUE Rationale"
+
+
+def _named_header(
+    path: Path, rows: list[list[str]], first: str, needed: Sequence[str]
+) -> tuple[int, dict[str, int]]:
+    """The header row (the first whose first cell is ``first``) and its columns by name."""
+    for index, row in enumerate(rows):
+        if row and row[0].strip().lower() == first.lower():
+            names = {" ".join(cell.split()).lower(): col for col, cell in enumerate(row)}
+            missing = [c for c in needed if c.lower() not in names]
+            if missing:
+                raise InputError(
+                    str(path),
+                    f"not the CMS layout: no {', '.join(missing)} column(s) in the header",
+                    row=index + 1,
+                    field=missing[0],
+                )
+            return index, {c: names[c.lower()] for c in needed}
+    raise InputError(
+        str(path), f"not the CMS layout: no header row starting with {first}", field=first
+    )
+
+
+def parse_mue(path: Path, codes: Iterable[str]) -> dict[str, MueEdit]:
+    """``code -> MueEdit`` of ``codes`` from the practitioner MUE CSV (see docs/policy-data.md).
+
+    The MAI cell reads ``2 Date of Service Edit: Policy``: its leading digit is the indicator.
+    """
+    wanted = set(codes)
+    rows = list(csv.reader(io.StringIO(_read_text(path))))
+    start, col = _named_header(path, rows, MUE_CODE, (MUE_CODE, MUE_VALUE, MUE_MAI))
+    rationale = next(
+        (i for i, c in enumerate(rows[start]) if c.strip().lower() == MUE_RATIONALE.lower()), None
+    )
+    edits: dict[str, MueEdit] = {}
+    for index in range(start + 1, len(rows)):
+        row, number = rows[index], index + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) <= max(col.values()):
+            raise InputError(
+                str(path), f"{len(row)} columns, the header has more", row=number, field=MUE_CODE
+            )
+        code = row[col[MUE_CODE]].strip().upper()
+        if len(code) != 5 or not code.isalnum():
+            raise InputError(str(path), f"{code!r} is not a HCPCS code", row=number, field=MUE_CODE)
+        value = row[col[MUE_VALUE]].strip()
+        if not value.isdigit():
+            raise InputError(
+                str(path), f"{value!r} is not a whole number of units", row=number, field=MUE_VALUE
+            )
+        mai = row[col[MUE_MAI]].strip()
+        if mai[:1] not in ("1", "2", "3"):
+            raise InputError(
+                str(path), f"{mai!r} does not start with 1, 2 or 3", row=number, field=MUE_MAI
+            )
+        if code not in wanted:
+            continue
+        if code in edits:
+            raise InputError(str(path), f"{code} listed twice", row=number, field=MUE_CODE)
+        why = row[rationale].strip() if rationale is not None and rationale < len(row) else ""
+        edits[code] = MueEdit(value=int(value), mai=int(mai[0]), rationale=why)
+    if not edits:
+        raise InputError(
+            str(path), "none of the codes bhi-audit audits is in the file", field=MUE_CODE
+        )
+    return dict(sorted(edits.items()))
+
+
+def _source(path: Path) -> PackSource:
+    return PackSource(
+        file=path.name,
+        date=datetime.fromtimestamp(path.stat().st_mtime, UTC).date(),
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        title=_title(path),
+    )
+
+
+def import_mue(path: Path, year: int, quarter: int | None, codes: Iterable[str]) -> MuePack:
+    """An MUE pack from the practitioner MUE CSV."""
+    edits = parse_mue(path, codes)
+    return MuePack(
+        format=PACK_FORMAT,
+        kind="mue-practitioner",
+        year=year,
+        quarter=quarter,
+        source=_source(path),
+        mue=edits,
+    )
+
+
+def import_pack(kind: str, path: Path, year: int, quarter: int | None) -> RatePack | MuePack:
+    """Import a CMS file of ``kind`` (one of ``KINDS``)."""
+    if kind == "rvu":
+        return import_rvu(path, year, quarter, priced_codes())
+    from bhi_audit.codes import COCM_ADDON, MONTHLY_ONCE
+
+    return import_mue(path, year, quarter, {*priced_codes(), *MONTHLY_ONCE, COCM_ADDON})
 
 
 # --------------------------------------------------------------------------- loading
 
 
-def read_pack(path: Path) -> RatePack:
+def read_pack(path: Path) -> RatePack | MuePack:
     """One pack file, validated (an unusable pack is an ``InputError``, exit 2)."""
     try:
         table = tomllib.loads(path.read_text("utf-8"))
@@ -267,10 +412,15 @@ def read_pack(path: Path) -> RatePack:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise InputError(str(path), f"not a policy pack: {error}") from None
     try:
-        return RatePack.model_validate(table)
+        return _PACK.validate_python(table)
     except ValidationError as error:
         first = error.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or None
+        loc = (
+            first["loc"][1:]
+            if first["loc"][:1] in (("rvu",), ("mue-practitioner",))
+            else first["loc"]
+        )
+        field = ".".join(str(p) for p in loc) or "kind"
         raise InputError(str(path), f"not a policy pack: {first['msg']}", field=field) from None
 
 
@@ -299,8 +449,12 @@ def load_packs(dirs: Sequence[Path]) -> tuple[LoadedPack, ...]:
     return tuple(loaded)
 
 
+#: MUE packs in use, by year (set once per run by ``install``; see ``use_rate_packs`` for why).
+_MUE: dict[int, MuePack] = {}
+
+
 def install(loaded: Sequence[LoadedPack]) -> None:
-    """Make the loaded rate packs price their years for the rest of the run."""
+    """Make the loaded packs govern their years for the rest of the run (replacing any others)."""
     from bhi_audit.policy import YearRates, use_rate_packs
 
     use_rate_packs(
@@ -311,7 +465,15 @@ def install(loaded: Sequence[LoadedPack]) -> None:
             rvu=p.pack.rvu,
         )
         for p in loaded
+        if isinstance(p.pack, RatePack)
     )
+    _MUE.clear()
+    _MUE.update({p.pack.year: p.pack for p in loaded if isinstance(p.pack, MuePack)})
+
+
+def mue_pack(day: date) -> MuePack | None:
+    """The MUE pack governing a date of service (its calendar year), or None."""
+    return _MUE.get(day.year)
 
 
 def priced_codes() -> tuple[str, ...]:
