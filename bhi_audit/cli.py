@@ -708,16 +708,17 @@ def policy_group() -> None:
 
 @policy_group.command("import")
 @click.argument("kind", type=click.Choice(policy_packs.KINDS))
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Calendar year.")
 @click.option("--quarter", type=click.IntRange(1, 4), help="Quarterly release (1-4), if any.")
 @config_option
 def policy_import(
-    kind: str, file: Path, year: int, quarter: int | None, config_file: Path | None
+    kind: str, files: tuple[Path, ...], year: int, quarter: int | None, config_file: Path | None
 ) -> None:
     """Validate a CMS file and write a policy pack into the first ``policy-dirs`` folder.
 
-    KIND: rvu (the PPRRVU CSV from the RVU zip), mue-practitioner (the practitioner MUE CSV).
+    KIND: rvu (the PPRRVU CSV from the RVU zip), mue-practitioner (the practitioner MUE CSV),
+    ptp-practitioner (the practitioner PTP files, tab-delimited or CSV; several allowed).
     """
     with user_errors():
         loaded = load_config((), config_file)
@@ -727,7 +728,7 @@ def policy_import(
                 f"{loaded.label}: policy-dirs: not set; name the folder for policy packs in "
                 'the project\'s configuration (policy-dirs = ["policy"])'
             )
-        pack = policy_packs.import_pack(kind, file, year, quarter)
+        pack = policy_packs.import_pack(kind, files, year, quarter)
         target = dirs[0] / f"{pack.name}.toml"
         try:
             dirs[0].mkdir(parents=True, exist_ok=True)
@@ -741,7 +742,7 @@ def policy_import(
         else ""
     )
     click.echo(
-        f"{target}: {pack.name}: {policy_packs.pack_size(pack)} codes, {factor}"
+        f"{target}: {pack.name}: {policy_packs.pack_size(pack)}, {factor}"
         f"from {pack.source.file} (sha256 {pack.source.sha256})"
     )
 
@@ -760,7 +761,7 @@ def policy_list(config_file: Path | None) -> None:
         pack = item.pack
         factor = f", CF {pack.conversion_factor}" if isinstance(pack, policy_packs.RatePack) else ""
         click.echo(
-            f"{pack.name:<16} {item.path}: {policy_packs.pack_size(pack)} codes{factor}; "
+            f"{pack.name:<16} {item.path}: {policy_packs.pack_size(pack)}{factor}; "
             f"source {pack.source.file} of {pack.source.date.isoformat()}, "
             f"sha256 {pack.source.sha256}"
         )

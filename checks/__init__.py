@@ -54,6 +54,8 @@ BUILTIN: tuple[str, ...] = (
     "payment_expected",
     "payment_episode_start",
     "cost_sharing",
-    # rulebook check without a CMS table: fallback unit limits (§4.13, D12)
+    # NCCI: the real MUE when a pack is imported, else fallback unit limits (§4.13, D12)
     "units_over_mue_fallback",
+    # NCCI PTP pairs on one date of service, from an imported PTP pack (§4.11)
+    "ncci_ptp_pairs",
 )

@@ -414,3 +414,103 @@ def test_an_mue_file_off_the_layout_is_one_error_line(project, make, message):
     )
     assert result.exit_code == 2
     assert result.stderr == f"bhi-audit: error: {message.format(p='bad.csv')}\n"
+
+
+# --------------------------------------------------------------------------- ptp-practitioner
+
+PTP_HEADER = (
+    "Column 1\tColumn 2\t*=in existence prior to 1996\tEffective Date\t"
+    "Deletion Date *=no data\tModifier 0=not allowed 1=allowed 9=not applicable\t"
+    "PTP Edit Rationale"
+)
+
+
+def ptp_txt(path: Path, rows: list[str], header: str = PTP_HEADER) -> Path:
+    """A synthetic practitioner PTP file: licence line, blank lines, the header, the rows."""
+    text = "\r\n".join(["CPT only copyright (synthetic test file).", "", "", header, *rows])
+    path.write_text(text + "\r\n", encoding="latin-1")
+    return path
+
+
+def test_ptp_import_joins_several_files_and_keeps_pairs_among_audited_codes(project):
+    ptp_txt(project / "f1.txt", ["99492\t99484\t\t20200101\t*\t1\tMisuse of column two code"])
+    ptp_txt(
+        project / "f2.txt",
+        [
+            "G0556\t99491\t\t20250101\t20260101\t0\tMutually exclusive procedures",
+            "99492\t36415\t\t20200101\t*\t1\tnot an audited code: left out",
+        ],
+    )
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["policy", "import", "ptp-practitioner", "f1.txt", "f2.txt", "--year", "2027"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith(
+        "policy/ptp-practitioner-cy2027.toml: ptp-practitioner-cy2027: 2 pairs, from f1.txt"
+    )
+    (loaded,) = load_packs([project / "policy"])
+    pack = loaded.pack
+    assert [(e.column1, e.column2, e.modifier, e.deleted) for e in pack.edits] == [  # type: ignore[union-attr]
+        ("99492", "99484", 1, None),
+        ("G0556", "99491", 0, date(2026, 1, 1)),
+    ]
+    assert [a.file for a in pack.also] == ["f2.txt"]  # type: ignore[union-attr]
+    listed = runner.invoke(main, ["policy", "list"])
+    assert (
+        "ptp-practitioner-cy2027 policy/ptp-practitioner-cy2027.toml: 2 pairs; source f1.txt"
+        in (listed.stdout)
+    )
+
+
+def test_ptp_import_reads_a_csv_export_too(project):
+    header = PTP_HEADER.replace("\t", ",")
+    ptp_txt(project / "f.csv", ["99492,99484,,20200101,*,1,Synthetic"], header)
+    result = CliRunner().invoke(
+        main, ["policy", "import", "ptp-practitioner", "f.csv", "--year", "2027"]
+    )
+    assert result.exit_code == 0, result.stderr
+
+
+PTP_BAD = [
+    (
+        "no-modifier-column",
+        lambda p: ptp_txt(p, [], PTP_HEADER.replace("Modifier", "Mod")),
+        "{p}:4: Modifier: not the CMS layout: no Modifier column in the header",
+    ),
+    (
+        "bad-date",
+        lambda p: ptp_txt(p, ["99492\t99484\t\t2020-01-01\t*\t1\tx"]),
+        "{p}:5: Effective Date: '2020-01-01' is not a date (YYYYMMDD)",
+    ),
+    (
+        "bad-indicator",
+        lambda p: ptp_txt(p, ["99492\t99484\t\t20200101\t*\t2\tx"]),
+        "{p}:5: Modifier: '2' is not 0, 1 or 9",
+    ),
+    (
+        "bad-code",
+        lambda p: ptp_txt(p, ["99492\t9948\t\t20200101\t*\t1\tx"]),
+        "{p}:5: Column 2: '9948' is not a HCPCS code",
+    ),
+]
+
+
+@pytest.mark.parametrize(("make", "message"), [b[1:] for b in PTP_BAD], ids=[b[0] for b in PTP_BAD])
+def test_a_ptp_file_off_the_layout_is_one_error_line(project, make, message):
+    make(project / "bad.txt")
+    result = CliRunner().invoke(
+        main, ["policy", "import", "ptp-practitioner", "bad.txt", "--year", "2027"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == f"bhi-audit: error: {message.format(p='bad.txt')}\n"
+
+
+def test_rvu_takes_exactly_one_file(project):
+    pprrvu(project / "a.csv")
+    pprrvu(project / "b.csv")
+    result = CliRunner().invoke(
+        main, ["policy", "import", "rvu", "a.csv", "b.csv", "--year", "2027"]
+    )
+    assert result.exit_code == 2
+    assert result.stderr == "bhi-audit: error: rvu: give exactly one file (2 given)\n"

@@ -107,9 +107,38 @@ class MuePack(_Pack):
         return len(self.mue)
 
 
-Pack = Annotated[RatePack | MuePack, Field(discriminator="kind")]
-_PACK = TypeAdapter(Pack)
-KINDS = ("rvu", "mue-practitioner")
+class PtpEdit(BaseModel):
+    """One practitioner PTP edit: column 2 is denied beside column 1 on one date of service."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    column1: str
+    column2: str
+    effective: date
+    #: the first date of service the edit no longer applies (CMS "Deletion Date"); None: none
+    deleted: date | None = None
+    #: 0 = no modifier bypasses it, 1 = an NCCI-associated modifier may, 9 = not applicable
+    modifier: Literal[0, 1, 9]
+    rationale: str = ""
+
+    def in_force(self, day: date) -> bool:
+        """Whether the edit applies to a date of service."""
+        return self.effective <= day and (self.deleted is None or day < self.deleted)
+
+
+class PtpPack(_Pack):
+    """The practitioner PTP pairs among the codes bhi-audit audits (rulebook §4.11)."""
+
+    kind: Literal["ptp-practitioner"]
+    #: CMS splits the practitioner table over several files; the further ones are listed here
+    also: list[PackSource] = Field(default_factory=list)
+    edits: list[PtpEdit]
+
+
+Pack = Annotated[RatePack | MuePack | PtpPack, Field(discriminator="kind")]
+AnyPack = RatePack | MuePack | PtpPack
+_PACK: TypeAdapter[AnyPack] = TypeAdapter(Pack)
+KINDS = ("rvu", "mue-practitioner", "ptp-practitioner")
 
 
 class LoadedPack(BaseModel):
@@ -118,12 +147,16 @@ class LoadedPack(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     path: str
-    pack: RatePack | MuePack
+    pack: AnyPack
 
 
-def pack_size(pack: RatePack | MuePack) -> int:
-    """How many codes a pack holds."""
-    return len(pack.rvu) if isinstance(pack, RatePack) else len(pack.mue)
+def pack_size(pack: AnyPack) -> str:
+    """What a pack holds, for ``policy import`` and ``policy list``: ``32 codes``, ``4 pairs``."""
+    if isinstance(pack, RatePack):
+        return f"{len(pack.rvu)} codes"
+    if isinstance(pack, MuePack):
+        return f"{len(pack.mue)} codes"
+    return f"{len(pack.edits)} pairs"
 
 
 # --------------------------------------------------------------------------- import
@@ -261,7 +294,16 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def pack_toml(pack: RatePack | MuePack) -> str:
+def _source_lines(source: PackSource) -> list[str]:
+    return [
+        f"file = {_quote(source.file)}",
+        f"date = {source.date.isoformat()}",
+        f"sha256 = {_quote(source.sha256)}",
+        f"title = {_quote(source.title)}",
+    ]
+
+
+def pack_toml(pack: AnyPack) -> str:
     """The pack as TOML, byte-identical for the same input (sorted codes, no timestamps)."""
     lines = [
         f"# bhi-audit policy pack {pack.name}: written by `bhi-audit policy import`; do not edit.",
@@ -273,16 +315,24 @@ def pack_toml(pack: RatePack | MuePack) -> str:
         lines.append(f"quarter = {pack.quarter}")
     if isinstance(pack, RatePack):
         lines.append(f"conversion_factor = {_quote(str(pack.conversion_factor))}")
-    lines += [
-        "",
-        "[source]",
-        f"file = {_quote(pack.source.file)}",
-        f"date = {pack.source.date.isoformat()}",
-        f"sha256 = {_quote(pack.source.sha256)}",
-        f"title = {_quote(pack.source.title)}",
-        "",
-    ]
-    if isinstance(pack, RatePack):
+    if isinstance(pack, PtpPack):  # top-level keys come before the first table
+        lines += [
+            "# column1, column2, effective, deleted, modifier indicator (0, 1, 9)",
+            "edits = [",
+        ]
+        for e in pack.edits:
+            deleted = f", deleted = {e.deleted.isoformat()}" if e.deleted else ""
+            lines.append(
+                f"  {{column1 = {_quote(e.column1)}, column2 = {_quote(e.column2)}, "
+                f"effective = {e.effective.isoformat()}{deleted}, modifier = {e.modifier}, "
+                f"rationale = {_quote(e.rationale)}}},"
+            )
+        lines.append("]")
+    lines += ["", "[source]", *_source_lines(pack.source), ""]
+    if isinstance(pack, PtpPack):
+        for more in pack.also:
+            lines += ["[[also]]", *_source_lines(more), ""]
+    elif isinstance(pack, RatePack):
         lines += ["# code = [non-facility total RVU, facility total RVU]", "[rvu]"]
         lines += [f"{c} = [{_quote(str(a))}, {_quote(str(b))}]" for c, (a, b) in pack.rvu.items()]
     else:
@@ -291,7 +341,7 @@ def pack_toml(pack: RatePack | MuePack) -> str:
             f"{c} = {{value = {e.value}, mai = {e.mai}, rationale = {_quote(e.rationale)}}}"
             for c, e in pack.mue.items()
         ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 # --------------------------------------------------------------------------- MUE
@@ -391,19 +441,154 @@ def import_mue(path: Path, year: int, quarter: int | None, codes: Iterable[str])
     )
 
 
-def import_pack(kind: str, path: Path, year: int, quarter: int | None) -> RatePack | MuePack:
-    """Import a CMS file of ``kind`` (one of ``KINDS``)."""
-    if kind == "rvu":
-        return import_rvu(path, year, quarter, priced_codes())
+def ncci_codes() -> frozenset[str]:
+    """The codes whose NCCI edits bhi-audit keeps: the priced codes, the monthly base codes,
+    99494, psychotherapy 90785-90899 and office visits 99202-99215 (rulebook §4.11)."""
     from bhi_audit.codes import COCM_ADDON, MONTHLY_ONCE
 
-    return import_mue(path, year, quarter, {*priced_codes(), *MONTHLY_ONCE, COCM_ADDON})
+    return frozenset(
+        {
+            *priced_codes(),
+            *MONTHLY_ONCE,
+            COCM_ADDON,
+            *(str(n) for n in range(90785, 90900)),
+            *(str(n) for n in range(99202, 99216)),
+        }
+    )
+
+
+def import_pack(kind: str, paths: Sequence[Path], year: int, quarter: int | None) -> AnyPack:
+    """Import the CMS file(s) of ``kind`` (one of ``KINDS``); only PTP takes several files."""
+    if kind != "ptp-practitioner" and len(paths) != 1:
+        raise InputError(kind, f"give exactly one file ({len(paths)} given)")
+    if kind == "rvu":
+        return import_rvu(paths[0], year, quarter, priced_codes())
+    if kind == "mue-practitioner":
+        return import_mue(paths[0], year, quarter, ncci_codes())
+    return import_ptp(paths, year, quarter, ncci_codes())
+
+
+# --------------------------------------------------------------------------- PTP
+
+#: The NCCI PTP-associated modifiers: with one of them on either line, an edit whose modifier
+#: indicator is 1 does not apply (CMS, *NCCI Policy Manual for Medicare Services*, chapter I,
+#: section E; CMS MLN *How to Use the Medicare NCCI Tools*). Anatomic (E1-E4, FA, F1-F9, LC,
+#: LD, LM, LT, RC, RI, RT, TA, T1-T9), global surgery (24, 25, 57, 58, 78, 79) and others
+#: (27, 59, 91, XE, XS, XP, XU).
+NCCI_MODIFIERS = frozenset(
+    {
+        *("E1", "E2", "E3", "E4", "FA", "LC", "LD", "LM", "LT", "RC", "RI", "RT", "TA"),
+        *(f"F{n}" for n in range(1, 10)),
+        *(f"T{n}" for n in range(1, 10)),
+        *("24", "25", "27", "57", "58", "59", "78", "79", "91", "XE", "XS", "XP", "XU"),
+    }
+)
+
+PTP_COLUMNS = ("Column 1", "Column 2", "Effective Date", "Deletion Date", "Modifier")
+PTP_RATIONALE = "PTP Edit Rationale"
+
+
+def _ptp_date(path: Path, row: int, column: str, value: str) -> date:
+    try:
+        return datetime.strptime(value, "%Y%m%d").date()
+    except ValueError:
+        raise InputError(
+            str(path), f"{value!r} is not a date (YYYYMMDD)", row=row, field=column
+        ) from None
+
+
+def parse_ptp(path: Path, codes: frozenset[str]) -> list[PtpEdit]:
+    """The edits whose two codes are both in ``codes``, from one practitioner PTP file.
+
+    CMS publishes the table as tab-delimited text and as a spreadsheet; a CSV export of the
+    spreadsheet is read too (the delimiter is that of the header row). Header cells carry their
+    legend (``Deletion Date *=no data``, ``Modifier 0=not allowed 1=allowed 9=not
+    applicable``), so a column is found by the start of its name.
+    """
+    lines = _read_text(path).splitlines()
+    header_at = next(
+        (i for i, line in enumerate(lines) if line.lower().lstrip('"').startswith("column 1")), None
+    )
+    if header_at is None:
+        raise InputError(
+            str(path), "not the CMS layout: no header row starting with Column 1", field="Column 1"
+        )
+    delimiter = "\t" if "\t" in lines[header_at] else ","
+    rows = list(csv.reader(lines[header_at:], delimiter=delimiter))
+    header = [" ".join(c.split()).lower() for c in rows[0]]
+    col: dict[str, int] = {}
+    for name in PTP_COLUMNS:
+        found = next((i for i, cell in enumerate(header) if cell.startswith(name.lower())), None)
+        if found is None:
+            raise InputError(
+                str(path),
+                f"not the CMS layout: no {name} column in the header",
+                row=header_at + 1,
+                field=name,
+            )
+        col[name] = found
+    why = next((i for i, c in enumerate(header) if c.startswith(PTP_RATIONALE.lower())), None)
+    edits: list[PtpEdit] = []
+    for offset, row in enumerate(rows[1:], start=1):
+        number = header_at + offset + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) <= max(col.values()):
+            raise InputError(
+                str(path), f"{len(row)} columns, the header has more", row=number, field="Column 1"
+            )
+        first, second = row[col["Column 1"]].strip(), row[col["Column 2"]].strip()
+        for name, code in (("Column 1", first), ("Column 2", second)):
+            if len(code) != 5 or not code.isalnum():
+                raise InputError(str(path), f"{code!r} is not a HCPCS code", row=number, field=name)
+        effective = _ptp_date(path, number, "Effective Date", row[col["Effective Date"]].strip())
+        gone = row[col["Deletion Date"]].strip()
+        deleted = None if gone in ("", "*") else _ptp_date(path, number, "Deletion Date", gone)
+        indicator = row[col["Modifier"]].strip()
+        if indicator not in ("0", "1", "9"):
+            raise InputError(
+                str(path), f"{indicator!r} is not 0, 1 or 9", row=number, field="Modifier"
+            )
+        if first not in codes or second not in codes:
+            continue
+        rationale = row[why].strip() if why is not None and why < len(row) else ""
+        edits.append(
+            PtpEdit(
+                column1=first,
+                column2=second,
+                effective=effective,
+                deleted=deleted,
+                modifier=int(indicator),  # type: ignore[arg-type]
+                rationale=rationale,
+            )
+        )
+    return edits
+
+
+def import_ptp(
+    paths: Sequence[Path], year: int, quarter: int | None, codes: frozenset[str]
+) -> PtpPack:
+    """A PTP pack from one or more practitioner PTP files (CMS splits the table by code range)."""
+    if not paths:
+        raise InputError("ptp-practitioner", "give at least one file")
+    edits = [e for path in paths for e in parse_ptp(path, codes)]
+    edits.sort(key=lambda e: (e.column1, e.column2, e.effective))
+    sources = [_source(p) for p in paths]
+    return PtpPack(
+        format=PACK_FORMAT,
+        kind="ptp-practitioner",
+        year=year,
+        quarter=quarter,
+        source=sources[0],
+        also=sources[1:],
+        edits=edits,
+    )
 
 
 # --------------------------------------------------------------------------- loading
 
 
-def read_pack(path: Path) -> RatePack | MuePack:
+def read_pack(path: Path) -> AnyPack:
     """One pack file, validated (an unusable pack is an ``InputError``, exit 2)."""
     try:
         table = tomllib.loads(path.read_text("utf-8"))
@@ -469,6 +654,17 @@ def install(loaded: Sequence[LoadedPack]) -> None:
     )
     _MUE.clear()
     _MUE.update({p.pack.year: p.pack for p in loaded if isinstance(p.pack, MuePack)})
+    _PTP.clear()
+    _PTP.update({p.pack.year: p.pack for p in loaded if isinstance(p.pack, PtpPack)})
+
+
+#: PTP packs in use, by year.
+_PTP: dict[int, PtpPack] = {}
+
+
+def ptp_pack(day: date) -> PtpPack | None:
+    """The PTP pack governing a date of service (its calendar year), or None."""
+    return _PTP.get(day.year)
 
 
 def mue_pack(day: date) -> MuePack | None:

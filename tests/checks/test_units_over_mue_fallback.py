@@ -76,7 +76,7 @@ def mue(tmp_path):
         source = tmp_path / "MCR_MUE_PractitionerServices.csv"
         banner = '"CPT codes and descriptions only are copyright (synthetic test file)"'
         source.write_text("\n".join([banner, "", MUE_HEADER, *rows]) + "\n", encoding="utf-8")
-        pack = import_pack("mue-practitioner", source, 2027, 1)
+        pack = import_pack("mue-practitioner", [source], 2027, 1)
         folder = tmp_path / "packs"
         folder.mkdir(exist_ok=True)
         (folder / f"{pack.name}.toml").write_text(pack_toml(pack), encoding="utf-8")
