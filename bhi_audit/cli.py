@@ -718,7 +718,8 @@ def policy_import(
     """Validate a CMS file and write a policy pack into the first ``policy-dirs`` folder.
 
     KIND: rvu (the PPRRVU CSV from the RVU zip), mue-practitioner (the practitioner MUE CSV),
-    ptp-practitioner (the practitioner PTP files, tab-delimited or CSV; several allowed).
+    ptp-practitioner (the practitioner PTP files, tab-delimited or CSV; several allowed),
+    aoc (a CSV export of the add-on code edit spreadsheet).
     """
     with user_errors():
         loaded = load_config((), config_file)

@@ -58,4 +58,6 @@ BUILTIN: tuple[str, ...] = (
     "units_over_mue_fallback",
     # NCCI PTP pairs on one date of service, from an imported PTP pack (§4.11)
     "ncci_ptp_pairs",
+    # NCCI add-on code edits, from an imported AOC pack (§4.12)
+    "ncci_addon_without_primary",
 )

@@ -514,3 +514,15 @@ def test_rvu_takes_exactly_one_file(project):
     )
     assert result.exit_code == 2
     assert result.stderr == "bhi-audit: error: rvu: give exactly one file (2 given)\n"
+
+
+def test_a_misspelt_key_inside_a_pack_is_named_without_the_kind(project, tmp_path):
+    pack = import_rvu(pprrvu(tmp_path / "f.csv"), 2027, None, priced_codes())
+    (project / "policy").mkdir()
+    text = pack_toml(pack).replace("conversion_factor = ", "conversion_factr = ")
+    (project / "policy" / "a.toml").write_text(text, "utf-8")
+    result = CliRunner().invoke(main, ["policy", "list"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "bhi-audit: error: policy/a.toml: conversion_factor: not a policy pack: Field required"
+    )

@@ -135,10 +135,37 @@ class PtpPack(_Pack):
     edits: list[PtpEdit]
 
 
-Pack = Annotated[RatePack | MuePack | PtpPack, Field(discriminator="kind")]
-AnyPack = RatePack | MuePack | PtpPack
+class AocEdit(BaseModel):
+    """One add-on code edit: the add-on is paid only beside one of its primary codes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    addon: str
+    #: the primary code; None for CMS's ``CCCCC`` (no primary defined: contractor-defined)
+    primary: str | None = None
+    #: 1 = the listed primaries only; 2 = none defined; 3 = some defined, others allowed
+    type: Literal[1, 2, 3]
+    effective: date | None = None
+    deleted: date | None = None
+
+    def in_force(self, day: date) -> bool:
+        """Whether the edit applies to a date of service."""
+        return (self.effective is None or self.effective <= day) and (
+            self.deleted is None or day < self.deleted
+        )
+
+
+class AocPack(_Pack):
+    """The add-on code edits whose add-on bhi-audit audits (rulebook §4.12)."""
+
+    kind: Literal["aoc"]
+    edits: list[AocEdit]
+
+
+Pack = Annotated[RatePack | MuePack | PtpPack | AocPack, Field(discriminator="kind")]
+AnyPack = RatePack | MuePack | PtpPack | AocPack
 _PACK: TypeAdapter[AnyPack] = TypeAdapter(Pack)
-KINDS = ("rvu", "mue-practitioner", "ptp-practitioner")
+KINDS = ("rvu", "mue-practitioner", "ptp-practitioner", "aoc")
 
 
 class LoadedPack(BaseModel):
@@ -156,7 +183,7 @@ def pack_size(pack: AnyPack) -> str:
         return f"{len(pack.rvu)} codes"
     if isinstance(pack, MuePack):
         return f"{len(pack.mue)} codes"
-    return f"{len(pack.edits)} pairs"
+    return f"{len(pack.edits)} pairs"  # PTP: column 1/2 pairs; AOC: add-on/primary pairs
 
 
 # --------------------------------------------------------------------------- import
@@ -315,6 +342,16 @@ def pack_toml(pack: AnyPack) -> str:
         lines.append(f"quarter = {pack.quarter}")
     if isinstance(pack, RatePack):
         lines.append(f"conversion_factor = {_quote(str(pack.conversion_factor))}")
+    if isinstance(pack, AocPack):
+        lines += ["# addon, primary (omitted: none defined), AOC edit type, dates", "edits = ["]
+        for a in pack.edits:
+            parts = [f"addon = {_quote(a.addon)}"]
+            parts += [f"primary = {_quote(a.primary)}"] if a.primary else []
+            parts.append(f"type = {a.type}")
+            parts += [f"effective = {a.effective.isoformat()}"] if a.effective else []
+            parts += [f"deleted = {a.deleted.isoformat()}"] if a.deleted else []
+            lines.append("  {" + ", ".join(parts) + "},")
+        lines.append("]")
     if isinstance(pack, PtpPack):  # top-level keys come before the first table
         lines += [
             "# column1, column2, effective, deleted, modifier indicator (0, 1, 9)",
@@ -332,6 +369,8 @@ def pack_toml(pack: AnyPack) -> str:
     if isinstance(pack, PtpPack):
         for more in pack.also:
             lines += ["[[also]]", *_source_lines(more), ""]
+    elif isinstance(pack, AocPack):
+        pass
     elif isinstance(pack, RatePack):
         lines += ["# code = [non-facility total RVU, facility total RVU]", "[rvu]"]
         lines += [f"{c} = [{_quote(str(a))}, {_quote(str(b))}]" for c, (a, b) in pack.rvu.items()]
@@ -355,10 +394,10 @@ MUE_RATIONALE = "MUE Rationale"
 def _named_header(
     path: Path, rows: list[list[str]], first: str, needed: Sequence[str]
 ) -> tuple[int, dict[str, int]]:
-    """The header row (the first whose first cell is ``first``) and its columns by name."""
+    """The header row (the first with a cell ``first``) and its columns by name."""
     for index, row in enumerate(rows):
-        if row and row[0].strip().lower() == first.lower():
-            names = {" ".join(cell.split()).lower(): col for col, cell in enumerate(row)}
+        names = {" ".join(cell.split()).lower(): col for col, cell in enumerate(row)}
+        if first.lower() in names:
             missing = [c for c in needed if c.lower() not in names]
             if missing:
                 raise InputError(
@@ -465,7 +504,87 @@ def import_pack(kind: str, paths: Sequence[Path], year: int, quarter: int | None
         return import_rvu(paths[0], year, quarter, priced_codes())
     if kind == "mue-practitioner":
         return import_mue(paths[0], year, quarter, ncci_codes())
+    if kind == "aoc":
+        return import_aoc(paths[0], year, quarter, ncci_codes())
     return import_ptp(paths, year, quarter, ncci_codes())
+
+
+# --------------------------------------------------------------------------- AOC
+
+AOC_COLUMNS = ("Add-on Code", "Primary Code", "AOC Edit Type")
+AOC_EFFECTIVE = "AOC Edit Eff Dt"
+AOC_DELETED = "AOC Edit Del Dt"
+NO_PRIMARY = "CCCCC"
+
+
+def _aoc_date(path: Path, row: int, column: str, value: str) -> date | None:
+    if value in ("", "*"):
+        return None
+    for pattern in ("%Y%m%d", "%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise InputError(str(path), f"{value!r} is not a date", row=row, field=column)
+
+
+def parse_aoc(path: Path, codes: frozenset[str]) -> list[AocEdit]:
+    """The edits whose add-on is in ``codes``, from a CSV export of CMS's AOC spreadsheet."""
+    rows = list(csv.reader(io.StringIO(_read_text(path))))
+    start, col = _named_header(path, rows, AOC_COLUMNS[0], AOC_COLUMNS)
+    names = {" ".join(c.split()).lower(): i for i, c in enumerate(rows[start])}
+    eff, gone = names.get(AOC_EFFECTIVE.lower()), names.get(AOC_DELETED.lower())
+    edits: list[AocEdit] = []
+    for index in range(start + 1, len(rows)):
+        row, number = rows[index], index + 1
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) <= max(col.values()):
+            raise InputError(
+                str(path),
+                f"{len(row)} columns, the header has more",
+                row=number,
+                field="Add-on Code",
+            )
+        addon = row[col["Add-on Code"]].strip().upper()
+        primary = row[col["Primary Code"]].strip().upper()
+        for name, code in (("Add-on Code", addon), ("Primary Code", primary)):
+            if len(code) != 5 or not code.isalnum():
+                raise InputError(str(path), f"{code!r} is not a HCPCS code", row=number, field=name)
+        kind = row[col["AOC Edit Type"]].strip()
+        if kind not in ("1", "2", "3"):
+            raise InputError(
+                str(path), f"{kind!r} is not 1, 2 or 3", row=number, field="AOC Edit Type"
+            )
+        if addon not in codes:
+            continue
+        edits.append(
+            AocEdit(
+                addon=addon,
+                primary=None if primary == NO_PRIMARY else primary,
+                type=int(kind),  # type: ignore[arg-type]
+                effective=_aoc_date(path, number, AOC_EFFECTIVE, row[eff].strip())
+                if eff is not None and eff < len(row)
+                else None,
+                deleted=_aoc_date(path, number, AOC_DELETED, row[gone].strip())
+                if gone is not None and gone < len(row)
+                else None,
+            )
+        )
+    edits.sort(key=lambda e: (e.addon, e.primary or "", e.effective or date.min))
+    return edits
+
+
+def import_aoc(path: Path, year: int, quarter: int | None, codes: frozenset[str]) -> AocPack:
+    """An AOC pack from a CSV export of CMS's add-on code edit file."""
+    return AocPack(
+        format=PACK_FORMAT,
+        kind="aoc",
+        year=year,
+        quarter=quarter,
+        source=_source(path),
+        edits=parse_aoc(path, codes),
+    )
 
 
 # --------------------------------------------------------------------------- PTP
@@ -600,11 +719,7 @@ def read_pack(path: Path) -> AnyPack:
         return _PACK.validate_python(table)
     except ValidationError as error:
         first = error.errors()[0]
-        loc = (
-            first["loc"][1:]
-            if first["loc"][:1] in (("rvu",), ("mue-practitioner",))
-            else first["loc"]
-        )
+        loc = first["loc"][1:] if first["loc"][:1] and first["loc"][0] in KINDS else first["loc"]
         field = ".".join(str(p) for p in loc) or "kind"
         raise InputError(str(path), f"not a policy pack: {first['msg']}", field=field) from None
 
@@ -656,6 +771,17 @@ def install(loaded: Sequence[LoadedPack]) -> None:
     _MUE.update({p.pack.year: p.pack for p in loaded if isinstance(p.pack, MuePack)})
     _PTP.clear()
     _PTP.update({p.pack.year: p.pack for p in loaded if isinstance(p.pack, PtpPack)})
+    _AOC.clear()
+    _AOC.update({p.pack.year: p.pack for p in loaded if isinstance(p.pack, AocPack)})
+
+
+#: AOC packs in use, by year.
+_AOC: dict[int, AocPack] = {}
+
+
+def aoc_pack(day: date) -> AocPack | None:
+    """The AOC pack governing a date of service (its calendar year), or None."""
+    return _AOC.get(day.year)
 
 
 #: PTP packs in use, by year.
