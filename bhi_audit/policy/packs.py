@@ -1,9 +1,11 @@
 """Policy packs: CMS files the user imports, reduced to what bhi-audit needs (docs/policy-data.md).
 
-Why packs: CMS publishes the physician fee schedule's relative value file every year and quarter;
-a billing team must be able to use a new release the day it appears, without a new bhi-audit
-release. ``bhi-audit policy import`` validates the file CMS publishes against its documented
-layout, keeps only the codes bhi-audit prices, and writes a small TOML pack into a folder the
+Why packs: CMS publishes the physician fee schedule's relative value file (``rvu``) every year
+and quarter, and the NCCI tables (``mue-practitioner``, ``ptp-practitioner``, ``aoc``) every
+quarter; a billing team must be able to use a new release the day it appears, without a new
+bhi-audit release, and the NCCI tables may not ship with bhi-audit (they carry licensed CPT
+codes). ``bhi-audit policy import`` validates the file CMS publishes against its documented
+layout, keeps only the codes bhi-audit audits, and writes a small TOML pack into a folder the
 *trusted* configuration names (``policy-dirs``); the audited data never supplies policy.
 
 Why TOML and not Parquet: a pack holds a few dozen codes. TOML is what the built-in
@@ -100,11 +102,6 @@ class MuePack(_Pack):
 
     kind: Literal["mue-practitioner"]
     mue: dict[str, MueEdit]
-
-    @property
-    def size(self) -> int:
-        """How many codes the pack holds."""
-        return len(self.mue)
 
 
 class PtpEdit(BaseModel):
