@@ -25,9 +25,16 @@ from pydantic import create_model
 
 from bhi_audit import RULEBOOK_VERSION, __version__
 from bhi_audit.baseline import build_baseline, dump_baseline, resolve_pseudonyms
-from bhi_audit.config import CliChoices, RunPlan, config_checks_dirs, load_config, plan_run
+from bhi_audit.config import (
+    CliChoices,
+    RunPlan,
+    config_checks_dirs,
+    config_policy_dirs,
+    load_config,
+    plan_run,
+)
 from bhi_audit.engine import AuditSettings, Engine, Progress
-from bhi_audit.errors import BhiAuditError, InputError, InputErrors, OutputError
+from bhi_audit.errors import BhiAuditError, ConfigError, InputError, InputErrors, OutputError
 from bhi_audit.gate import EXIT_FINDINGS, EXIT_USAGE, FAIL_ON_CHOICES, exit_code
 from bhi_audit.loaders import Bundle, X12Options, load_paths
 from bhi_audit.loaders.fhir_validate import make_validator
@@ -35,6 +42,7 @@ from bhi_audit.loaders.mapping import load_id_map
 from bhi_audit.models import RECORD_KINDS, ClaimLine, Period
 from bhi_audit.outputs import atomic_output, check_outputs
 from bhi_audit.parallel import audit_in_processes
+from bhi_audit.policy import packs as policy_packs
 from bhi_audit.redact import collect_phi, derive_key, file_label, pseudonym_index, redact
 from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REDACTED_BY_DEFAULT, REPORTERS
@@ -235,6 +243,7 @@ def plan(
             err=True,
         )
     registry = make_registry((*cli.checks_dirs, *config_checks_dirs(loaded)))
+    policy_packs.install(policy_packs.load_packs(config_policy_dirs(loaded)))
     return plan_run(registry, loaded, cli, cli.as_of, with_baseline=with_baseline)
 
 
@@ -697,6 +706,73 @@ def explain(check_id: str, checks_dirs: tuple[Path, ...]) -> None:
         click.echo("\nOptions:")
         for name, info in spec.options_model.model_fields.items():
             click.echo(f"  {name} (default {info.default!r}): {info.description or ''}")
+
+
+@main.group("policy")
+def policy_group() -> None:
+    """Import CMS policy files as packs, and list the packs in use (docs/policy-data.md)."""
+
+
+@policy_group.command("import")
+@click.argument("kind", type=click.Choice(policy_packs.KINDS))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Calendar year.")
+@click.option("--quarter", type=click.IntRange(1, 4), help="Quarterly release (1-4), if any.")
+@config_option
+def policy_import(
+    kind: str, files: tuple[Path, ...], year: int, quarter: int | None, config_file: Path | None
+) -> None:
+    """Validate a CMS file and write a policy pack into the first ``policy-dirs`` folder.
+
+    KIND: rvu (the PPRRVU CSV from the RVU zip), mue-practitioner (the practitioner MUE CSV),
+    ptp-practitioner (the practitioner PTP files, tab-delimited or CSV; several allowed),
+    aoc (a CSV export of the add-on code edit spreadsheet).
+    """
+    with user_errors():
+        loaded = load_config((), config_file)
+        dirs = config_policy_dirs(loaded)
+        if not dirs:
+            raise ConfigError(
+                f"{loaded.label}: policy-dirs: not set; name the folder for policy packs in "
+                'the project\'s configuration (policy-dirs = ["policy"])'
+            )
+        pack = policy_packs.import_pack(kind, files, year, quarter)
+        target = dirs[0] / f"{pack.name}.toml"
+        try:
+            dirs[0].mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OutputError(str(dirs[0]), f"cannot create: {error.strerror or error}") from None
+        with atomic_output(target) as out:
+            out.write(policy_packs.pack_toml(pack))
+    factor = (
+        f"conversion factor {pack.conversion_factor}, "
+        if isinstance(pack, policy_packs.RatePack)
+        else ""
+    )
+    click.echo(
+        f"{target}: {pack.name}: {policy_packs.pack_size(pack)}, {factor}"
+        f"from {pack.source.file} (sha256 {pack.source.sha256})"
+    )
+
+
+@policy_group.command("list")
+@config_option
+def policy_list(config_file: Path | None) -> None:
+    """Show the policy packs the configuration loads, and from where."""
+    with user_errors():
+        loaded = load_config((), config_file)
+        found = policy_packs.load_packs(config_policy_dirs(loaded))
+    if not found:
+        click.echo(f"no policy packs loaded ({loaded.label}: policy-dirs); built-in data only")
+        return
+    for item in found:
+        pack = item.pack
+        factor = f", CF {pack.conversion_factor}" if isinstance(pack, policy_packs.RatePack) else ""
+        click.echo(
+            f"{pack.name:<16} {item.path}: {policy_packs.pack_size(pack)}{factor}; "
+            f"source {pack.source.file} of {pack.source.date.isoformat()}, "
+            f"sha256 {pack.source.sha256}"
+        )
 
 
 def bundle_json_schema() -> dict[str, Any]:

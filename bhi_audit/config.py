@@ -83,6 +83,8 @@ class Config(BaseModel):
     waivers: str | None = None
     baseline: str | None = None
     checks_dirs: list[str] = Field(default_factory=list)
+    #: folders of imported CMS policy packs (``bhi-audit policy import``; docs/policy-data.md)
+    policy_dirs: list[str] = Field(default_factory=list)
     #: a payer profile from bhi_audit/policy/payers.toml (severity and option defaults)
     payer: str = "medicare"
     #: fail the run on "not verifiable" findings and on missing kinds of documentation
@@ -751,17 +753,39 @@ def config_checks_dirs(loaded: LoadedConfig) -> tuple[Path, ...]:
     may name the project's own plugin folders, not a folder of the audited data reached with
     ``..``, an absolute path or a symlink (resolved before the test).
     """
-    dirs = tuple(loaded.relative(d) for d in loaded.config.checks_dirs)
+    return _confined_dirs(
+        loaded,
+        "checks-dirs",
+        loaded.config.checks_dirs,
+        "pass --checks-dir DIR to load checks from elsewhere",
+    )
+
+
+def config_policy_dirs(loaded: LoadedConfig) -> tuple[Path, ...]:
+    """``policy-dirs`` from the config, confined like ``checks-dirs``.
+
+    Why confined: a policy pack decides what a line should pay and, for NCCI packs, what is an
+    error; the audited data must never supply one (docs/security.md), so only the trusted
+    configuration names pack folders, and only inside the project.
+    """
+    return _confined_dirs(
+        loaded, "policy-dirs", loaded.config.policy_dirs, "copy the pack into the project"
+    )
+
+
+def _confined_dirs(
+    loaded: LoadedConfig, key: str, values: Sequence[str], hint: str
+) -> tuple[Path, ...]:
+    dirs = tuple(loaded.relative(d) for d in values)
     if not dirs:
         return dirs
     root = loaded.root
     if root is None and loaded.source is not None:
         root = loaded.source.resolve().parent
-    for value, directory in zip(loaded.config.checks_dirs, dirs, strict=True):
+    for value, directory in zip(values, dirs, strict=True):
         if root is None or not directory.resolve().is_relative_to(root.resolve()):
             raise ConfigError(
-                f"{loaded.label}: checks-dirs: {value} lies outside the project root "
-                f"({_display(root) if root else 'none'}); pass --checks-dir DIR to load "
-                "checks from elsewhere"
+                f"{loaded.label}: {key}: {value} lies outside the project root "
+                f"({_display(root) if root else 'none'}); {hint}"
             )
     return dirs

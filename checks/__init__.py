@@ -54,6 +54,10 @@ BUILTIN: tuple[str, ...] = (
     "payment_expected",
     "payment_episode_start",
     "cost_sharing",
-    # rulebook check without a CMS table: fallback unit limits (§4.13, D12)
+    # NCCI: the real MUE when a pack is imported, else fallback unit limits (§4.13, D12)
     "units_over_mue_fallback",
+    # NCCI PTP pairs on one date of service, from an imported PTP pack (§4.11)
+    "ncci_ptp_pairs",
+    # NCCI add-on code edits, from an imported AOC pack (§4.12)
+    "ncci_addon_without_primary",
 )

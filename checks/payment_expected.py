@@ -17,7 +17,8 @@ Source: rulebook §6.1, §6.2, §6.3, §6.4 and §9 BHI-PAY-001; [S-RVU24]; [S-R
 Passes: 99492 on 2026-03-10 (priced at $160.32: silent unless ``every_line``, then "expected
 $160.32", 4.80 RVU x 33.4009); 99484 on 2024-03-08 ($54.03) and on 2024-03-09 ($54.92).
 Fails: 99493 on 2027-01-15 -> "rates not loaded for CY2027"; G0552 -> "no national RVU"
-(contractor-priced).
+(contractor-priced). With a CY2027 rate pack imported (``bhi-audit policy import rvu``), 2027
+lines are priced and every message names the pack ("policy pack rvu-cy2027 (FILE, sha256 …)").
 """
 
 from __future__ import annotations
@@ -67,13 +68,15 @@ def check(unit: LineUnit, options: Options) -> Iterator[Problem]:
         return
     rvus = choice.policy.rvu.get(line.code)
     price = unit_price(line.code, day)
+    pack = choice.policy.pack
+    by = f", {pack}" if pack else ""
     if not rvus or price is None:
         yield Problem(
-            message=f"{line.code}: no national RVU in the CY{day.year} policy data "
+            message=f"{line.code}: no national RVU in the CY{day.year} policy data{by} "
             "(contractor-priced, not payable under the PFS, or not loaded)",
             record=line,
             field="code",
-            facts={"year": day.year},
+            facts={"year": day.year, **({"priced_by": pack} if pack else {})},
         )
         return
     if not options.every_line:
@@ -85,6 +88,8 @@ def check(unit: LineUnit, options: Options) -> Iterator[Problem]:
         "conversion_factor": str(factor.non_qp),
         "amount": str(price * line.units),
     }
+    if pack:
+        facts["priced_by"] = pack
     qp = unit_price(line.code, day, qp=True)
     if factor.qp is not None and qp is not None:
         facts["unit_amount_qp"] = str(qp)
@@ -92,7 +97,7 @@ def check(unit: LineUnit, options: Options) -> Iterator[Problem]:
     yield Problem(
         message=(
             f"{line.code}: expected ${price:,.2f}{units} (CY{day.year} national non-facility, "
-            f"{rvus[0]} RVU x CF {factor.non_qp})"
+            f"{rvus[0]} RVU x CF {factor.non_qp}{by})"
         ),
         record=line,
         field="code",

@@ -89,13 +89,16 @@ def test_json_report_is_exactly_json_dump_of_the_document(practice, monkeypatch)
     from bhi_audit.reporters import json_report
     from bhi_audit.reporters.json_report import render, to_document
 
-    monkeypatch.setattr(json_report, "CHUNK", 7)  # several chunks, one of them short
-
     result = Engine(load_registry(plugins=False).specs).audit(load_paths([practice]))
+    # several chunks, one of them short, whatever the number of checks (a fixed 7 divided
+    # the evaluations exactly once a 49th check was registered)
+    chunk = next(n for n in range(7, 100) if len(result.evaluations) % n != 0)
+    monkeypatch.setattr(json_report, "CHUNK", chunk)
     fast = io.StringIO()
     render(result, fast)
     plain = json.dumps(to_document(result), indent=2, sort_keys=True, ensure_ascii=False)
-    assert len(result.evaluations) % 7 != 0
+    assert len(result.evaluations) % chunk != 0
+    assert len(result.evaluations) > 2 * chunk
     assert fast.getvalue() == plain + "\n"
 
 

@@ -10,7 +10,7 @@ reported as "rates not loaded" (rulebook §6.4, BHI-PAY-001).
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -68,6 +68,41 @@ class YearPolicy(BaseModel):
     thresholds: Thresholds
     conversion_factors: list[ConversionFactor] = Field(min_length=1)
     rvu: dict[str, list[Decimal]]
+    #: the imported policy pack that supplied the rates (None: the built-in file)
+    pack: str | None = None
+
+
+#: Rate packs imported by the user (``policy-dirs``), by year; set once per run by the CLI.
+_RATE_PACKS: dict[int, YearRates] = {}
+
+
+class YearRates(BaseModel):
+    """A year's rates from an imported pack (see ``bhi_audit.policy.packs``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    year: int
+    label: str
+    conversion_factor: Decimal
+    rvu: dict[str, list[Decimal]]
+
+
+def use_rate_packs(rates: Iterable[YearRates]) -> None:
+    """Price the packs' years with their rates from now on (replacing any earlier packs).
+
+    Why module state: every check, the engine and the sampling tools price through
+    ``unit_price``; the packs are trusted configuration fixed for the whole run, like the
+    built-in files, so they are installed once before the audit instead of threaded through
+    every caller.
+    """
+    _RATE_PACKS.clear()
+    _RATE_PACKS.update({r.year: r for r in rates})
+    policy_for_year.cache_clear()
+
+
+def rate_packs() -> tuple[YearRates, ...]:
+    """The rate packs in use, by year."""
+    return tuple(_RATE_PACKS[y] for y in sorted(_RATE_PACKS))
 
 
 @cache
@@ -99,7 +134,9 @@ class PolicyChoice(BaseModel):
 
     @property
     def note(self) -> str | None:
-        """A warning to show when another year's thresholds stand in."""
+        """A warning to show when another year's thresholds stand in, or which pack priced."""
+        if self.policy.pack is not None:
+            return f"CY{self.requested_year} priced by {self.policy.source}"
         if self.exact:
             return None
         return (
@@ -114,7 +151,25 @@ def policy_for_year(year: int) -> PolicyChoice:
     years = available_years()
     earlier = [y for y in years if y <= year]
     chosen = earlier[-1] if earlier else years[0]
-    return PolicyChoice(requested_year=year, policy=load_year(chosen))
+    policy = load_year(chosen)
+    rates = _RATE_PACKS.get(year)
+    if rates is not None:  # the pack's rates; thresholds stay the built-in year's (or earlier)
+        policy = policy.model_copy(
+            update={
+                "year": year,
+                "source": f"{rates.label}; thresholds of CY{chosen}",
+                "conversion_factors": [
+                    ConversionFactor(
+                        start=date(year, 1, 1),
+                        end=date(year, 12, 31),
+                        non_qp=rates.conversion_factor,
+                    )
+                ],
+                "rvu": rates.rvu,
+                "pack": rates.label,
+            }
+        )
+    return PolicyChoice(requested_year=year, policy=policy)
 
 
 def policy_for(day: date) -> PolicyChoice:
