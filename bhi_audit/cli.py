@@ -95,8 +95,44 @@ class Interrupted(click.ClickException):
         click.echo("bhi-audit: interrupted", file=file or sys.stderr)
 
 
+class CommandLineError(click.UsageError):
+    """click's own usage errors (bad option, missing argument) in our one error style.
+
+    Why: CI logs and wrappers grep one prefix; click would print ``Error: ...`` where every
+    other problem says ``bhi-audit: error: ...``. The usage line and the help hint stay.
+    """
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Usage, the help hint, then ``bhi-audit: error: ...`` on standard error."""
+        stream = file or sys.stderr
+        if self.ctx is not None:
+            hint = f"Try '{self.ctx.command_path} {self.ctx.help_option_names[0]}' for help."
+            click.echo(f"{self.ctx.get_usage()}\n{hint}\n", file=stream)
+        click.echo(f"bhi-audit: error: {self.format_message()}", file=stream)
+
+
+def restyled(exc: click.UsageError) -> CommandLineError:
+    """The same usage error (message, context, exit code 2), shown in our style."""
+    return CommandLineError(exc.format_message(), exc.ctx)
+
+
 class BhiAuditGroup(click.Group):
     """The command group; a run stopped with Ctrl-C exits 130, never 0 or 1 (findings)."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        """Parse the group's own options; a usage error there is shown in our style."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except CommandLineError:
+            raise
+        except click.UsageError as exc:
+            raise restyled(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the subcommand; turn a KeyboardInterrupt into :class:`Interrupted`."""
@@ -104,6 +140,10 @@ class BhiAuditGroup(click.Group):
             return super().invoke(ctx)
         except KeyboardInterrupt:
             raise Interrupted() from None
+        except CommandLineError:
+            raise
+        except click.UsageError as exc:
+            raise restyled(exc) from None
 
 
 @contextmanager

@@ -344,6 +344,33 @@ def test_explain_shows_variant_severities(runner):
     assert "  variant same-practitioner: error" in result.stdout
 
 
+def test_explain_ignores_case_and_suggests_a_near_miss(runner):
+    assert invoke(runner, "explain", "bhi-time-002").stdout.startswith("BHI-TIME-002 (")
+    result = invoke(runner, "explain", "bhi-time-02")
+    assert result.exit_code == 2
+    assert lines_of(result.stderr) == [
+        "bhi-audit: error: no such check: bhi-time-02 (did you mean 'BHI-TIME-002'?)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check"], "Missing argument 'PATHS...'."),
+        (["check", "x", "--format", "yaml"], "Invalid value for '--format': 'yaml' is not one"),
+        (["no-such-command"], "No such command 'no-such-command'."),
+    ],
+    ids=["missing-argument", "bad-choice", "unknown-command"],
+)
+def test_click_usage_errors_share_the_one_error_style(runner, args, message):
+    result = invoke(runner, *args)
+    assert result.exit_code == 2
+    errors = [line for line in lines_of(result.stderr) if "rror" in line]
+    assert len(errors) == 1
+    assert errors[0].startswith(f"bhi-audit: error: {message}")
+    assert "Try '" in result.stderr
+
+
 def test_explain_unknown_check_is_a_usage_error(runner):
     result = invoke(runner, "explain", "BHI-NOPE-999")
     assert result.exit_code == 2
