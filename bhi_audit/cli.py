@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, TextIO, cast
 
@@ -38,6 +39,7 @@ from bhi_audit.parallel import audit_in_processes
 from bhi_audit.redact import collect_phi, derive_key, file_label, pseudonym_index, redact
 from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REDACTED_BY_DEFAULT, REPORTERS
+from bhi_audit.reporters import text as text_report
 from bhi_audit.reporters.auditor_pack import PACK_RENDERERS
 from bhi_audit.reporters.text import one_line
 from bhi_audit.result import AuditResult
@@ -309,6 +311,17 @@ def main() -> None:
     help="Write the report to FILE instead of standard output.",
 )
 @click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Text format: the summary line only, and nothing at all when the run is clean.",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Text format: one count per check instead of one line per finding.",
+)
+@click.option(
     "--select", multiple=True, help="Run only these check ids/names/prefixes (comma-separated)."
 )
 @click.option(
@@ -382,6 +395,8 @@ def check(
     paths: tuple[Path, ...],
     fmt: str,
     output: Path | None,
+    quiet: bool,
+    statistics: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     fail_on: str | None,
@@ -409,6 +424,8 @@ def check(
     # NOTE: standard error lands in the same CI logs as the JUnit/SARIF reports, so it is
     # redacted whenever a report is (--redact, or by default with a junit/sarif report).
     formats = [fmt, *(f for f, _ in reports)]
+    if (quiet or statistics) and "text" not in formats:
+        raise CommandLineError("--quiet and --statistics shape the text report (--format text)")
     quiet_phi = redact if redact is not None else any(f in REDACTED_BY_DEFAULT for f in formats)
     with user_errors(redact_key if quiet_phi else None, quiet_phi):
         # NOTE: before anything is read or written, so a bad --report path loses nothing.
@@ -468,6 +485,8 @@ def check(
 
     for report_format, path in [(fmt, output), *reports]:
         renderer = REPORTERS[report_format]
+        if report_format == "text" and (quiet or statistics):
+            renderer = partial(text_report.render, quiet=quiet, statistics=statistics)
         if path is None:
             with user_errors(), stdout_errors():
                 renderer(shown(report_format), report_stdout())
