@@ -12,6 +12,7 @@ import json
 import os
 import secrets
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -33,6 +34,7 @@ from bhi_audit.gate import EXIT_FINDINGS, EXIT_USAGE, FAIL_ON_CHOICES, exit_code
 from bhi_audit.loaders import Bundle, X12Options, load_paths
 from bhi_audit.loaders.fhir_validate import make_validator
 from bhi_audit.loaders.mapping import load_id_map
+from bhi_audit.loaders.stdin import STDIN, STDIN_NAME, spool
 from bhi_audit.models import RECORD_KINDS, ClaimLine, Period
 from bhi_audit.outputs import atomic_output, check_outputs
 from bhi_audit.parallel import audit_in_processes
@@ -428,6 +430,7 @@ def check(
         raise CommandLineError("--quiet and --statistics shape the text report (--format text)")
     quiet_phi = redact if redact is not None else any(f in REDACTED_BY_DEFAULT for f in formats)
     with user_errors(redact_key if quiet_phi else None, quiet_phi):
+        paths, names = stdin_paths(paths)
         # NOTE: before anything is read or written, so a bad --report path loses nothing.
         check_outputs(
             [path for path in (output, *(path for _, path in reports)) if path is not None],
@@ -467,7 +470,7 @@ def check(
                 "(--redact-key or BHI_AUDIT_REDACT_KEY) so its pseudonyms can be matched"
             )
         with collector_paused(), progress_bar() as progress:
-            bundle = load_paths(paths, x12, fhir_validator=validator)
+            bundle = load_paths(paths, x12, fhir_validator=validator, names=names)
             if redact_key:
                 settings = resolve_pseudonymous_exceptions(settings, bundle, redact_key)
             engine = Engine(run.specs, settings)
@@ -476,7 +479,8 @@ def check(
 
     def redacted_once() -> AuditResult:
         if not redacted:
-            redacted.append(redacted_result(result, bundle, redact_key, paths))
+            shown_paths = tuple(Path(names.get(p, str(p))) for p in paths)
+            redacted.append(redacted_result(result, bundle, redact_key, shown_paths))
         return redacted[0]
 
     def shown(report_format: str) -> AuditResult:
@@ -651,6 +655,23 @@ def open_output(path: Path) -> Iterator[IO[str]]:
     """Write a report or baseline whole or not at all (bhi_audit/outputs.py, docs/security.md)."""
     with atomic_output(path) as stream:
         yield stream
+
+
+def stdin_paths(paths: tuple[Path, ...]) -> tuple[tuple[Path, ...], dict[Path, str]]:
+    """``-`` replaced by standard input spooled to a temporary file, and the name it goes by.
+
+    The temporary folder lives as long as the command (click's context closes it).
+    """
+    if STDIN not in paths:
+        return paths, {}
+    if paths.count(STDIN) > 1:
+        raise UserError("'-' (standard input) can be given only once")
+    data = sys.stdin.buffer.read()
+    folder: str = click.get_current_context().with_resource(
+        tempfile.TemporaryDirectory(prefix="bhi-audit-stdin-")
+    )
+    spooled = spool(data, Path(folder))
+    return tuple(spooled if p == STDIN else p for p in paths), {spooled: STDIN_NAME}
 
 
 def input_paths(*groups: Iterable[Path | None]) -> list[Path]:
