@@ -30,7 +30,7 @@ from bhi_audit.baseline import build_baseline, dump_baseline, resolve_pseudonyms
 from bhi_audit.config import CliChoices, RunPlan, config_checks_dirs, load_config, plan_run
 from bhi_audit.engine import AuditSettings, Engine, Progress
 from bhi_audit.errors import BhiAuditError, InputError, InputErrors, OutputError
-from bhi_audit.gate import EXIT_FINDINGS, EXIT_USAGE, FAIL_ON_CHOICES, exit_code
+from bhi_audit.gate import EXIT_FINDINGS, EXIT_USAGE, FAIL_ON_CHOICES, exit_code, settle_gate
 from bhi_audit.loaders import Bundle, X12Options, load_paths
 from bhi_audit.loaders.fhir_validate import make_validator
 from bhi_audit.loaders.mapping import load_id_map
@@ -475,6 +475,10 @@ def check(
                 settings = resolve_pseudonymous_exceptions(settings, bundle, redact_key)
             engine = Engine(run.specs, settings)
             result = audit_in_processes(engine, bundle, jobs, progress)
+    gate = run.gate
+    result = settle_gate(
+        result, gate.fail_on, gate.always_fail, gate.never_fail, gate.fail_on_unverifiable
+    )
     redacted: list[AuditResult] = []
 
     def redacted_once() -> AuditResult:
@@ -498,7 +502,6 @@ def check(
             with user_errors(), open_output(path) as stream:
                 renderer(shown(report_format), cast(TextIO, stream))
     warn_exceptions(redacted_once() if quiet_phi else result, as_of.date() if as_of else None)
-    gate = run.gate
     sys.exit(
         exit_code(
             result, gate.fail_on, gate.always_fail, gate.never_fail, gate.fail_on_unverifiable
