@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any, TextIO, cast
 
 import click
+from click.exceptions import NoArgsIsHelpError
 from pydantic import create_model
 
 from bhi_audit import RULEBOOK_VERSION, __version__
@@ -133,7 +134,7 @@ class BhiAuditGroup(click.Group):
         """Parse the group's own options; a usage error there is shown in our style."""
         try:
             return super().make_context(info_name, args, parent, **extra)
-        except CommandLineError:
+        except (CommandLineError, NoArgsIsHelpError):  # NOTE: no arguments shows the help
             raise
         except click.UsageError as exc:
             raise restyled(exc) from None
@@ -144,7 +145,7 @@ class BhiAuditGroup(click.Group):
             return super().invoke(ctx)
         except KeyboardInterrupt:
             raise Interrupted() from None
-        except CommandLineError:
+        except (CommandLineError, NoArgsIsHelpError):
             raise
         except click.UsageError as exc:
             raise restyled(exc) from None

@@ -371,6 +371,12 @@ def test_click_usage_errors_share_the_one_error_style(runner, args, message):
     assert "Try '" in result.stderr
 
 
+def test_no_arguments_still_shows_the_help(runner):
+    result = invoke(runner)
+    assert "bhi-audit: error" not in result.output
+    assert "Commands:" in result.output
+
+
 def test_explain_unknown_check_is_a_usage_error(runner):
     result = invoke(runner, "explain", "BHI-NOPE-999")
     assert result.exit_code == 2
