@@ -202,7 +202,10 @@ def test_text_output_is_one_line_per_finding_then_the_summary(runner):
     assert lines[-1] == f"bhi-audit {__version__}, {RULEBOOK_VERSION}"
 
 
-DOCUMENTED_KEYS = set(AuditResult.model_fields) | {"schema_version"}
+#: Fields excluded from dumps (the settled gate verdict) are not part of the JSON report.
+DOCUMENTED_KEYS = {name for name, f in AuditResult.model_fields.items() if not f.exclude} | {
+    "schema_version"
+}
 
 
 def test_json_output_has_the_documented_shape(runner):
