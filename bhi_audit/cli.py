@@ -12,15 +12,18 @@ import json
 import os
 import secrets
 import sys
+import tempfile
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, TextIO, cast
 
 import click
+from click.exceptions import NoArgsIsHelpError
 from pydantic import create_model
 
 from bhi_audit import RULEBOOK_VERSION, __version__
@@ -35,10 +38,11 @@ from bhi_audit.config import (
 )
 from bhi_audit.engine import AuditSettings, Engine, Progress
 from bhi_audit.errors import BhiAuditError, ConfigError, InputError, InputErrors, OutputError
-from bhi_audit.gate import EXIT_FINDINGS, EXIT_USAGE, FAIL_ON_CHOICES, exit_code
+from bhi_audit.gate import EXIT_FINDINGS, EXIT_USAGE, FAIL_ON_CHOICES, exit_code, settle_gate
 from bhi_audit.loaders import Bundle, X12Options, load_paths
 from bhi_audit.loaders.fhir_validate import make_validator
 from bhi_audit.loaders.mapping import load_id_map
+from bhi_audit.loaders.stdin import STDIN, STDIN_NAME, spool
 from bhi_audit.models import RECORD_KINDS, ClaimLine, Period
 from bhi_audit.outputs import atomic_output, check_outputs
 from bhi_audit.parallel import audit_in_processes
@@ -46,6 +50,7 @@ from bhi_audit.policy import packs as policy_packs
 from bhi_audit.redact import collect_phi, derive_key, file_label, pseudonym_index, redact
 from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REDACTED_BY_DEFAULT, REPORTERS
+from bhi_audit.reporters import text as text_report
 from bhi_audit.reporters.auditor_pack import PACK_RENDERERS
 from bhi_audit.reporters.text import one_line
 from bhi_audit.result import AuditResult
@@ -103,8 +108,44 @@ class Interrupted(click.ClickException):
         click.echo("bhi-audit: interrupted", file=file or sys.stderr)
 
 
+class CommandLineError(click.UsageError):
+    """click's own usage errors (bad option, missing argument) in our one error style.
+
+    Why: CI logs and wrappers grep one prefix; click would print ``Error: ...`` where every
+    other problem says ``bhi-audit: error: ...``. The usage line and the help hint stay.
+    """
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """Usage, the help hint, then ``bhi-audit: error: ...`` on standard error."""
+        stream = file or sys.stderr
+        if self.ctx is not None:
+            hint = f"Try '{self.ctx.command_path} {self.ctx.help_option_names[0]}' for help."
+            click.echo(f"{self.ctx.get_usage()}\n{hint}\n", file=stream)
+        click.echo(f"bhi-audit: error: {self.format_message()}", file=stream)
+
+
+def restyled(exc: click.UsageError) -> CommandLineError:
+    """The same usage error (message, context, exit code 2), shown in our style."""
+    return CommandLineError(exc.format_message(), exc.ctx)
+
+
 class BhiAuditGroup(click.Group):
     """The command group; a run stopped with Ctrl-C exits 130, never 0 or 1 (findings)."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        """Parse the group's own options; a usage error there is shown in our style."""
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except (CommandLineError, NoArgsIsHelpError):  # NOTE: no arguments shows the help
+            raise
+        except click.UsageError as exc:
+            raise restyled(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the subcommand; turn a KeyboardInterrupt into :class:`Interrupted`."""
@@ -112,6 +153,10 @@ class BhiAuditGroup(click.Group):
             return super().invoke(ctx)
         except KeyboardInterrupt:
             raise Interrupted() from None
+        except (CommandLineError, NoArgsIsHelpError):
+            raise
+        except click.UsageError as exc:
+            raise restyled(exc) from None
 
 
 @contextmanager
@@ -285,6 +330,17 @@ def main() -> None:
     help="Write the report to FILE instead of standard output.",
 )
 @click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Text format: the summary line only, and nothing at all when the run is clean.",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Text format: one count per check instead of one line per finding.",
+)
+@click.option(
     "--select", multiple=True, help="Run only these check ids/names/prefixes (comma-separated)."
 )
 @click.option(
@@ -358,6 +414,8 @@ def check(
     paths: tuple[Path, ...],
     fmt: str,
     output: Path | None,
+    quiet: bool,
+    statistics: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     fail_on: str | None,
@@ -385,8 +443,11 @@ def check(
     # NOTE: standard error lands in the same CI logs as the JUnit/SARIF reports, so it is
     # redacted whenever a report is (--redact, or by default with a junit/sarif report).
     formats = [fmt, *(f for f, _ in reports)]
+    if (quiet or statistics) and "text" not in formats:
+        raise CommandLineError("--quiet and --statistics shape the text report (--format text)")
     quiet_phi = redact if redact is not None else any(f in REDACTED_BY_DEFAULT for f in formats)
     with user_errors(redact_key if quiet_phi else None, quiet_phi):
+        paths, names = stdin_paths(paths)
         # NOTE: before anything is read or written, so a bad --report path loses nothing.
         check_outputs(
             [path for path in (output, *(path for _, path in reports)) if path is not None],
@@ -426,16 +487,21 @@ def check(
                 "(--redact-key or BHI_AUDIT_REDACT_KEY) so its pseudonyms can be matched"
             )
         with collector_paused(), progress_bar() as progress:
-            bundle = load_paths(paths, x12, fhir_validator=validator)
+            bundle = load_paths(paths, x12, fhir_validator=validator, names=names)
             if redact_key:
                 settings = resolve_pseudonymous_exceptions(settings, bundle, redact_key)
             engine = Engine(run.specs, settings)
             result = audit_in_processes(engine, bundle, jobs, progress)
+    gate = run.gate
+    result = settle_gate(
+        result, gate.fail_on, gate.always_fail, gate.never_fail, gate.fail_on_unverifiable
+    )
     redacted: list[AuditResult] = []
 
     def redacted_once() -> AuditResult:
         if not redacted:
-            redacted.append(redacted_result(result, bundle, redact_key, paths))
+            shown_paths = tuple(Path(names.get(p, str(p))) for p in paths)
+            redacted.append(redacted_result(result, bundle, redact_key, shown_paths))
         return redacted[0]
 
     def shown(report_format: str) -> AuditResult:
@@ -444,6 +510,8 @@ def check(
 
     for report_format, path in [(fmt, output), *reports]:
         renderer = REPORTERS[report_format]
+        if report_format == "text" and (quiet or statistics):
+            renderer = partial(text_report.render, quiet=quiet, statistics=statistics)
         if path is None:
             with user_errors(), stdout_errors():
                 renderer(shown(report_format), report_stdout())
@@ -451,7 +519,6 @@ def check(
             with user_errors(), open_output(path) as stream:
                 renderer(shown(report_format), cast(TextIO, stream))
     warn_exceptions(redacted_once() if quiet_phi else result, as_of.date() if as_of else None)
-    gate = run.gate
     sys.exit(
         exit_code(
             result, gate.fail_on, gate.always_fail, gate.never_fail, gate.fail_on_unverifiable
@@ -608,6 +675,23 @@ def open_output(path: Path) -> Iterator[IO[str]]:
     """Write a report or baseline whole or not at all (bhi_audit/outputs.py, docs/security.md)."""
     with atomic_output(path) as stream:
         yield stream
+
+
+def stdin_paths(paths: tuple[Path, ...]) -> tuple[tuple[Path, ...], dict[Path, str]]:
+    """``-`` replaced by standard input spooled to a temporary file, and the name it goes by.
+
+    The temporary folder lives as long as the command (click's context closes it).
+    """
+    if STDIN not in paths:
+        return paths, {}
+    if paths.count(STDIN) > 1:
+        raise UserError("'-' (standard input) can be given only once")
+    data = sys.stdin.buffer.read()
+    folder: str = click.get_current_context().with_resource(
+        tempfile.TemporaryDirectory(prefix="bhi-audit-stdin-")
+    )
+    spooled = spool(data, Path(folder))
+    return tuple(spooled if p == STDIN else p for p in paths), {spooled: STDIN_NAME}
 
 
 def input_paths(*groups: Iterable[Path | None]) -> list[Path]:

@@ -33,14 +33,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -59,6 +61,7 @@ TOOL_TABLE = "bhi-audit"
 #: What marks a project root: discovery stops in the first directory holding one of these.
 ROOT_MARKERS = (".git", PYPROJECT, CONFIG_FILE)
 ConfigMode = Literal["file", "defaults", "isolated"]
+T = TypeVar("T")
 
 
 def _kebab(name: str) -> str:
@@ -121,6 +124,15 @@ class LoadedConfig:
         if self.source is None or path.is_absolute():
             return path
         return self.source.parent / path
+
+    def where(self, key: str) -> str:
+        """Where a top-level key was set, for errors: ``file:line: key`` (else ``label: key``).
+
+        Why: an error about ``select`` must point at the line to fix, the way the command
+        line's own errors name ``--select``.
+        """
+        line = key_line(self.source, key) if self.mode == "file" else None
+        return f"{self.label}:{line}: {key}" if line else f"{self.label}: {key}"
 
     @property
     def label(self) -> str:
@@ -302,6 +314,50 @@ def configs_not_used(paths: Iterable[Path], used: Path | None) -> tuple[str, ...
     return tuple(sorted(found))
 
 
+def key_line(path: Path | None, key: str) -> int | None:
+    """The 1-based line setting a top-level ``key`` of our table in ``path`` (None: not found).
+
+    A plain text scan (tomllib keeps no positions): in a ``pyproject.toml`` it starts after
+    the ``[tool.bhi-audit]`` header and stops at the next table.
+    """
+    if path is None:
+        return None
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    inside = path.name != PYPROJECT
+    setting = re.compile(rf"""^\s*["']?{re.escape(key)}["']?\s*=""")
+    for number, text in enumerate(lines, start=1):
+        stripped = text.strip()
+        if stripped.startswith("["):
+            inside = stripped.replace(" ", "") in (f"[tool.{TOOL_TABLE}]", f'[tool."{TOOL_TABLE}"]')
+            continue
+        if inside and setting.match(text):
+            return number
+    return None
+
+
+class Problems:
+    """Configuration problems gathered in one run, so a file with two mistakes shows both."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def attempt(self, step: Callable[[], T], default: T) -> T:
+        """The step's value, or ``default`` after noting the ConfigError it raised."""
+        try:
+            return step()
+        except ConfigError as exc:
+            self.messages.extend(str(exc).splitlines())
+            return default
+
+    def raise_any(self) -> None:
+        """Raise every problem gathered so far as one ConfigError (one line each)."""
+        if self.messages:
+            raise ConfigError("\n".join(dict.fromkeys(self.messages)))
+
+
 def _has_table(pyproject: Path) -> bool:
     """Whether an untrusted pyproject.toml carries a bhi-audit table (unreadable: no)."""
     try:
@@ -413,6 +469,14 @@ def resolve_severity(
     return resolved
 
 
+def _check_selector(registry: Registry, key: str, where: str) -> None:
+    """A selector that matches nothing is an error naming where it was given."""
+    try:
+        registry.select([key])
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
 def _lookup(registry: Registry, key: str, where: str) -> CheckSpec:
     try:
         return registry.get(key)
@@ -507,30 +571,54 @@ def plan_run(
     source = loaded.label
     select = list(cli.select) or config.select
     ignore = [*config.ignore, *cli.ignore]
-    try:
+    problems = Problems()
+    for keys, where in (
+        (cli.select, "--select"),
+        ([] if cli.select else config.select, loaded.where("select")),
+        (config.ignore, loaded.where("ignore")),
+        (cli.ignore, "--ignore"),
+    ):
+        for key in keys:
+            problems.attempt(partial(_check_selector, registry, key, where), None)
+    specs: list[CheckSpec] = []
+    switched_off: tuple[SwitchedOffCheck, ...] = ()
+    if not problems.messages:  # NOTE: the rest is still validated, to report it all at once
         specs = registry.select(select, ignore)
         switched_off = switched_off_checks(registry, loaded, cli, specs)
-    except ConfigError as exc:
-        raise ConfigError(f"{source}: select/ignore: {exc}") from None
-    if not specs:
-        raise ConfigError(f"no check left to run: {_selection_origin(loaded, cli)}")
+        if not specs:
+            problems.messages.append(f"no check left to run: {_selection_origin(loaded, cli)}")
     fail_on: FailOn = cli.fail_on or config.fail_on
-    always = frozenset(_resolve_ids(registry, config.always_fail, f"{source}: always-fail"))
-    never = frozenset(_resolve_ids(registry, config.never_fail, f"{source}: never-fail"))
+
+    def ids(key: str, keys: list[str]) -> frozenset[str]:
+        where = loaded.where(key)
+        found: list[str] = []
+        for name in keys:
+            found += problems.attempt(partial(_resolve_ids, registry, [name], where), [])
+        return frozenset(found)
+
+    always = ids("always-fail", config.always_fail)
+    never = ids("never-fail", config.never_fail)
     if always & never:  # the same check under two names
         both = ", ".join(sorted(always & never))
-        raise ConfigError(f"{source}: {both} listed in both always-fail and never-fail")
-    not_waivable = frozenset(_resolve_ids(registry, config.not_waivable, f"{source}: not-waivable"))
-    profile = payer_profile(config.payer, source)
-    severity = resolve_severity(registry, {**profile.severity, **config.severity}, source)
-    options = resolve_options(
-        registry,
-        merge_options(
-            canonical_options(registry, profile.options, f"payer profile {config.payer}"),
-            canonical_options(registry, config.options, source),
-        ),
-        source,
+        problems.messages.append(f"{source}: {both} listed in both always-fail and never-fail")
+    not_waivable = ids("not-waivable", config.not_waivable)
+    no_profile = PayerProfile(description="(unknown)")
+    profile = problems.attempt(partial(payer_profile, config.payer, source), no_profile)
+    severity: dict[str, Severity] = problems.attempt(
+        lambda: resolve_severity(registry, {**profile.severity, **config.severity}, source), {}
     )
+    options: dict[str, BaseModel] = problems.attempt(
+        lambda: resolve_options(
+            registry,
+            merge_options(
+                canonical_options(registry, profile.options, f"payer profile {config.payer}"),
+                canonical_options(registry, config.options, source),
+            ),
+            source,
+        ),
+        {},
+    )
+    problems.raise_any()
 
     waivers_path = cli.waivers or (loaded.relative(config.waivers) if config.waivers else None)
     baseline_path = cli.baseline or (loaded.relative(config.baseline) if config.baseline else None)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from bhi_audit import RULEBOOK_VERSION
 from bhi_audit.checkapi import Severity
@@ -82,6 +82,11 @@ class Finding(BaseModel):
     rulebook: str = RULEBOOK_VERSION
     waiver: WaiverNote | None = None
     baselined: bool = False
+    #: Whether this finding fails the run's gate (``--fail-on`` and the configuration), as
+    #: settled by ``gate.settle_gate`` before reporting; None: not settled (a result built
+    #: outside ``bhi-audit check``). Not part of the JSON report, whose consumers apply their
+    #: own gate; JUnit uses it so that a green gate is a green test report.
+    fails_gate: bool | None = Field(default=None, exclude=True)
 
     @property
     def suppressed(self) -> bool:

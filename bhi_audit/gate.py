@@ -67,3 +67,31 @@ def finding_fails(
     if finding.check_id in always_fail:
         return True
     return fail_on != "never" and finding.severity.rank >= Severity(fail_on).rank
+
+
+def settle_gate(
+    result: AuditResult,
+    fail_on: FailOn = "error",
+    always_fail: Collection[str] = frozenset(),
+    never_fail: Collection[str] = frozenset(),
+    fail_on_unverifiable: bool = False,
+) -> AuditResult:
+    """The result with each finding's (and the rejected records') gate verdict recorded.
+
+    Why: a report that shows pass/fail per item (JUnit) must agree with the exit code, yet
+    reporters never compute the gate (STYLE §12/§13); they read this settled verdict, computed
+    here by the same precedence as :func:`exit_code`.
+    """
+    findings = tuple(
+        f.model_copy(
+            update={
+                "fails_gate": finding_fails(
+                    f, fail_on, always_fail, never_fail, fail_on_unverifiable
+                )
+            }
+        )
+        for f in result.findings
+    )
+    return result.model_copy(
+        update={"findings": findings, "rejected_fail_gate": fail_on != "never"}
+    )

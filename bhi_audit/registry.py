@@ -9,6 +9,7 @@ that a broken plugin is a clear usage error, not a crash in the middle of an aud
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.util
 import re
@@ -195,8 +196,19 @@ def directory_modules(directory: Path) -> Iterator[tuple[ModuleType, str]]:
         yield module, f"checks-dir {path}"
 
 
+def suggestion(key: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'X'?)`` when a close match exists (case-insensitively), else ``""``."""
+    by_fold = {k.casefold(): k for k in known}
+    close = difflib.get_close_matches(key.casefold(), list(by_fold), n=1, cutoff=0.7)
+    return f" (did you mean {by_fold[close[0]]!r}?)" if close else ""
+
+
 class Registry:
-    """The ordered set of available checks, with id and alias lookup."""
+    """The ordered set of available checks, with id and alias lookup.
+
+    Lookup ignores case, as ruff and flake8 users expect (``explain bhi-time-002``): ids are
+    upper case and names lower case by contract, so folding them loses nothing.
+    """
 
     def __init__(self, specs: Iterable[CheckSpec]) -> None:
         self.specs: list[CheckSpec] = []
@@ -206,40 +218,52 @@ class Registry:
 
     def _add(self, spec: CheckSpec) -> None:
         for key in (spec.id, spec.name, *spec.aliases):
-            other = self._by_key.get(key)
+            other = self._by_key.get(key.casefold())
             if other is not None:
                 raise ConfigError(
                     f"check id or name {key!r} of {spec.origin} is already used by {other.origin}"
                 )
         for key in (spec.id, spec.name, *spec.aliases):
-            self._by_key[key] = spec
+            self._by_key[key.casefold()] = spec
         self.specs.append(spec)
 
+    def _keys(self) -> list[str]:
+        return [k for s in self.specs for k in (s.id, s.name, *s.aliases)]
+
     def get(self, key: str) -> CheckSpec:
-        """Look a check up by id, name or alias; an unknown one is a ConfigError."""
+        """Look a check up by id, name or alias (any case); an unknown one is a ConfigError."""
         try:
-            return self._by_key[key]
+            return self._by_key[key.casefold()]
         except KeyError:
-            raise ConfigError(f"no such check: {key}") from None
+            raise ConfigError(f"no such check: {key}{suggestion(key, self._keys())}") from None
 
     def select(self, select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[CheckSpec]:
         """Checks to run: all (or ``select``), minus ``ignore``, in registry order.
 
-        A selector may be an id, name, alias, or an id prefix ending in ``-`` or ``*``
-        (``BHI-TIME-`` selects every time check).
+        A selector may be an id, name or alias, or an id prefix (``BHI-TIME``, ``BHI-TIME-``
+        or ``BHI-T*`` — a prefix without ``-`` or ``*`` stops at a dash, so ``BHI-TIME``
+        never selects a ``BHI-TIMEX-`` check), in any case, as in ruff's ``--select E``.
         """
         chosen = {s.id for s in self._match(select)} if select else {s.id for s in self.specs}
         dropped = {s.id for s in self._match(ignore)}
         return [s for s in self.specs if s.id in chosen and s.id not in dropped]
 
+    def _with_prefix(self, prefix: str) -> list[CheckSpec]:
+        folded = prefix.casefold()
+        return [s for s in self.specs if s.id.casefold().startswith(folded)]
+
     def _match(self, keys: Iterable[str]) -> list[CheckSpec]:
         found: list[CheckSpec] = []
         for key in keys:
-            prefix = key.rstrip("*")
             if key.endswith(("-", "*")):
-                matched = [s for s in self.specs if s.id.startswith(prefix)]
+                matched = self._with_prefix(key.rstrip("*"))
                 if not matched:
-                    raise ConfigError(f"no check matches: {key}")
+                    prefixes = {s.id.rsplit("-", 1)[0] + "-" for s in self.specs}
+                    raise ConfigError(f"no check matches: {key}{suggestion(key, prefixes)}")
+                found.extend(matched)
+            elif key.casefold() in self._by_key:
+                found.append(self._by_key[key.casefold()])
+            elif matched := self._with_prefix(f"{key}-"):
                 found.extend(matched)
             else:
                 found.append(self.get(key))

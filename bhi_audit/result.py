@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from bhi_audit.findings import Finding
 
@@ -273,3 +273,6 @@ class AuditResult(FrozenModel):
     setup: RunSetup
     #: Whole kinds of documentation missing (stated first in every report; docs/gating.md).
     missing_records: tuple[MissingRecords, ...] = ()
+    #: Whether the rejected records fail the gate (they do unless ``--fail-on never``), as
+    #: settled by ``gate.settle_gate``; None: not settled. Not in the JSON report.
+    rejected_fail_gate: bool | None = Field(default=None, exclude=True)

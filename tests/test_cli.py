@@ -202,7 +202,10 @@ def test_text_output_is_one_line_per_finding_then_the_summary(runner):
     assert lines[-1] == f"bhi-audit {__version__}, {RULEBOOK_VERSION}"
 
 
-DOCUMENTED_KEYS = set(AuditResult.model_fields) | {"schema_version"}
+#: Fields excluded from dumps (the settled gate verdict) are not part of the JSON report.
+DOCUMENTED_KEYS = {name for name, f in AuditResult.model_fields.items() if not f.exclude} | {
+    "schema_version"
+}
 
 
 def test_json_output_has_the_documented_shape(runner):
@@ -342,6 +345,39 @@ def test_explain_shows_variant_severities(runner):
     result = invoke(runner, "explain", "BHI-EXCL-001")
     assert "  variant different-practitioner: warning" in result.stdout
     assert "  variant same-practitioner: error" in result.stdout
+
+
+def test_explain_ignores_case_and_suggests_a_near_miss(runner):
+    assert invoke(runner, "explain", "bhi-time-002").stdout.startswith("BHI-TIME-002 (")
+    result = invoke(runner, "explain", "bhi-time-02")
+    assert result.exit_code == 2
+    assert lines_of(result.stderr) == [
+        "bhi-audit: error: no such check: bhi-time-02 (did you mean 'BHI-TIME-002'?)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check"], "Missing argument 'PATHS...'."),
+        (["check", "x", "--format", "yaml"], "Invalid value for '--format': 'yaml' is not one"),
+        (["no-such-command"], "No such command 'no-such-command'."),
+    ],
+    ids=["missing-argument", "bad-choice", "unknown-command"],
+)
+def test_click_usage_errors_share_the_one_error_style(runner, args, message):
+    result = invoke(runner, *args)
+    assert result.exit_code == 2
+    errors = [line for line in lines_of(result.stderr) if "rror" in line]
+    assert len(errors) == 1
+    assert errors[0].startswith(f"bhi-audit: error: {message}")
+    assert "Try '" in result.stderr
+
+
+def test_no_arguments_still_shows_the_help(runner):
+    result = invoke(runner)
+    assert "bhi-audit: error" not in result.output
+    assert "Commands:" in result.output
 
 
 def test_explain_unknown_check_is_a_usage_error(runner):

@@ -173,6 +173,12 @@ SELECT = {
     "ignore-by-prefix": ((), ["ACME-TIME-"], ["ACME-CONS-001"]),
     "ignore-wins": (["ACME-TIME-"], ["acme-a"], ["ACME-TIME-002"]),
     "selected-twice": (["ACME-CONS-001", "acme-c"], (), ["ACME-CONS-001"]),
+    "prefix-without-dash": (["ACME-TIME"], (), ["ACME-TIME-001", "ACME-TIME-002"]),
+    "prefix-of-one-segment": (["ACME"], ["ACME-TIME"], ["ACME-CONS-001"]),
+    "id-any-case": (["acme-cons-001"], (), ["ACME-CONS-001"]),
+    "name-any-case": (["ACME-B"], (), ["ACME-TIME-002"]),
+    "prefix-any-case": (["acme-time-"], (), ["ACME-TIME-001", "ACME-TIME-002"]),
+    "alias-any-case": (["acme-old-007"], (), ["ACME-TIME-002"]),
 }
 
 
@@ -187,13 +193,42 @@ def test_select(registry, select, ignore, expected):
         (["ACME-NOPE-001"], (), "no such check: ACME-NOPE-001"),
         ((), ["acme-z"], "no such check: acme-z"),
         (["NOPE-"], (), "no check matches: NOPE-"),
-        (["acme-*"], (), "no check matches: acme-*"),
+        (["acme-a*"], (), "no check matches: acme-a*"),
     ],
-    ids=["unknown-select", "unknown-ignore", "prefix-nothing", "name-prefix-is-not-supported"],
+    ids=["unknown-select", "unknown-ignore", "prefix-nothing", "name-prefix-is-not-an-id-prefix"],
 )
 def test_unknown_selector_is_a_config_error(registry, select, ignore, message):
     with pytest.raises(ConfigError, match=message.replace("*", r"\*")):
         registry.select(select, ignore)
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("ACME-TIME-003", "no such check: ACME-TIME-003 (did you mean 'ACME-TIME-002'?)"),
+        ("acme-time-03", "no such check: acme-time-03 (did you mean 'ACME-TIME-002'?)"),
+        ("acme-cons", "no such check: acme-cons (did you mean 'ACME-CONS-001'?)"),
+        ("zzz", "no such check: zzz"),
+    ],
+    ids=["near-id", "near-id-lower-case", "near-id-by-its-start", "nothing-near"],
+)
+def test_unknown_check_suggests_the_nearest(registry, key, message):
+    with pytest.raises(ConfigError) as caught:
+        registry.get(key)
+    assert str(caught.value) == message
+
+
+def test_a_prefix_without_dash_stops_at_a_segment(registry):
+    """``ACME-TIM`` is not ``ACME-TIME``: a bare prefix matches whole dash segments only."""
+    with pytest.raises(ConfigError) as caught:
+        registry.select(["ACME-TIM"])
+    assert str(caught.value) == "no such check: ACME-TIM (did you mean 'ACME-TIME-002'?)"
+
+
+def test_a_prefix_matching_nothing_suggests_a_known_prefix(registry):
+    with pytest.raises(ConfigError) as caught:
+        registry.select(["ACME-TIMR-"])
+    assert str(caught.value) == "no check matches: ACME-TIMR- (did you mean 'ACME-TIME-'?)"
 
 
 @pytest.mark.parametrize(

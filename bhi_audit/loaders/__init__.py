@@ -5,7 +5,7 @@ One module per input format; this module only dispatches on what a path is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from bhi_audit.errors import InputError, InputErrors
@@ -28,12 +28,21 @@ __all__ = ["Bundle", "InputFile", "Rejection", "X12Options", "load_paths"]
 DOCUMENT_SUFFIXES = {".json", ".yaml", ".yml"}
 
 
-def load_path(path: Path, builder: BundleBuilder, fhir: FhirSession | None = None) -> None:
-    """Load one input path (bundle directory, single CSV, JSON or YAML document, FHIR)."""
-    display = str(path)
+def load_path(
+    path: Path,
+    builder: BundleBuilder,
+    fhir: FhirSession | None = None,
+    display: str | None = None,
+) -> None:
+    """Load one input path (bundle directory, single CSV, JSON or YAML document, FHIR).
+
+    ``display`` names the path in locations (``<stdin>`` for standard input spooled to a
+    temporary file); by default the path as given.
+    """
+    display = display or str(path)
     if fhir is None:  # a path loaded on its own resolves its own FHIR references
         fhir = FhirSession()
-        load_path(path, builder, fhir)
+        load_path(path, builder, fhir, display)
         fhir.finish(builder)
         return
     if path.is_dir():
@@ -69,21 +78,24 @@ def load_paths(
     paths: Iterable[Path],
     x12: X12Options | None = None,
     fhir_validator: Validator | None = None,
+    names: Mapping[Path, str] | None = None,
 ) -> Bundle:
     """Load and combine every input path; raise InputErrors for unusable input.
 
     X12 837P files are loaded last, after FHIR references are resolved, so their member ids
     and NPIs can be matched against the patients and staff of the documentation given with
     them. ``fhir_validator`` (``--fhir-validate``) fully validates every FHIR resource first.
+    ``names`` gives a path another name in locations (``<stdin>``, see ``loaders/stdin.py``).
     """
     paths = list(paths)
+    names = names or {}
     builder = BundleBuilder()
     fhir = FhirSession(validator=fhir_validator)
     errors: list[InputError] = []
     x12_paths = [path for path in paths if not path.is_dir() and is_x12(path)]
     for path in [p for p in paths if p not in x12_paths]:
         try:
-            load_path(path, builder, fhir)
+            load_path(path, builder, fhir, names.get(path))
         except InputError as exc:
             errors.append(exc)
         except InputErrors as exc:
@@ -91,7 +103,7 @@ def load_paths(
     fhir.finish(builder)
     for path in x12_paths:
         try:
-            load_x12(path, str(path), builder, x12 or X12Options())
+            load_x12(path, names.get(path, str(path)), builder, x12 or X12Options())
         except InputError as exc:
             errors.append(exc)
         except InputErrors as exc:
@@ -100,7 +112,7 @@ def load_paths(
         for kind in sorted(REQUIRED_KINDS - builder.provided):
             errors.append(
                 InputError(
-                    " ".join(str(p) for p in paths),
+                    " ".join(names.get(p, str(p)) for p in paths),
                     f"required record file {kind}.csv (or key {kind!r}) is missing",
                 )
             )

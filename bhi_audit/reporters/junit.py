@@ -9,14 +9,17 @@ classname + name; GitLab lists classname as "Suite" next to the test name. Both 
 Mapping from the result's settled evaluation statuses (the engine decides them; this module
 only maps them):
 - passed -> empty testcase;
-- failed -> ``<failure type=severity message=...>`` (the highest severity of its open findings);
+- failed -> ``<failure type=severity message=...>`` (the highest severity of its open findings)
+  when one of those findings fails the gate (``Finding.fails_gate``, settled before
+  reporting); otherwise a passed testcase whose ``system-out`` carries the findings, so that
+  a green gate is a green test report (a warning fails only under ``--fail-on warning``);
 - waived / baselined -> ``<skipped>`` with the waiver's reason or "baselined";
 - unverifiable -> ``<skipped>`` ("not verifiable from the records given: ...");
 - internal-error -> ``<error>``.
 Rejected records come first, in a suite ``BHI-INPUT rejected-input``: one testcase per
-record (classname ``BHI-INPUT``, name = its location) with a ``<failure type="rejected">``.
-They are failures whatever ``--fail-on`` says, as findings below the fail-on level are: JUnit
-shows what was found, the exit code says what gates. Kinds of documentation missing
+record (classname ``BHI-INPUT``, name = its location) with a ``<failure type="rejected">``
+(under ``--fail-on never``, which passes them, a passed testcase with the reason in
+``system-out``). Kinds of documentation missing
 altogether are stated in that suite's properties (``missing.<kind>``).
 The testcase schema (Jenkins xUnit junit-10.xsd) has no per-testcase ``properties``, so each
 suite carries the check's severity, source and dollars as properties, and each testcase's
@@ -83,6 +86,13 @@ def describe_finding(finding: Finding) -> str:
     return "\n".join(lines)
 
 
+def _fails(findings: list[Finding]) -> bool:
+    """Whether a failed evaluation is a ``<failure>``: one of its open findings fails the gate
+    (as settled in the result); a result whose gate was not settled fails on any."""
+    open_ = [f for f in findings if f.status == "open"]
+    return not open_ or any(f.fails_gate is not False for f in open_)
+
+
 def _suppression_reason(findings: list[Finding]) -> str:
     return "; ".join(dict.fromkeys(r for f in findings if (r := acceptance(f))))
 
@@ -101,7 +111,7 @@ def _add_testcase(
         element = etree.SubElement(case, "error")
         element.set("type", "internal-error")
         element.set("message", clean(crashed[0].message if crashed else "internal error"))
-    elif evaluation.status == "failed":
+    elif evaluation.status == "failed" and _fails(findings):
         counts["failures"] += 1
         open_ = [f for f in findings if f.status == "open"]
         worst = max(open_, key=lambda f: SEVERITY_RANK[f.severity.value], default=None)
@@ -216,11 +226,17 @@ def _add_input_suite(
         case.set("classname", INPUT_CHECK_ID)
         case.set("name", clean(rejected.location))
         case.set("time", "0")
+        message = clean(f"rejected {rejected.kind} record: {rejected.message}")
+        if result.rejected_fail_gate is False:  # --fail-on never: shown, not failed
+            out = etree.SubElement(case, "system-out")
+            out.text = message + "\n"
+            continue
         failure = etree.SubElement(case, "failure")
         failure.set("type", "rejected")
-        failure.set("message", clean(f"rejected {rejected.kind} record: {rejected.message}"))
+        failure.set("message", message)
     count = len(result.rejected)
-    for key, number in (("tests", count), ("failures", count), ("errors", 0), ("skipped", 0)):
+    failed = 0 if result.rejected_fail_gate is False else count
+    for key, number in (("tests", count), ("failures", failed), ("errors", 0), ("skipped", 0)):
         suite.set(key, str(number))
         totals[key] += number
     suite.set("time", "0")

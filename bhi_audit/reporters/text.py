@@ -7,11 +7,12 @@ line and counted apart from the open ones in the summary, from the settled statu
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 from typing import TextIO
 
 from bhi_audit.findings import Finding, Outcome
-from bhi_audit.reporters.common import mark
+from bhi_audit.reporters.common import INPUT_CHECK_ID, INPUT_CHECK_NAME, mark
 from bhi_audit.result import AuditResult
 
 #: Characters that would break "one line per finding" or that a terminal acts on, written as
@@ -68,8 +69,75 @@ def format_finding(finding: Finding) -> str:
     return text
 
 
-def render(result: AuditResult, out: TextIO) -> None:
-    """Write missing documentation, findings, rejected records and the summary."""
+def render(
+    result: AuditResult, out: TextIO, *, quiet: bool = False, statistics: bool = False
+) -> None:
+    """Write missing documentation, findings, rejected records and the summary.
+
+    ``quiet`` (``--quiet``) keeps the counts line and, when the configuration weakened the
+    gate, that line; a clean run (nothing open, not verifiable, rejected, crashed or missing)
+    then writes nothing, as ruff and flake8 do. ``statistics`` (``--statistics``) writes one
+    count per check instead of one line per finding.
+    """
+    if quiet and _clean(result):
+        return
+    if statistics:
+        _render_statistics(result, out)
+    elif not quiet:
+        _render_lines(result, out)
+    if quiet:
+        _render_counts(result, out)
+        if result.setup.weakened_line:
+            out.write(one_line(result.setup.weakened_line) + "\n")
+        return
+    _render_summary(result, out)
+
+
+def _clean(result: AuditResult) -> bool:
+    """Nothing that asks for attention: no open, not verifiable, crashed or rejected finding,
+    and no kind of documentation missing."""
+    totals = result.totals
+    return not (
+        totals.open_errors
+        or totals.open_warnings
+        or totals.open_infos
+        or totals.unverifiable
+        or totals.internal_errors
+        or totals.rejected
+        or result.missing_records
+    )
+
+
+def _render_statistics(result: AuditResult, out: TextIO) -> None:
+    """``    3  BHI-TIME-002   error    cocm-base-minimum-minutes (1 waived)``, most first.
+
+    Missing kinds of documentation still come first: a count table must not read as clean.
+    """
+    for missing in result.missing_records:
+        out.write(one_line(f"missing: {missing.message}") + "\n")
+    order = {check.id: index for index, check in enumerate(result.checks)}
+    severity = {check.id: check.severity for check in result.checks}
+    counted: dict[str, Counter[str]] = {}
+    names: dict[str, str] = {}
+    for finding in result.findings:
+        counted.setdefault(finding.check_id, Counter())[finding.status] += 1
+        names.setdefault(finding.check_id, finding.check_name)
+    rows = []
+    for check_id, statuses in counted.items():
+        total = sum(statuses.values())
+        accepted = ", ".join(f"{statuses[s]} {s}" for s in ("waived", "baselined") if statuses[s])
+        level = severity.get(check_id, "")
+        line = f"{total:>5}  {check_id:<14} {level:<8} {names[check_id]}"
+        line += f" ({accepted})" if accepted else ""
+        rows.append((-total, order.get(check_id, len(order)), check_id, line))
+    if result.rejected:
+        line = f"{len(result.rejected):>5}  {INPUT_CHECK_ID:<14} {'error':<8} {INPUT_CHECK_NAME}"
+        rows.append((-len(result.rejected), len(order) + 1, INPUT_CHECK_ID, line))
+    for *_, line in sorted(rows):
+        out.write(one_line(line) + "\n")
+
+
+def _render_lines(result: AuditResult, out: TextIO) -> None:
     for missing in result.missing_records:
         out.write(one_line(f"missing: {missing.message}") + "\n")
     for finding in result.findings:
@@ -79,8 +147,10 @@ def render(result: AuditResult, out: TextIO) -> None:
         out.write(one_line(line) + "\n")
     for note in result.notes:
         out.write(one_line(f"note: {note}") + "\n")
+
+
+def _render_counts(result: AuditResult, out: TextIO) -> None:
     totals = result.totals
-    out.write("\n")
     out.write(
         f"{totals.open_errors} error(s) open, {totals.open_warnings} warning(s) open, "
         f"{totals.open_infos} info open, {totals.waived} waived, {totals.baselined} baselined, "
@@ -89,6 +159,12 @@ def render(result: AuditResult, out: TextIO) -> None:
         + (f", {totals.rejected} rejected record(s)" if totals.rejected else "")
         + "\n"
     )
+
+
+def _render_summary(result: AuditResult, out: TextIO) -> None:
+    totals = result.totals
+    out.write("\n")
+    _render_counts(result, out)
     out.write(
         f"claims: {totals.claims} ({totals.claims_clean} clean, {totals.claims_flagged} flagged"
         + (f", {totals.claims_not_audited} not audited" if totals.claims_not_audited else "")

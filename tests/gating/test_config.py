@@ -154,7 +154,7 @@ ERRORS = [
         "always-fail = ['BHI-TIME-001']\nnever-fail = ['general-bhi-minimum-minutes']\n",
         "bhi-audit.toml: BHI-TIME-001 listed in both always-fail and never-fail",
     ),
-    ("select = ['BHI-NOPE-']\n", "select/ignore: no check matches: BHI-NOPE-"),
+    ("select = ['BHI-NOPE-']\n", "bhi-audit.toml:1: select: no check matches: BHI-NOPE-"),
     (
         "[options.BHI-COCM-003]\nreview_window = 30\n",
         "options.BHI-COCM-003: review_window: unknown key",
@@ -211,3 +211,77 @@ def test_missing_explicit_config_is_an_error(runner, project):
     result = runner.invoke(main, ["check", "claims", "--config", "nope.toml"])
     assert result.exit_code == 2
     assert "nope.toml: no such configuration file" in result.stderr
+
+
+# --------------------------------------------------------------------------- where and how many
+
+
+def error_lines(result) -> list[str]:
+    return result.stderr.splitlines()
+
+
+def test_a_bad_command_line_selector_is_blamed_on_the_command_line(runner, project):
+    write(project / "bhi-audit.toml", "fail-on = 'warning'\n")
+    result = runner.invoke(main, ["check", "claims", "--select", "BHI-TIME-999"])
+    assert result.exit_code == 2
+    assert error_lines(result) == [
+        "bhi-audit: error: --select: no such check: BHI-TIME-999 (did you mean 'BHI-TIME-008'?)"
+    ]
+
+
+def test_a_bad_config_selector_names_the_file_and_line(runner, project):
+    write(
+        project / "pyproject.toml",
+        "[project]\nname = 'x'\n\n[tool.bhi-audit]\n"
+        "fail-on = 'warning'\nignore = ['nothing-like-it']\n",
+    )
+    result = runner.invoke(main, ["check", "claims"])
+    assert result.exit_code == 2
+    assert error_lines(result) == [
+        "bhi-audit: error: pyproject.toml:6: ignore: no such check: nothing-like-it"
+    ]
+
+
+def test_every_configuration_problem_is_reported_in_one_run(runner, project):
+    write(
+        project / "bhi-audit.toml",
+        "select = ['BHI-TIME', 'BHI-TIEM-']\n"
+        "always-fail = ['QQQ']\n"
+        "[severity]\nBHI-XXX-999 = 'info'\n"
+        "[options.BHI-TIME-001]\nfloor = 3\n",
+    )
+    result = runner.invoke(main, ["check", "claims", "--ignore", "nope"])
+    assert result.exit_code == 2
+    assert error_lines(result) == [
+        "bhi-audit: error: bhi-audit.toml:1: select: no check matches: BHI-TIEM- "
+        "(did you mean 'BHI-TIME-'?)",
+        "bhi-audit: error: --ignore: no such check: nope",
+        "bhi-audit: error: bhi-audit.toml:2: always-fail: no such check: QQQ",
+        "bhi-audit: error: bhi-audit.toml: severity.BHI-XXX-999: no such check: BHI-XXX-999",
+        "bhi-audit: error: bhi-audit.toml: options.BHI-TIME-001: check BHI-TIME-001 takes no "
+        "options",
+    ]
+    write(
+        project / "bhi-audit.toml",
+        "always-fail = ['QQQ']\n"
+        "[severity]\nBHI-XXX-999 = 'info'\n"
+        "[options.BHI-TIME-001]\nfloor = 3\n",
+    )
+    result = runner.invoke(main, ["check", "claims"])
+    assert error_lines(result) == [
+        "bhi-audit: error: bhi-audit.toml:1: always-fail: no such check: QQQ",
+        "bhi-audit: error: bhi-audit.toml: severity.BHI-XXX-999: no such check: BHI-XXX-999",
+        "bhi-audit: error: bhi-audit.toml: options.BHI-TIME-001: check BHI-TIME-001 takes no "
+        "options",
+    ]
+
+
+def test_selection_is_case_insensitive_and_takes_a_bare_prefix(runner, project):
+    write(project / "bhi-audit.toml", "select = ['bhi-time']\n")
+    code, document, _ = report(runner, "claims", "--isolated", "--select", "bhi-time")
+    dashed_code, dashed, _ = report(runner, "claims", "--isolated", "--select", "BHI-TIME-")
+    assert code == dashed_code
+    assert document["config"]["select"] == ["bhi-time"]
+    assert document["setup"]["checks_run"] == 8
+    assert document["setup"] == dashed["setup"]
+    assert document["totals"] == dashed["totals"]

@@ -39,9 +39,9 @@ SAMPLE = Path("tests/reporters/fixtures/sample.json")
 CSV_BUNDLE = Path("tests/reporters/fixtures/csv_bundle")
 HOSTILE = Path("tests/reporters/fixtures/hostile.json")
 REPO = HERE.parent.parent
-#: Schemas consumers validate against; CI has shared/ beside the clone. A worktree kept
-#: elsewhere can point BHI_AUDIT_SCHEMAS at its copy.
-SCHEMAS = Path(os.environ.get("BHI_AUDIT_SCHEMAS") or Path(REPO).parent / "shared" / "schemas")
+#: Schemas consumers validate against, kept in the repository (tests/schemas/SOURCES.md) so
+#: that every clone runs the schema tests; BHI_AUDIT_SCHEMAS may point at another copy.
+SCHEMAS = Path(os.environ.get("BHI_AUDIT_SCHEMAS") or HERE.parent / "schemas")
 #: Every patient identifier, name, DOB and Medicare id in the fixtures (for redaction tests).
 PHI_VALUES = (
     "MRN-10001",
@@ -97,16 +97,16 @@ def golden(update_golden: bool) -> Callable[[str, str], None]:
 
 @pytest.fixture
 def schemas() -> Path:
-    """``../shared/schemas`` beside the clone."""
+    """``tests/schemas`` (or ``BHI_AUDIT_SCHEMAS``)."""
     return SCHEMAS
 
 
 @pytest.fixture
 def validate_junit(schemas: Path) -> Callable[[str], None]:
-    """Validate a JUnit document against ../shared/schemas/junit-10-jenkins-xunit.xsd."""
+    """Validate a JUnit document against tests/schemas/junit-10-jenkins-xunit.xsd."""
     path = schemas / "junit-10-jenkins-xunit.xsd"
     if not path.exists():
-        pytest.skip(f"{path} is absent (CI puts shared/ beside the clone)")
+        pytest.skip(f"{path} is absent (BHI_AUDIT_SCHEMAS points elsewhere)")
     schema = etree.XMLSchema(etree.parse(str(path)))
 
     def check(text: str) -> None:
@@ -118,11 +118,11 @@ def validate_junit(schemas: Path) -> Callable[[str], None]:
 
 @pytest.fixture
 def validate_sarif(schemas: Path) -> Callable[[str], dict[str, Any]]:
-    """Validate a SARIF log against ../shared/schemas/sarif-schema-2.1.0.json; return it."""
+    """Validate a SARIF log against tests/schemas/sarif-schema-2.1.0.json; return it."""
     jsonschema = pytest.importorskip("jsonschema", reason="jsonschema (test extra)")
     path = schemas / "sarif-schema-2.1.0.json"
     if not path.exists():
-        pytest.skip(f"{path} is absent (CI puts shared/ beside the clone)")
+        pytest.skip(f"{path} is absent (BHI_AUDIT_SCHEMAS points elsewhere)")
     validator = jsonschema.Draft4Validator(json.loads(path.read_text(encoding="utf-8")))
 
     def check(text: str) -> dict[str, Any]:

@@ -75,7 +75,7 @@ def test_pseudonyms_are_stable_per_key(runner, tmp_path):
 
 def test_junit_and_sarif_are_redacted_by_default(runner, tmp_path, phi_values):
     outputs = _audit_all_formats(runner, tmp_path, "--redact-key", "k")
-    for fmt in ("junit", "sarif"):
+    for fmt in ("github", "gitlab", "junit", "sarif"):
         assert not any(value in outputs[fmt] for value in phi_values), fmt
     for fmt in ("html", "json", "csv"):
         assert "MRN-10001" in outputs[fmt], fmt
@@ -83,6 +83,8 @@ def test_junit_and_sarif_are_redacted_by_default(runner, tmp_path, phi_values):
 
 def test_no_redact_opts_out_for_junit(runner, tmp_path):
     outputs = _audit_all_formats(runner, tmp_path, "--no-redact")
+    assert "MRN-10001" in outputs["github"]
+    assert "MRN-10001" in outputs["gitlab"]
     assert "MRN-10001" in outputs["junit"]
     assert "MRN-10001" in outputs["sarif"]
 
