@@ -30,6 +30,7 @@ from bhi_audit import RULEBOOK_VERSION, __version__
 from bhi_audit.baseline import build_baseline, dump_baseline, resolve_pseudonyms
 from bhi_audit.config import (
     CliChoices,
+    LoadedConfig,
     RunPlan,
     config_checks_dirs,
     config_policy_dirs,
@@ -273,7 +274,14 @@ def plan(
     with_baseline: bool = True,
     isolated: bool = False,
 ) -> RunPlan:
-    """Load the configuration, the registry it names, and resolve the run (docs/gating.md).
+    """Load the configuration, the registry it names, and resolve the run (docs/gating.md)."""
+    loaded = configure(paths, config_file, isolated)
+    registry = make_registry((*cli.checks_dirs, *config_checks_dirs(loaded)))
+    return plan_run(registry, loaded, cli, cli.as_of, with_baseline=with_baseline)
+
+
+def configure(paths: tuple[Path, ...], config_file: Path | None, isolated: bool) -> LoadedConfig:
+    """The run's trusted configuration, with the policy packs it names installed.
 
     Configuration files lying among the audited data are noted on standard error, so that
     nobody believes they applied (docs/security.md, 1).
@@ -287,9 +295,8 @@ def plan(
             "directory up to the project root, never from the audited data",
             err=True,
         )
-    registry = make_registry((*cli.checks_dirs, *config_checks_dirs(loaded)))
     policy_packs.install(policy_packs.load_packs(config_policy_dirs(loaded)))
-    return plan_run(registry, loaded, cli, cli.as_of, with_baseline=with_baseline)
+    return loaded
 
 
 def warn_exceptions(result: AuditResult, as_of: date | None = None) -> None:
@@ -967,11 +974,21 @@ def generate(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the frame (CSV) to FILE, and its SHA-256 to FILE.sha256.",
 )
-def make_frame(paths: tuple[Path, ...], unit_kind: str, all_codes: bool, out: Path) -> None:
+@config_option
+@isolated_option
+def make_frame(
+    paths: tuple[Path, ...],
+    unit_kind: str,
+    all_codes: bool,
+    out: Path,
+    config_file: Path | None,
+    isolated: bool,
+) -> None:
     """Number every unit of the universe in PATHS, with its examined amount (docs/auditing.md)."""
     digest_path = out.with_name(out.name + ".sha256")
     with user_errors():
-        check_outputs([out, digest_path], input_paths(paths))
+        check_outputs([out, digest_path], input_paths(paths, (config_file,)))
+        configure(paths, config_file, isolated)  # NOTE: the rate packs that price the frame
         bundle = load_paths(paths)
         frame = build_frame(
             bundle,

@@ -526,3 +526,35 @@ def test_a_misspelt_key_inside_a_pack_is_named_without_the_kind(project, tmp_pat
     assert result.stderr.startswith(
         "bhi-audit: error: policy/a.toml: conversion_factor: not a policy pack: Field required"
     )
+
+
+def test_a_sampling_frame_prices_2027_lines_with_the_configured_pack(project):
+    document = project / "claims.json"
+    shutil.copy(FIXTURE, document)
+    (project / "policy").mkdir()
+    frame = project / "frame.csv"
+    args = ["frame", "claims.json", "--unit", "line", "-o", "frame.csv"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    rows = {r.split(",")[1]: r.split(",") for r in frame.read_text("utf-8").splitlines()[1:]}
+    line_2027 = next(k for k in rows if k.startswith("C4#"))
+    assert rows[line_2027][-2:] == ["0.00", "unpriced"]  # no pack: rates not loaded
+
+    source = pprrvu(project / "PPRRVU2027_Jan.csv")
+    assert source.exists()
+    importing = ["policy", "import", "rvu", "PPRRVU2027_Jan.csv", "--year", "2027"]
+    assert CliRunner().invoke(main, importing).exit_code == 0
+    use_rate_packs(())  # the next command loads the pack from the configuration itself
+    assert CliRunner().invoke(main, [*args[:-1], "frame2.csv"]).exit_code == 0
+    rows = {
+        r.split(",")[1]: r.split(",")
+        for r in (project / "frame2.csv").read_text("utf-8").splitlines()[1:]
+    }
+    assert rows[line_2027][-2:] == ["149.60", "allowed"]  # 4.40 RVU x CF 34.0000
+    isolated = ["frame", "claims.json", "--unit", "line", "--isolated", "-o", "frame3.csv"]
+    use_rate_packs(())
+    assert CliRunner().invoke(main, isolated).exit_code == 0
+    rows = {
+        r.split(",")[1]: r.split(",")
+        for r in (project / "frame3.csv").read_text("utf-8").splitlines()[1:]
+    }
+    assert rows[line_2027][-1] == "unpriced"
