@@ -2,15 +2,17 @@
 
 Why a maintained code set: whether ``F32`` or ``F32.A`` is a billable code changes with each
 fiscal-year release; a hand-written list goes stale. ``simple-icd-10-cm`` ships the CDC tabular
-(April 2026 release in 1.5.0) offline. It takes about two seconds to import, so it is imported
-on first use only, never when the tool starts.
+(April 2026 release in 1.5.0) offline, but importing it takes about two seconds and 170 MB for
+what the checks need, two sets of codes. So those sets are derived from it once, by
+``scripts/gen_icd10cm_codes.py``, into ``data/icd10cm_codes.txt.gz`` (shipped in the package),
+and read from there on first use; tests/test_diagnoses.py fails if file and library disagree.
 """
 
 from __future__ import annotations
 
-import warnings
+import gzip
 from functools import cache
-from types import ModuleType
+from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -21,28 +23,28 @@ CODE_SET = "simple-icd-10-cm"
 
 
 @cache
-def _icd() -> ModuleType:
-    # NOTE: the package reads its data with importlib.resources.read_text, which Python 3.11+
-    # deprecates; the warning is the library's, not ours, and must not fail a strict run.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import simple_icd_10_cm
+def _code_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """The billable and the header codes of the shipped file (read once per process)."""
+    data = resources.files("bhi_audit").joinpath("data", "icd10cm_codes.txt.gz").read_bytes()
+    billable: set[str] = set()
+    header: set[str] = set()
+    for line in gzip.decompress(data).decode("utf-8").splitlines():
+        kind, _, code = line.partition(" ")
+        (billable if kind == "b" else header).add(code)
+    return frozenset(billable), frozenset(header)
 
-    module: ModuleType = simple_icd_10_cm
-    return module
 
-
-@cache
 def billable_status(code: str) -> str:
-    """``"billable"``, ``"header"`` (a category/subcategory with children) or ``"unknown"``."""
-    icd = _icd()
-    if not icd.is_valid_item(code):
-        return "unknown"
-    if icd.is_leaf(code):
+    """``"billable"``, ``"header"`` (a category/subcategory with children) or ``"unknown"``.
+
+    ``code`` is in the dotted form the models store (``F32.1``).
+    """
+    billable, header = _code_sets()
+    if code in billable:
         return "billable"  # NOTE: F99 is both a one-category block and a billable category
-    if icd.is_category_or_subcategory(code) or icd.is_extended_subcategory(code):
+    if code in header:
         return "header"
-    return "unknown"  # a chapter or block range such as F01-F09
+    return "unknown"  # not a code, or a chapter or block range such as F01-F09
 
 
 def in_chapter_5(code: str) -> bool:

@@ -144,27 +144,40 @@ def tally_minutes(
     practitioner: str | None,
     own_time_only: bool = False,
     billed_programs: frozenset[Program] | None = None,
+    as_logged_to_program: bool = False,
 ) -> Tally:
     """Tally the countable minutes of ``program`` among one patient-month's ``entries``.
 
     An entry logged to several programs counts toward none of them — unless
     ``billed_programs`` (the programs billed that month) is given and none of the entry's
     other programs is billed: then no minute can be claimed twice and it counts here.
+    ``as_logged_to_program`` tallies every entry as if it had been logged to ``program``
+    alone: the model comparison's what-if (:mod:`bhi_audit.comparison`).
     """
     ordered = sorted(entries, key=_sort_key)
     other_busy: dict[tuple[str, date], list[tuple[int, int]]] = defaultdict(list)
     for entry in ordered:
+        if as_logged_to_program or program in entry.program:
+            continue
         clock = _clock(entry)
-        if clock and entry.staff_id and entry.date and program not in entry.program:
+        if clock and entry.staff_id and entry.date:
             other_busy[(entry.staff_id, entry.date)].append(clock)
     own_busy: dict[tuple[str, date], list[tuple[int, int]]] = defaultdict(list)
     counted: list[tuple[TimeEntry, int]] = []
     excluded: list[Exclusion] = []
     for entry in ordered:
-        if program not in entry.program:
+        if not as_logged_to_program and program not in entry.program:
             continue
         logged = entry.duration or 0
-        reason = _entry_reason(entry, program, batch, practitioner, own_time_only, billed_programs)
+        reason = _entry_reason(
+            entry,
+            program,
+            batch,
+            practitioner,
+            own_time_only,
+            billed_programs,
+            alone=as_logged_to_program,
+        )
         if reason:
             excluded.append(Exclusion(entry, logged, reason))
             continue
@@ -195,8 +208,10 @@ def _entry_reason(
     practitioner: str | None,
     own: bool,
     billed_programs: frozenset[Program] | None = None,
+    *,
+    alone: bool = False,
 ) -> str | None:
-    others = set(entry.program) - {program}
+    others = set() if alone else set(entry.program) - {program}
     if others and (billed_programs is None or others & billed_programs):
         names = ", ".join(sorted(p.value for p in entry.program))
         return f"logged to several programs ({names})"

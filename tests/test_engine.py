@@ -422,3 +422,22 @@ def test_valid_input_never_crashes_a_builtin_check(document):
     assert result.rejected == ()
     assert list(result.findings) == sorted(result.findings, key=lambda f: f.sort_key)
     assert result.totals.at_risk == sum(c.at_risk for c in result.per_claim.values())
+
+
+# ------------------------------------------------------------------ applicable checks
+
+
+@pytest.mark.parametrize("scope", ["patient", "patient_month", "line"])
+@pytest.mark.parametrize(
+    "codes", [(), ("99484",), ("99492", "99494"), ("99490",), ("G0323", "99484", "90832")]
+)
+def test_applicable_checks_are_looked_up_once_per_code_set(scope, codes):
+    engine = Engine(load_registry(plugins=False).select())
+    wanted = [
+        spec.id
+        for spec in engine.specs
+        if spec.scope == scope and (spec.codes is None or any(c in spec.codes for c in codes))
+    ]
+    found = engine._applicable_to(scope, frozenset(codes))
+    assert [spec.id for spec in found] == wanted  # the same checks, in registry order
+    assert engine._applicable_to(scope, frozenset(reversed(codes))) is found  # looked up once

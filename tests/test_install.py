@@ -182,7 +182,8 @@ def test_installed_policy_data_and_templates_are_resources(installed):
         "reports = files('reports')\n"
         "tpl = reports / 'templates'\n"
         "names = sorted(p.name for p in tpl.iterdir() if p.is_file()) if tpl.is_dir() else []\n"
-        "print(json.dumps({'policy': policy, 'templates': names}))\n"
+        "icd = files('bhi_audit').joinpath('data', 'icd10cm_codes.txt.gz').is_file()\n"
+        "print(json.dumps({'policy': policy, 'templates': names, 'icd': icd}))\n"
     )
     probe = installed.python_code(code)
     assert probe.returncode == 0, probe.stderr
@@ -191,6 +192,7 @@ def test_installed_policy_data_and_templates_are_resources(installed):
     assert found["policy"] == shipped
     assert shipped
     assert found["templates"] == templates
+    assert found["icd"] is True  # the ICD-10-CM code sets the diagnosis checks read
 
 
 def test_installed_cli_audits_sample_claims_from_another_directory(installed):

@@ -314,3 +314,27 @@ def test_every_logged_minute_is_counted_or_excluded_once(entries, program):
     )
     assert all(0 <= m <= (e.duration or 0) for e, m in result.counted)
     assert all(x.minutes > 0 or (x.entry.duration or 0) == 0 for x in result.excluded)
+
+
+def test_as_logged_to_program_counts_another_programs_entry():
+    entries = [entry("T1", 20, by="S3"), entry("T2", 10, by="S3", program=("BHI", "COCM"))]
+    plain = tally_minutes(entries, COCM, BATCH, practitioner="S1")
+    what_if = tally_minutes(entries, COCM, BATCH, practitioner="S1", as_logged_to_program=True)
+    assert (plain.minutes, what_if.minutes) == (0, 30)
+    assert [(e.entry_id, m) for e, m in what_if.counted] == [("T1", 20), ("T2", 10)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(entries=entry_lists(), program=st.sampled_from([BHI, CCM, COCM]))
+def test_as_logged_to_program_equals_tallying_relabelled_copies(entries, program):
+    # The model comparison's what-if, once made with relabelled copies of the records.
+    relabelled = [e.model_copy(update={"program": [program]}) for e in entries]
+    expected = tally_minutes(relabelled, program, BATCH, practitioner="S1")
+    result = tally_minutes(entries, program, BATCH, practitioner="S1", as_logged_to_program=True)
+    assert result.minutes == expected.minutes
+    assert [(e.entry_id, m) for e, m in result.counted] == [
+        (e.entry_id, m) for e, m in expected.counted
+    ]
+    assert [(x.entry.entry_id, x.minutes, x.reason) for x in result.excluded] == [
+        (x.entry.entry_id, x.minutes, x.reason) for x in expected.excluded
+    ]
