@@ -6,11 +6,10 @@ real importer; the claims go through the real JSON loader.
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from checkcases import install_pack, practitioner_lines_bundle
 
-from bhi_audit.policy.packs import import_pack, install, load_packs, pack_toml
+from bhi_audit.policy.packs import import_pack, install
 from checks import ncci_addon_without_primary as check
 
 from conftest import run_audit
@@ -29,12 +28,7 @@ def aoc(tmp_path):
     def make(rows):
         source = tmp_path / "AOC_V2027Q1-MCR.csv"
         source.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
-        pack = import_pack("aoc", [source], 2027, 1)
-        folder = tmp_path / "packs"
-        folder.mkdir(exist_ok=True)
-        (folder / f"{pack.name}.toml").write_text(pack_toml(pack), encoding="utf-8")
-        install(load_packs([folder]))
-        return pack.label
+        return install_pack(tmp_path, "aoc", source)
 
     yield make
     install(())
@@ -42,31 +36,7 @@ def aoc(tmp_path):
 
 def bundle(tmp_path, lines):
     """P1's claims from ``(claim, practitioner, code, date)``, one line each."""
-    claims = sorted({(c, d) for c, d, *_ in lines})
-    document = {
-        "staff": [
-            {"staff_id": s, "roles": ["billing_practitioner"], "practitioner_type": "physician"}
-            for s in ("D1", "D2")
-        ],
-        "patients": [{"patient_id": "P1"}],
-        "claims": [
-            {"claim_id": c, "patient_id": "P1", "billing_practitioner": d, "diagnoses": ["F32.1"]}
-            for c, d in claims
-        ],
-        "claim_lines": [
-            {
-                "claim_id": c,
-                "line_number": n,
-                "code": code,
-                "date_of_service": day,
-                "diagnosis_pointers": [1],
-            }
-            for n, (c, _, code, day) in enumerate(lines, start=1)
-        ],
-    }
-    path = tmp_path / "bundle.json"
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return path
+    return practitioner_lines_bundle(tmp_path, ((c, d, code, day, {}) for c, d, code, day in lines))
 
 
 def keys(result):

@@ -7,11 +7,10 @@ No CMS file is used: the real table carries AMA-licensed CPT codes.
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from checkcases import install_pack, practitioner_lines_bundle
 
-from bhi_audit.policy.packs import import_pack, install, load_packs, pack_toml
+from bhi_audit.policy.packs import install
 from checks import ncci_ptp_pairs as check
 
 from conftest import run_audit
@@ -35,12 +34,7 @@ def ptp(tmp_path):
         source = tmp_path / "ccipra-v331r0-f4.txt"
         banner = "CPT only copyright (synthetic test file)."
         source.write_text("\r\n".join([banner, "", "", HEADER, *rows]) + "\r\n", encoding="latin-1")
-        pack = import_pack("ptp-practitioner", [source], 2027, 1)
-        folder = tmp_path / "packs"
-        folder.mkdir(exist_ok=True)
-        (folder / f"{pack.name}.toml").write_text(pack_toml(pack), encoding="utf-8")
-        install(load_packs([folder]))
-        return pack.label
+        return install_pack(tmp_path, "ptp-practitioner", source)
 
     yield make
     install(())
@@ -48,32 +42,9 @@ def ptp(tmp_path):
 
 def bundle(tmp_path, lines):
     """P1's claims from ``(claim, practitioner, code, modifiers, date)``, one line each."""
-    claims = sorted({(c, d) for c, d, *_ in lines})
-    document = {
-        "staff": [
-            {"staff_id": s, "roles": ["billing_practitioner"], "practitioner_type": "physician"}
-            for s in ("D1", "D2")
-        ],
-        "patients": [{"patient_id": "P1"}],
-        "claims": [
-            {"claim_id": c, "patient_id": "P1", "billing_practitioner": d, "diagnoses": ["F32.1"]}
-            for c, d in claims
-        ],
-        "claim_lines": [
-            {
-                "claim_id": c,
-                "line_number": n,
-                "code": code,
-                "modifiers": mods,
-                "date_of_service": day,
-                "diagnosis_pointers": [1],
-            }
-            for n, (c, _, code, mods, day) in enumerate(lines, start=1)
-        ],
-    }
-    path = tmp_path / "bundle.json"
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return path
+    return practitioner_lines_bundle(
+        tmp_path, ((c, d, code, day, {"modifiers": mods}) for c, d, code, mods, day in lines)
+    )
 
 
 def keys(result):

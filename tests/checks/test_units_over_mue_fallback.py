@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from checkcases import install_pack, practitioner_lines_bundle
 
 from bhi_audit.engine import AuditSettings
-from bhi_audit.policy.packs import import_pack, install, load_packs, pack_toml
+from bhi_audit.policy.packs import install
 from checks import units_over_mue_fallback as check
 
 from conftest import run_audit
@@ -76,12 +76,7 @@ def mue(tmp_path):
         source = tmp_path / "MCR_MUE_PractitionerServices.csv"
         banner = '"CPT codes and descriptions only are copyright (synthetic test file)"'
         source.write_text("\n".join([banner, "", MUE_HEADER, *rows]) + "\n", encoding="utf-8")
-        pack = import_pack("mue-practitioner", [source], 2027, 1)
-        folder = tmp_path / "packs"
-        folder.mkdir(exist_ok=True)
-        (folder / f"{pack.name}.toml").write_text(pack_toml(pack), encoding="utf-8")
-        install(load_packs([folder]))
-        return pack.label
+        return install_pack(tmp_path, "mue-practitioner", source)
 
     yield make
     install(())
@@ -89,32 +84,9 @@ def mue(tmp_path):
 
 def bundle(tmp_path, lines):
     """Claims for P1 from ``(claim, practitioner, code, units, date)`` tuples, one line each."""
-    claims = sorted({(c, d) for c, d, *_ in lines})
-    document = {
-        "staff": [
-            {"staff_id": s, "roles": ["billing_practitioner"], "practitioner_type": "physician"}
-            for s in ("D1", "D2")
-        ],
-        "patients": [{"patient_id": "P1"}],
-        "claims": [
-            {"claim_id": c, "patient_id": "P1", "billing_practitioner": d, "diagnoses": ["F32.1"]}
-            for c, d in claims
-        ],
-        "claim_lines": [
-            {
-                "claim_id": c,
-                "line_number": n,
-                "code": code,
-                "units": units,
-                "date_of_service": day,
-                "diagnosis_pointers": [1],
-            }
-            for n, (c, _, code, units, day) in enumerate(lines, start=1)
-        ],
-    }
-    path = tmp_path / "bundle.json"
-    path.write_text(json.dumps(document), encoding="utf-8")
-    return path
+    return practitioner_lines_bundle(
+        tmp_path, ((c, d, code, day, {"units": units}) for c, d, code, units, day in lines)
+    )
 
 
 def mue_keys(result):
