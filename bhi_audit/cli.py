@@ -560,8 +560,8 @@ def redacted_result(
     click.echo(
         "bhi-audit: warning: no --redact-key or BHI_AUDIT_REDACT_KEY: pseudonyms are derived "
         "from this input and will differ for other inputs, so JUnit test names, SARIF "
-        "fingerprints and redacted baselines change from run to run; set BHI_AUDIT_REDACT_KEY "
-        "from a CI secret to keep them stable",
+        "fingerprints, GitHub/GitLab annotations and redacted baselines change from run to run; "
+        "set BHI_AUDIT_REDACT_KEY from a CI secret to keep them stable",
         err=True,
     )
     return redact(result, phi, derive_key(phi))

@@ -276,6 +276,7 @@ def test_junit_names_and_sarif_fingerprints_are_stable_with_a_fixed_key(runner, 
 def test_without_a_key_the_warning_says_names_change(runner):
     result = runner.invoke(main, ["check", INPUTS[0], "--format", "sarif"], env={})
     assert "change from run to run" in result.stderr
+    assert "GitHub/GitLab annotations" in result.stderr  # every CI-facing format is named
     assert "BHI_AUDIT_REDACT_KEY from a CI secret" in result.stderr
 
 
