@@ -360,3 +360,23 @@ def rich_result(sample_result: AuditResult) -> AuditResult:
 def run_hostile() -> AuditResult:
     """The audit of a bundle whose ids and notes hold markup, quotes and control characters."""
     return run_audit(HOSTILE)
+
+
+#: The result each golden file renders, by the golden file's name.
+GOLDEN_INPUTS = {
+    "sample": "sample_result",
+    "rich": "rich_result",
+    "csv": "csv_result",
+    "hostile": "run_hostile",
+}
+
+
+@pytest.fixture
+def golden_input(request: pytest.FixtureRequest) -> Callable[[str], AuditResult]:
+    """``golden_input("rich")``: the result the golden files of that name render."""
+
+    def result(name: str) -> AuditResult:
+        value: AuditResult = request.getfixturevalue(GOLDEN_INPUTS[name])
+        return value
+
+    return result

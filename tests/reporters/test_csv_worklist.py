@@ -16,12 +16,8 @@ def _rows(text):
 
 
 @pytest.mark.parametrize("name", ["sample", "rich", "hostile"])
-def test_matches_golden(name, request, render_text, golden, sample_result, run_hostile):
-    result = {
-        "sample": sample_result,
-        "rich": request.getfixturevalue("rich_result") if name == "rich" else None,
-        "hostile": run_hostile,
-    }[name]
+def test_matches_golden(name, render_text, golden, golden_input):
+    result = golden_input(name)
     golden(f"{name}.csv", render_text(csv_worklist.render, result))
 
 

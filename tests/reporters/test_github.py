@@ -25,15 +25,8 @@ def commands(text: str) -> list[tuple[str, dict[str, str], str]]:
 
 
 @pytest.mark.parametrize("name", ["sample", "rich", "csv", "hostile"])
-def test_matches_golden_and_parses(
-    name, request, render_text, golden, sample_result, csv_result, run_hostile
-):
-    result = {
-        "sample": sample_result,
-        "rich": request.getfixturevalue("rich_result") if name == "rich" else None,
-        "csv": csv_result,
-        "hostile": run_hostile,
-    }[name]
+def test_matches_golden_and_parses(name, render_text, golden, golden_input):
+    result = golden_input(name)
     text = render_text(github.render, result)
     commands(text)
     golden(f"{name}.github", text)

@@ -49,15 +49,8 @@ def check_report(text: str) -> list[dict]:
 
 
 @pytest.mark.parametrize("name", ["sample", "rich", "csv", "hostile"])
-def test_matches_golden_and_has_the_documented_fields(
-    name, request, render_text, golden, sample_result, csv_result, run_hostile
-):
-    result = {
-        "sample": sample_result,
-        "rich": request.getfixturevalue("rich_result") if name == "rich" else None,
-        "csv": csv_result,
-        "hostile": run_hostile,
-    }[name]
+def test_matches_golden_and_has_the_documented_fields(name, render_text, golden, golden_input):
+    result = golden_input(name)
     text = render_text(gitlab.render, result)
     check_report(text)
     golden(f"{name}.gitlab.json", text)

@@ -39,15 +39,8 @@ def _outcomes(xml):
 
 
 @pytest.mark.parametrize("name", ["sample", "rich", "csv", "hostile"])
-def test_matches_golden_and_validates(
-    name, request, render_text, golden, validate, sample_result, csv_result, run_hostile
-):
-    result = {
-        "sample": sample_result,
-        "rich": request.getfixturevalue("rich_result") if name == "rich" else None,
-        "csv": csv_result,
-        "hostile": run_hostile,
-    }[name]
+def test_matches_golden_and_validates(name, render_text, golden, validate, golden_input):
+    result = golden_input(name)
     text = render_text(junit.render, result)
     validate(text)
     golden(f"{name}.junit.xml", text)
