@@ -17,5 +17,5 @@ sys.path.insert(0, str(REPO))
 from bhi_audit.generator.sample import write_sample  # noqa: E402
 
 if __name__ == "__main__":
-    for path in write_sample(REPO / "sample_claims"):
-        print(path.relative_to(REPO))
+    records = write_sample(REPO / "sample_claims")
+    print(f"wrote {sum(records.values())} records to sample_claims/")

@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 
+from bhi_audit.cli import main
 from bhi_audit.findings import Outcome
 from bhi_audit.generator.defects import CATALOG
 from bhi_audit.generator.sample import SAMPLE as PRACTICE
@@ -96,8 +97,8 @@ def test_sample_exercises_every_check():
 
 
 def test_checked_in_sample_is_exactly_what_the_scenarios_write(tmp_path):
-    written = write_sample(tmp_path)
-    names = sorted(p.relative_to(tmp_path).as_posix() for p in written)
+    write_sample(tmp_path)
+    names = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     checked_in = sorted(
         p.relative_to(SAMPLE).as_posix()
         for p in SAMPLE.rglob("*")
@@ -200,3 +201,49 @@ def test_which_checks_fire_on_the_sample():
     result = run_audit(SAMPLE)
     fired = Counter((f.check_id, f.outcome.value, f.severity.value) for f in result.findings)
     assert dict(sorted(fired.items())) == FIRING
+
+
+# ------------------------------------------------------------------ bhi-audit generate --scenario
+
+
+def _files(folder):
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_generate_scenario_sample_writes_the_sample_practice(runner, tmp_path):
+    out = tmp_path / "new" / "practice"
+    result = runner.invoke(main, ["generate", "--scenario", "sample", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"wrote 925 records for 57 patients to {out} (scenario sample; expected_defects.json)\n"
+    )
+    checked_in = {k: v for k, v in _files(SAMPLE).items() if not k.startswith("x12/")}
+    assert _files(out) == checked_in
+
+
+def test_generate_scenario_refuses_a_folder_that_is_not_empty(runner, tmp_path):
+    (tmp_path / "claims.csv").write_text("real claims\n", encoding="utf-8")
+    result = runner.invoke(main, ["generate", "--scenario", "sample", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output.endswith(
+        f"bhi-audit: error: {tmp_path}: folder is not empty (claims.csv); a scenario practice "
+        "needs a new or empty one\n"
+    )
+    assert _files(tmp_path) == {"claims.csv": b"real claims\n"}
+
+
+def test_generate_scenario_takes_no_option_that_shapes_a_random_practice(runner, tmp_path):
+    args = ["generate", "--scenario", "sample", "--out", str(tmp_path / "p"), "--seed", "3"]
+    result = runner.invoke(main, [*args, "--format", "json"])
+    assert result.exit_code == 2
+    assert "--scenario writes a fixed practice; drop --seed, --format" in result.output
+    assert not (tmp_path / "p").exists()
+
+
+def test_generate_without_a_scenario_still_needs_patients_and_months(runner, tmp_path):
+    result = runner.invoke(main, ["generate", "--months", "2", "--out", str(tmp_path / "p")])
+    assert result.exit_code == 2
+    assert "Missing option '--patients'." in result.output
+    assert not (tmp_path / "p").exists()

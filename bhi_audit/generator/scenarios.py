@@ -22,9 +22,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bhi_audit.errors import OutputError
 from bhi_audit.generator import COLUMNS
 from bhi_audit.generator.practice import ELEMENTS, FIRST, LAST, Row, wednesdays
 from bhi_audit.months import Month
+from bhi_audit.outputs import atomic_output
 
 #: Columns a scenario practice never fills, left out of its files. ``paid_amount`` is what an
 #: auditor's universe carries after payment (docs/auditing.md); a scenario practice is a
@@ -279,6 +281,10 @@ class StaffMember:
 class ScenarioPractice:
     """A whole scenario practice: its period, roster, scenarios and who runs the reviews."""
 
+    #: ``bhi-audit generate --scenario NAME``; also names the JSON document.
+    name: str
+    #: The folder the README tells the reader to audit.
+    folder: str
     records_from: date
     records_to: date
     staff: tuple[StaffMember, ...]
@@ -617,7 +623,7 @@ def readme_lines(practice: ScenarioPractice) -> Iterator[str]:
         "",
         "## Seeded defects",
         "",
-        "`bhi-audit check sample_claims` must report each of these (and exits 1).",
+        f"`bhi-audit check {practice.folder}` must report each of these (and exits 1).",
         "",
         "| patient | month | check | defect |",
         "|---|---|---|---|",
@@ -629,28 +635,49 @@ def readme_lines(practice: ScenarioPractice) -> Iterator[str]:
             yield f"| {scenario.patient_id} | {month} | {e.check} | {e.what}{suffix} |"
 
 
-def write_practice(practice: ScenarioPractice, out: Path) -> list[Path]:
-    """Write the practice into ``out`` (CSV bundle, ``json/`` document, README, expected
-    defects); return the files written. Other files in ``out`` are left alone."""
+def write_practice(practice: ScenarioPractice, out: Path) -> dict[str, int]:
+    """Write the practice into the folder ``out``: the CSV bundle, the same records as one JSON
+    document (``json/<name>_practice.json``), the README and ``expected_defects.json``. Files
+    are replaced whole (written to a temporary name first); other files are left alone.
+    Return the records written per kind."""
     rows = build(practice)
-    written: list[Path] = []
     (out / "json").mkdir(parents=True, exist_ok=True)
     document: dict[str, list[Row]] = {}
     for kind, names in columns().items():
-        path = out / f"{kind}.csv"
-        with path.open("w", newline="", encoding="utf-8") as handle:
+        with atomic_output(out / f"{kind}.csv") as handle:
             writer = csv.DictWriter(handle, fieldnames=names, lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows[kind])
-        written.append(path)
         document[kind] = [{k: v for k, v in row.items() if v != ""} for row in rows[kind]]
     texts = {
-        out / "json" / "sample_practice.json": json.dumps(document, indent=2) + "\n",
-        out / "README.md": "\n".join(readme_lines(practice)) + "\n",
-        out / "expected_defects.json": json.dumps(expected_defects(practice.scenarios), indent=2)
-        + "\n",
+        out / "json" / f"{practice.name}_practice.json": json.dumps(document, indent=2),
+        out / "README.md": "\n".join(readme_lines(practice)),
+        out / "expected_defects.json": json.dumps(expected_defects(practice.scenarios), indent=2),
     }
     for path, text in texts.items():
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
+        with atomic_output(path) as handle:
+            handle.write(text + "\n")
+    return {kind: len(kind_rows) for kind, kind_rows in rows.items()}
+
+
+def write_new(practice: ScenarioPractice, out: Path) -> dict[str, int]:
+    """Write the practice into ``out``, a new or empty folder (``generate --scenario``).
+
+    Why only there: a scenario practice written beside other records would audit as one
+    practice with them, and nothing the user keeps in a folder is ever overwritten.
+    """
+    if out.exists() and not out.is_dir():
+        raise OutputError(str(out), "--out must be a folder, and this is a file")
+    if out.is_dir() and any(out.iterdir()):
+        present = sorted(p.name for p in out.iterdir())
+        shown = ", ".join(present[:3]) + (
+            f" and {len(present) - 3} more" if len(present) > 3 else ""
+        )
+        raise OutputError(
+            str(out), f"folder is not empty ({shown}); a scenario practice needs a new or empty one"
+        )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(str(out), f"cannot create folder ({exc.strerror})") from None
+    return write_practice(practice, out)
