@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -257,6 +257,7 @@ class Scenario:
 
     @property
     def number(self) -> int:
+        """The number the patient's invented identity is drawn from."""
         return self.index if self.index is not None else int(self.patient_id[1:])
 
 
@@ -587,7 +588,7 @@ def build(practice: ScenarioPractice) -> dict[str, list[Row]]:
         records_to=practice.records_to.isoformat(),
     )
     for member in practice.staff:
-        rows.add("staff", **member.__dict__)
+        rows.add("staff", **asdict(member))
     for scenario in practice.scenarios:
         builder = Builder(rows, scenario, practice.charges)
         for step in scenario.steps:
