@@ -887,8 +887,8 @@ def schema() -> None:
 
 
 @main.command()
-@click.option("--patients", type=click.IntRange(1, 10_000_000), required=True)
-@click.option("--months", type=click.IntRange(1, 120), required=True)
+@click.option("--patients", type=click.IntRange(1, 10_000_000))
+@click.option("--months", type=click.IntRange(1, 120))
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.option(
@@ -919,20 +919,37 @@ def schema() -> None:
     help="Also write each claim line's paid_amount as this share of its national allowed "
     "amount (0.8: Medicare's 80% after coinsurance), for auditors' frames (docs/auditing.md).",
 )
+@click.option(
+    "--scenario",
+    type=click.Choice(["sample"]),
+    default=None,
+    help="Write a fixed, hand-picked practice instead (sample: the sample_claims/ practice, "
+    "one patient per case; docs/generator.md). Takes only --out, a new or empty folder.",
+)
 def generate(
-    patients: int,
-    months: int,
+    patients: int | None,
+    months: int | None,
     seed: int,
     out_dir: Path,
     defect_rate: float,
     fmt: str,
     force: bool,
     paid_share: float | None,
+    scenario: str | None,
 ) -> None:
     """Write a synthetic practice with known defects and its ground truth to OUT."""
     from bhi_audit.generator import GenerateSpec
     from bhi_audit.generator import generate as write_practice
 
+    if scenario is not None:
+        _generate_scenario(scenario, out_dir)
+        return
+    ctx = click.get_current_context()
+    for name, value in (("patients", patients), ("months", months)):
+        if value is None:
+            param = next(p for p in ctx.command.params if p.name == name)
+            raise click.MissingParameter(ctx=ctx, param=param)
+    assert patients is not None and months is not None
     spec = GenerateSpec(
         patients=patients,
         months=months,
@@ -945,6 +962,29 @@ def generate(
     click.echo(
         f"wrote {sum(truth['records'].values())} records for {patients} patients x {months} "
         f"months to {out_dir} ({len(truth['defects'])} injected defects; ground_truth.json)"
+    )
+
+
+def _generate_scenario(name: str, out_dir: Path) -> None:
+    """``generate --scenario NAME``: the named practice, which no other option shapes."""
+    from bhi_audit.generator.sample import PRACTICES
+    from bhi_audit.generator.scenarios import write_new
+
+    ctx = click.get_current_context()
+    given = [
+        param.opts[0]
+        for param in ctx.command.params
+        if param.name not in ("scenario", "out_dir")
+        and ctx.get_parameter_source(param.name or "") is not click.core.ParameterSource.DEFAULT
+    ]
+    if given:
+        raise click.UsageError(f"--scenario writes a fixed practice; drop {', '.join(given)}")
+    practice = PRACTICES[name]
+    with user_errors():
+        records = write_new(practice, out_dir)
+    click.echo(
+        f"wrote {sum(records.values())} records for {len(practice.scenarios)} patients to "
+        f"{out_dir} (scenario {name}; expected_defects.json)"
     )
 
 

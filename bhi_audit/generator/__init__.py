@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, TextIO, cast
@@ -28,6 +28,7 @@ from bhi_audit.generator.practice import (
     Row,
     npi_with_check_digit,
     plan_patient,
+    wednesdays,
 )
 from bhi_audit.generator.records import PatientRows, build_patient
 from bhi_audit.models import RECORD_KINDS, Claim, ClaimLine, Record
@@ -125,13 +126,7 @@ def iter_patients(
 def review_rows(membership: dict[tuple[str, Month], list[str]], bhcm: str) -> Iterator[Row]:
     """Weekly caseload reviews (Wednesdays); each month's patients are spread over the weeks."""
     for (consultant, month), patients in sorted(membership.items()):
-        day = month.first_day
-        while day.weekday() != 2:
-            day += timedelta(days=1)
-        weeks: list[date] = []
-        while day.month == month.month:
-            weeks.append(day)
-            day += timedelta(days=7)
+        weeks = wednesdays(month)
         for w, wednesday in enumerate(weeks):
             listed = patients[w :: len(weeks)]
             yield {

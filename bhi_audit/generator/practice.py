@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from bhi_audit.models import npi_check_digit
@@ -100,6 +101,18 @@ PROGRAMS = (
 def npi_with_check_digit(base9: str) -> str:
     """A made-up NPI: nine digits plus their check digit."""
     return base9 + str(npi_check_digit(base9))
+
+
+def wednesdays(month: Month) -> list[date]:
+    """The Wednesdays of ``month``: the days the consultant reviews the caseload."""
+    day = month.first_day
+    while day.weekday() != 2:
+        day += timedelta(days=1)
+    weeks = []
+    while day.month == month.month:
+        weeks.append(day)
+        day += timedelta(days=7)
+    return weeks
 
 
 @dataclass(frozen=True)
