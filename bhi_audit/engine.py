@@ -214,6 +214,7 @@ class Engine:
             records = index.records(patient_id)
             patient_months += self._audit_patient(records, out)
             comparison.add(records)
+            records.release()
             if progress is not None:
                 progress(done, len(ids))
         return PartialResult(
@@ -448,14 +449,8 @@ class Engine:
         findings, unused_waivers, stale_baseline = self._apply_exceptions(out.findings)
         _settle(out.evaluations, findings)
         out.evaluations.sort(key=lambda e: (e[0], e[1]))
-        # NOTE: model_construct skips validation (the engine made these three strings itself)
-        # and every evaluation shares one fields-set (pydantic copies it on model_copy): about
-        # half the memory of a validated Evaluation, and there is one per check and unit.
-        fields = set(Evaluation.model_fields)
-        evaluations = tuple(
-            Evaluation.model_construct(fields, check_id=c, unit=u, status=s)
-            for c, u, s in out.evaluations
-        )
+        # NOTE: named tuples, not models: one per check and unit (result.Evaluation).
+        evaluations = tuple(map(Evaluation._make, out.evaluations))
         out.evaluations.clear()
         rejected = tuple(
             RejectedRecord(
