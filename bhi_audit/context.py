@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from bhi_audit.loaders import Bundle
+from bhi_audit.bundle import Bundle
 from bhi_audit.models import (
     Assessment,
     CarePlan,

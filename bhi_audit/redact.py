@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from bhi_audit.bundle import Bundle
 from bhi_audit.findings import Evidence, Finding, Outcome
-from bhi_audit.loaders import Bundle
 from bhi_audit.models import (
     CaseloadReview,
     Claim,
