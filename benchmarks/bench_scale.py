@@ -5,16 +5,21 @@ Not a test: speed is measured here, never asserted in the test suite.
     python benchmarks/bench_scale.py                 # 1k and 10k patients x 12 months
     python benchmarks/bench_scale.py --sizes 1000,10000,100000 --jobs 1,2
 
-For each size it reports: records, the parse-only floor (reading every CSV row with the csv
-module, no validation), and the full audit (load -> validate -> checks -> JSON report) run as
-a separate `bhi-audit check` process: wall and CPU seconds, records/s, patient-months/s and
-peak memory (summed PSS of the process and its --jobs workers).
+For each size it reports: records; the **fair floor** (issue 12): the same CSV files read and
+typed (dates, times, whole numbers, amounts, flags, as the record models type them) in a
+separate process, once with the csv module into tuples and once with pyarrow into an Arrow
+table (``pip install .[bench]``; "-" without it), as CPU seconds; and the full audit (load ->
+validate -> checks -> JSON report) run as a separate `bhi-audit check` process: wall and CPU
+seconds, records/s, patient-months/s, peak memory (summed PSS of the process and its --jobs
+workers) and its CPU seconds divided by each floor's.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
+import json
 import os
 import platform
 import re
@@ -23,17 +28,110 @@ import subprocess
 import sys
 import tempfile
 import time
+import typing
+from datetime import date
+from datetime import time as dtime
+from decimal import Decimal
 from pathlib import Path
 
 
-def parse_floor(directory: Path) -> tuple[float, int]:
-    """Seconds to read every row of every CSV file, and the number of rows."""
-    start = time.perf_counter()
+def column_types() -> dict[str, dict[str, str]]:
+    """File stem -> column -> ``date``/``time``/``int``/``Decimal``/``bool``, from the models.
+
+    Only scalar columns: a list column (``diagnosis_pointers``, ``roles``) stays text in both
+    floors. Read from the record models so that the floor types what the audit types.
+    """
+    from bhi_audit.models import KIND_BY_NAME
+
+    def scalar(annotation: object) -> str | None:
+        if annotation in (bool, int, date, dtime, Decimal):
+            return annotation.__name__
+        if typing.get_origin(annotation) in (list, tuple, frozenset, set):
+            return None
+        return next(filter(None, map(scalar, typing.get_args(annotation))), None)
+
+    plan: dict[str, dict[str, str]] = {}
+    for kind, model in KIND_BY_NAME.items():
+        columns = {}
+        for name, info in model.model_fields.items():
+            found = scalar(info.annotation)
+            if found:
+                columns[info.alias or name] = found
+        plan[kind] = columns
+    return plan
+
+
+def count_rows(directory: Path) -> int:
+    """Rows of every CSV file in ``directory`` (headers left out)."""
     rows = 0
     for path in sorted(directory.glob("*.csv")):
         with path.open(newline="", encoding="utf-8") as handle:
             rows += sum(1 for _ in csv.reader(handle)) - 1
-    return time.perf_counter() - start, rows
+    return rows
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() in ("true", "yes", "y", "1")
+
+
+def floor_rows(path: Path, plan: dict[str, dict[str, str]]) -> list[tuple[object, ...]]:
+    """Every row of one CSV file as a tuple, its typed columns converted (empty: None)."""
+    parse = {
+        "date": date.fromisoformat,
+        "time": dtime.fromisoformat,
+        "int": int,
+        "Decimal": Decimal,
+        "bool": _flag,
+    }
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        types = plan.get(path.stem, {})
+        typed = [(i, parse[types[c]]) for i, c in enumerate(header) if c in types]
+        rows: list[tuple[object, ...]] = []
+        for row in reader:
+            values: list[object] = list(row)
+            for i, convert in typed:
+                values[i] = convert(row[i]) if row[i] else None
+            rows.append(tuple(values))
+    return rows
+
+
+def floor_csv(directory: Path, plan: dict[str, dict[str, str]]) -> int:
+    """Read and type every row of every CSV file into tuples, kept; the number of rows."""
+    kept = [floor_rows(path, plan) for path in sorted(directory.glob("*.csv"))]
+    return sum(len(rows) for rows in kept)
+
+
+def floor_arrow(directory: Path, plan: dict[str, dict[str, str]]) -> int:
+    """Read and type every CSV file into an Arrow table with pyarrow; the number of rows."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    arrow = {
+        "date": pa.date32(),
+        "time": pa.time32("s"),
+        "int": pa.int64(),
+        "Decimal": pa.decimal128(18, 2),
+        "bool": pa.bool_(),
+    }
+    tables = []
+    for path in sorted(directory.glob("*.csv")):
+        types = {c: arrow[t] for c, t in plan.get(path.stem, {}).items()}
+        options = pacsv.ConvertOptions(column_types=types, strings_can_be_null=False)
+        tables.append(pacsv.read_csv(path, convert_options=options))
+    return sum(t.num_rows for t in tables)
+
+
+def run_floor(kind: str, directory: Path, plan_file: Path) -> tuple[float, int] | None:
+    """CPU seconds of a separate process running one floor over ``directory`` (None: no pyarrow)."""
+    if kind == "arrow" and importlib.util.find_spec("pyarrow") is None:
+        return None
+    args = [sys.executable, __file__, "--floor", kind, "--plan", str(plan_file), str(directory)]
+    _wall, cpu, code, _peak = run_child(args)
+    if code != 0:
+        raise SystemExit(f"the {kind} floor failed (exit {code})")
+    return cpu, code
 
 
 def _tree(root: int) -> list[int]:
@@ -99,16 +197,31 @@ def _patient_months(report: Path) -> int:
     return int(re.findall(r'"patient_months": (\d+)', tail)[-1])
 
 
+def _ratio(cpu: float, floor: tuple[float, int] | None) -> str:
+    return f"{cpu / floor[0]:.0f}x" if floor and floor[0] > 0 else "-"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--jobs", default="1")
     parser.add_argument("--keep", type=Path, help="generate into this directory and keep it")
+    parser.add_argument("--floor", choices=["csv", "arrow"], help=argparse.SUPPRESS)
+    parser.add_argument("--plan", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("directory", nargs="?", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.floor:  # NOTE: the child process of run_floor
+        plan = json.loads(options.plan.read_text(encoding="utf-8"))
+        read = floor_csv if options.floor == "csv" else floor_arrow
+        print(read(options.directory, plan))
+        return 0
     exe = [sys.executable, "-m", "bhi_audit"]
     print(f"# {platform.platform()}, {os.cpu_count()} cpu, Python {platform.python_version()}")
-    print("patients  records  floor_s  jobs  audit_s  cpu_s  records/s  pm/s  peak_MiB  exit")
+    print(
+        "patients  records  csv_cpu  arrow_cpu  jobs  audit_s  cpu_s  records/s  pm/s  "
+        "peak_MiB  exit  cpu/csv  cpu/arrow"
+    )
     for size in [int(s) for s in options.sizes.split(",")]:
         base = options.keep or Path(tempfile.mkdtemp(prefix="bhi-bench-"))
         out = base / f"p{size}"
@@ -129,7 +242,13 @@ def main() -> int:
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
-        floor, records = parse_floor(out)
+        records = count_rows(out)
+        plan_file = base / "column_types.json"
+        plan_file.write_text(json.dumps(column_types(), sort_keys=True), encoding="utf-8")
+        csv_floor = run_floor("csv", out, plan_file)
+        arrow_floor = run_floor("arrow", out, plan_file)
+        csv_text = f"{csv_floor[0]:.2f}" if csv_floor else "-"
+        arrow_text = f"{arrow_floor[0]:.2f}" if arrow_floor else "-"
         for jobs in [int(j) for j in options.jobs.split(",")]:
             args = [*exe, "check", str(out), "--format", "json", "--output", str(base / "r.json")]
             if jobs != 1:
@@ -137,8 +256,9 @@ def main() -> int:
             wall, cpu, code, peak = run_child(args)
             months = _patient_months(base / "r.json")
             print(
-                f"{size:>8} {records:>8} {floor:>8.2f} {jobs:>5} {wall:>8.2f} {cpu:>6.1f} "
-                f"{records / wall:>10.0f} {months / wall:>5.0f} {peak / 1024:>9.0f} {code:>5}"
+                f"{size:>8} {records:>8} {csv_text:>8} {arrow_text:>10} {jobs:>5} {wall:>8.2f} "
+                f"{cpu:>6.1f} {records / wall:>10.0f} {months / wall:>5.0f} {peak / 1024:>9.0f} "
+                f"{code:>5} {_ratio(cpu, csv_floor):>8} {_ratio(cpu, arrow_floor):>10}"
             )
     return 0
 

@@ -183,4 +183,5 @@ def compare_models(batch: Batch) -> ModelComparison | None:
     tally = ComparisonTally()
     for records in PatientIndex(batch):
         tally.add(records)
+        records.release()
     return tally.result()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from bhi_audit.loaders import Bundle
+from bhi_audit.bundle import Bundle
 from bhi_audit.models import (
     Assessment,
     CarePlan,
@@ -140,6 +140,10 @@ class PatientRecords:
     enrollments: tuple[RegistryEnrollment, ...]
     episodes: tuple[Episode, ...]
     batch: Batch = field(repr=False)
+    #: The month views handed out by :meth:`month`, until :meth:`release`.
+    _month_views: dict[Month, PatientMonth] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     @cached_property
     def lines_by_month(self) -> dict[Month, tuple[BilledLine, ...]]:
@@ -171,8 +175,25 @@ class PatientRecords:
         )
 
     def month(self, month: Month) -> PatientMonth:
-        """The patient-month view of ``month``."""
-        return PatientMonth(records=self, month=month)
+        """The patient-month view of ``month``: one per month, whoever asks.
+
+        Why one: the engine, the patient-scope checks and the model comparison all look at
+        the same months, and what a view derives once (its codes, the minute tallies in its
+        ``memo``) is then derived once for all of them.
+        """
+        view = self._month_views.get(month)
+        if view is None:
+            view = self._month_views[month] = PatientMonth(records=self, month=month)
+        return view
+
+    def release(self) -> None:
+        """Drop the month views once the patient is audited.
+
+        NOTE: each view refers back to these records, a cycle that only the cyclic collector
+        frees, and it is paused while auditing (``cli.collector_paused``): without this,
+        every patient's views and tallies would stay in memory until the run ends.
+        """
+        self._month_views.clear()
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bhi_audit.bundle import Bundle
 from bhi_audit.context import Batch, build_batch
 from bhi_audit.engine import Engine, PartialResult
-from bhi_audit.loaders import Bundle
 from bhi_audit.result import AuditResult
 
 

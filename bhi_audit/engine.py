@@ -14,13 +14,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
 
 from bhi_audit import RULEBOOK_VERSION, __version__
 from bhi_audit.baseline import Baseline, apply_baseline
+from bhi_audit.bundle import Bundle
 from bhi_audit.checkapi import Problem, Severity
 from bhi_audit.comparison import ComparisonTally
 from bhi_audit.context import (
@@ -34,7 +34,6 @@ from bhi_audit.context import (
 )
 from bhi_audit.evidence import summarize
 from bhi_audit.findings import Finding, Outcome
-from bhi_audit.loaders import Bundle
 from bhi_audit.models import Claim, ClaimLine, Location, Record
 from bhi_audit.policy import line_price, policy_for_year
 from bhi_audit.registry import CheckSpec
@@ -42,7 +41,6 @@ from bhi_audit.result import (
     AuditResult,
     CheckInfo,
     CheckSummary,
-    ClaimSummary,
     Evaluation,
     EvaluationStatus,
     InputFileSummary,
@@ -52,13 +50,12 @@ from bhi_audit.result import (
     RejectedRecord,
     RunSetup,
     StaleBaselineEntry,
-    Totals,
     UnusedWaiver,
 )
+from bhi_audit.summaries import ZERO, summarize_checks, summarize_claims, summarize_totals
 from bhi_audit.waivers import Waiver, apply_waivers, as_of_warning
 
 log = logging.getLogger(__name__)
-ZERO = Decimal("0.00")
 #: A claim whose patient's partition was lost (its worker died): never "clean".
 NOT_AUDITED = "not audited"
 #: What a lost partition is reported under: not a check, but listed like one in every report
@@ -214,6 +211,7 @@ class Engine:
             records = index.records(patient_id)
             patient_months += self._audit_patient(records, out)
             comparison.add(records)
+            records.release()
             if progress is not None:
                 progress(done, len(ids))
         return PartialResult(
@@ -448,14 +446,8 @@ class Engine:
         findings, unused_waivers, stale_baseline = self._apply_exceptions(out.findings)
         _settle(out.evaluations, findings)
         out.evaluations.sort(key=lambda e: (e[0], e[1]))
-        # NOTE: model_construct skips validation (the engine made these three strings itself)
-        # and every evaluation shares one fields-set (pydantic copies it on model_copy): about
-        # half the memory of a validated Evaluation, and there is one per check and unit.
-        fields = set(Evaluation.model_fields)
-        evaluations = tuple(
-            Evaluation.model_construct(fields, check_id=c, unit=u, status=s)
-            for c, u, s in out.evaluations
-        )
+        # NOTE: named tuples, not models: one per check and unit (result.Evaluation).
+        evaluations = tuple(map(Evaluation._make, out.evaluations))
         out.evaluations.clear()
         rejected = tuple(
             RejectedRecord(
@@ -479,7 +471,7 @@ class Engine:
             records[kind] = RecordCount(
                 read=read, audited=read - bad - unused, rejected=bad, not_used=unused
             )
-        per_claim = self._per_claim(batch, findings)
+        per_claim = summarize_claims(batch.claims, findings)
         return AuditResult(
             tool="bhi-audit",
             tool_version=__version__,
@@ -509,11 +501,11 @@ class Engine:
             records=records,
             rejected=rejected,
             findings=findings,
-            per_check=self._per_check(findings, evaluations),
+            per_check=summarize_checks([s.id for s in self.specs], findings, evaluations),
             per_claim=per_claim,
             evaluations=evaluations,
             notes=(*self._as_of_notes(batch), *_policy_notes(bundle)),
-            totals=_totals(findings, per_claim, patient_months, len(rejected)),
+            totals=summarize_totals(findings, per_claim, patient_months, len(rejected)),
             missing_records=self._missing_records(bundle, missing or {}),
             unused_waivers=unused_waivers,
             stale_baseline=stale_baseline,
@@ -581,59 +573,6 @@ class Engine:
                 marked, self.settings.baseline, ran, self.settings.not_waivable
             )
         return tuple(sorted(marked, key=lambda f: f.sort_key)), unused, stale
-
-    def _per_check(
-        self, findings: tuple[Finding, ...], evaluations: tuple[Evaluation, ...]
-    ) -> dict[str, CheckSummary]:
-        status_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for evaluation in evaluations:
-            status_counts[evaluation.check_id][evaluation.status] += 1
-        by_check: dict[str, list[Finding]] = defaultdict(list)
-        for finding in findings:
-            by_check[finding.check_id].append(finding)
-        summary = {}
-        for spec in self.specs:
-            counts = status_counts[spec.id]
-            mine = by_check[spec.id]
-            summary[spec.id] = CheckSummary(
-                applicable=sum(counts.values()),
-                passed=counts["passed"],
-                failed=counts["failed"],
-                unverifiable=counts["unverifiable"],
-                internal_errors=counts["internal-error"],
-                units_waived=counts["waived"],
-                units_baselined=counts["baselined"],
-                findings=len(mine),
-                waived=sum(1 for f in mine if f.status == "waived"),
-                baselined=sum(1 for f in mine if f.status == "baselined"),
-                at_risk=sum((f.at_risk for f in mine if f.at_risk), ZERO),
-                opportunity=sum((f.opportunity for f in mine if f.opportunity), ZERO),
-            )
-        return summary
-
-    @staticmethod
-    def _per_claim(batch: Batch, findings: tuple[Finding, ...]) -> dict[str, ClaimSummary]:
-        counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        risk: dict[str, Decimal] = defaultdict(lambda: ZERO)
-        for finding in findings:
-            if finding.claim_id is None or finding.outcome is Outcome.UNVERIFIABLE:
-                continue
-            counts[finding.claim_id][finding.severity.value] += 1
-        for (claim_id, _), amount in _lines_at_risk(findings).items():
-            risk[claim_id] += amount
-        claim_ids = sorted(set(batch.claims) | set(counts))
-        result = {}
-        for claim_id in claim_ids:
-            c = counts.get(claim_id, {})
-            flagged = c.get("error", 0) + c.get("warning", 0) > 0
-            result[claim_id] = ClaimSummary(
-                status="flagged" if flagged else "clean",
-                errors=c.get("error", 0),
-                warnings=c.get("warning", 0),
-                infos=c.get("info", 0),
-                at_risk=risk.get(claim_id, ZERO),
-            )
-        return result
 
 
 def _with_engine_check(
@@ -731,17 +670,6 @@ def _claim_fields(record: Record | None) -> tuple[str | None, int | None, str | 
     return None, None, None
 
 
-def _lines_at_risk(findings: Iterable[Finding]) -> dict[tuple[str, int], Decimal]:
-    """Money at risk per claim line, counted once however many findings flag the line (the
-    largest amount, when one finding puts only some of the line's units at risk)."""
-    lines: dict[tuple[str, int], Decimal] = {}
-    for finding in findings:
-        if finding.at_risk and finding.claim_id and finding.line_number:
-            key = (finding.claim_id, finding.line_number)
-            lines[key] = max(lines.get(key, finding.at_risk), finding.at_risk)
-    return lines
-
-
 def _policy_notes(bundle: Bundle) -> tuple[str, ...]:
     years = sorted({line.date_of_service.year for line in bundle.of(ClaimLine)})
     notes = []
@@ -750,34 +678,3 @@ def _policy_notes(bundle: Bundle) -> tuple[str, ...]:
         if note:
             notes.append(note)
     return tuple(notes)
-
-
-def _totals(
-    findings: tuple[Finding, ...],
-    per_claim: dict[str, ClaimSummary],
-    patient_months: int,
-    rejected: int = 0,
-) -> Totals:
-    violations = [f for f in findings if f.outcome is not Outcome.UNVERIFIABLE]
-    open_ = [f for f in findings if f.status == "open"]
-    return Totals(
-        findings=len(findings),
-        errors=sum(1 for f in violations if f.severity is Severity.ERROR),
-        warnings=sum(1 for f in violations if f.severity is Severity.WARNING),
-        infos=sum(1 for f in violations if f.severity is Severity.INFO),
-        unverifiable=sum(1 for f in findings if f.status == "unverifiable"),
-        internal_errors=sum(1 for f in findings if f.status == "internal-error"),
-        claims=len(per_claim),
-        claims_clean=sum(1 for c in per_claim.values() if c.status == "clean"),
-        claims_flagged=sum(1 for c in per_claim.values() if c.status == "flagged"),
-        patient_months=patient_months,
-        at_risk=sum(_lines_at_risk(findings).values(), ZERO),
-        opportunity=sum((f.opportunity for f in findings if f.opportunity), ZERO),
-        waived=sum(1 for f in findings if f.status == "waived"),
-        baselined=sum(1 for f in findings if f.status == "baselined"),
-        waiver_expired=sum(1 for f in findings if f.waiver is not None and f.waiver.expired),
-        open_errors=sum(1 for f in open_ if f.severity is Severity.ERROR),
-        open_warnings=sum(1 for f in open_ if f.severity is Severity.WARNING),
-        open_infos=sum(1 for f in open_ if f.severity is Severity.INFO),
-        rejected=rejected,
-    )

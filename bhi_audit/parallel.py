@@ -32,10 +32,10 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
+from bhi_audit.bundle import Bundle
 from bhi_audit.context import Batch, PatientIndex, build_batch
 from bhi_audit.diagnoses import billable_status
 from bhi_audit.engine import Engine, PartialResult, Progress
-from bhi_audit.loaders import Bundle
 from bhi_audit.result import AuditResult
 
 #: What each worker audits its partitions with (set by inheritance or from its arguments).

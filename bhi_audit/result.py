@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator
 
 from bhi_audit.findings import Finding
 
@@ -111,12 +111,57 @@ class ClaimSummary(FrozenModel):
     at_risk: Decimal
 
 
-class Evaluation(FrozenModel):
-    """One check applied to one unit (claim line, patient-month, patient or the batch)."""
+class Evaluation(NamedTuple):
+    """One check applied to one unit (claim line, patient-month, patient or the batch).
+
+    Why a named tuple, not a model: there is one per check and unit (about 95 per patient-year,
+    a million at 10,000 patients), and a model instance costs about four times the memory and
+    a constructor call each. The JSON report and its schema show it as the object
+    :class:`_Json.Evaluation` describes; the engine makes every one itself.
+    """
 
     check_id: str
     unit: str
     status: EvaluationStatus
+
+
+class _Json:
+    """Models that exist only at the JSON boundary (the report's schema, validation)."""
+
+    class Evaluation(FrozenModel):
+        """One check applied to one unit (claim line, patient-month, patient or the batch)."""
+
+        check_id: str
+        unit: str
+        status: EvaluationStatus
+
+
+def _evaluations_in(value: object) -> tuple[Evaluation, ...]:
+    """Evaluations as given (the engine's, as they are) or from their JSON objects (validated)."""
+    if not isinstance(value, tuple | list):
+        raise ValueError("evaluations must be a list")
+    if all(type(e) is Evaluation for e in value):
+        return tuple(value)
+    return tuple(e if type(e) is Evaluation else _evaluation_from_json(e) for e in value)
+
+
+def _evaluation_from_json(value: object) -> Evaluation:
+    valid = _Json.Evaluation.model_validate(value)
+    return Evaluation(valid.check_id, valid.unit, valid.status)
+
+
+def _evaluations_out(value: tuple[Evaluation, ...]) -> tuple[_Json.Evaluation, ...]:
+    """Evaluations as the JSON report's objects (only when a whole result is dumped)."""
+    fields = set(_Json.Evaluation.model_fields)
+    return tuple(_Json.Evaluation.model_construct(fields, **e._asdict()) for e in value)
+
+
+#: What ``AuditResult.evaluations`` holds: named tuples inside, objects in JSON and its schema.
+Evaluations = Annotated[
+    tuple[Evaluation, ...],
+    PlainValidator(_evaluations_in, json_schema_input_type=tuple[_Json.Evaluation, ...]),
+    PlainSerializer(_evaluations_out, return_type=tuple[_Json.Evaluation, ...]),
+]
 
 
 class Totals(FrozenModel):
@@ -263,7 +308,7 @@ class AuditResult(FrozenModel):
     findings: tuple[Finding, ...]
     per_check: dict[str, CheckSummary]
     per_claim: dict[str, ClaimSummary]
-    evaluations: tuple[Evaluation, ...]
+    evaluations: Evaluations
     notes: tuple[str, ...]
     totals: Totals
     comparison: ModelComparison | None = None

@@ -141,3 +141,32 @@ def test_every_builtin_module_is_registered():
 
     on_disk = {p.stem for p in CHECKS}
     assert set(checks.BUILTIN) == on_disk
+
+
+#: Modules that may import the loaders: the CLI (it loads the input), the loaders themselves,
+#: and the writers (they write the formats the loaders read back).
+LOADER_USERS = ("cli.py", "__main__.py", "loaders", "writers")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in CORE if not set(p.relative_to(PACKAGE).parts) & set(LOADER_USERS)],
+    ids=lambda p: str(p.relative_to(REPO)),
+)
+def test_the_engine_and_core_never_import_the_loaders(path):
+    """The loaded input's shape lives in ``bhi_audit.bundle``; reading input is the loaders'."""
+    assert offending(imported_modules(path), ("bhi_audit.loaders",)) == []
+
+
+def test_auditing_does_not_pull_in_the_loaders_transitively():
+    code = (
+        "import sys\n"
+        "import bhi_audit.engine, bhi_audit.parallel, bhi_audit.distributed, bhi_audit.redact\n"
+        "import bhi_audit.summaries, bhi_audit.registry\n"
+        "bhi_audit.registry.load_registry(plugins=False)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('bhi_audit.loaders')))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert completed.stdout.strip() == "[]"

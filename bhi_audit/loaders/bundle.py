@@ -3,6 +3,8 @@
 Why a builder: several inputs (a CSV directory, a JSON document, later X12 and FHIR) can be
 combined in one audit. The builder validates every raw row the same way, rejects duplicates
 across sources, and counts what was read so the summary can prove ``read = audited + rejected``.
+The shape it builds (``Bundle``, ``Rejection``, ``InputFile``) lives in :mod:`bhi_audit.bundle`,
+so that the engine needs no loader; it is re-exported here for the code that imports it from here.
 """
 
 from __future__ import annotations
@@ -15,56 +17,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bhi_audit.bundle import Bundle, InputFile, Rejection
 from bhi_audit.models import KIND_BY_NAME, ClaimLine, Location, Period, Record
 
-
-@dataclass(frozen=True)
-class Rejection:
-    """One record that could not be used, with every reason found in it."""
-
-    kind: str
-    location: Location
-    reasons: tuple[tuple[str, str], ...]  # (field path, message)
-    #: The kind of problem per reason (a pydantic error type such as ``missing``, or
-    #: ``duplicate``), never an input value: what ``--redact`` shows instead of the message.
-    problems: tuple[str, ...] = ()
-
-    @property
-    def message(self) -> str:
-        """All reasons as one line: ``field: message; field: message``."""
-        return "; ".join(f"{fld}: {msg}" if fld else msg for fld, msg in self.reasons)
-
-
-@dataclass(frozen=True)
-class InputFile:
-    """A file that was read, with its digest so an auditor can prove what was audited."""
-
-    path: str
-    sha256: str
-    format: str
-
-
-@dataclass
-class Bundle:
-    """Everything read from the inputs. Built once by a :class:`BundleBuilder`, then read-only."""
-
-    records: dict[str, list[Record]]
-    rejected: list[Rejection]
-    read: dict[str, int]
-    provided: frozenset[str]
-    files: list[InputFile]
-    #: Records read but deliberately not used (e.g. FHIR resource types no check needs), by kind.
-    not_used: dict[str, int] = field(default_factory=dict)
-
-    def of(self, kind: type[Record]) -> list[Any]:
-        """The records of one kind (an empty list if that kind was not provided)."""
-        return self.records.get(kind.KIND, [])
-
-    @property
-    def period(self) -> Period | None:
-        """The period the input says its records cover, if it says so."""
-        periods = self.records.get(Period.KIND, [])
-        return periods[0] if periods else None  # type: ignore[return-value]
+__all__ = ["Bundle", "BundleBuilder", "InputFile", "Rejection", "describe_error", "sha256_of"]
 
 
 def describe_error(error: Mapping[str, Any]) -> tuple[str, str]:

@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from bhi_audit.bundle import Bundle
 from bhi_audit.checkapi import Severity
 from bhi_audit.codes import COCM_ADDON, COCM_BASE, COCM_INITIAL
 from bhi_audit.errors import InputError
 from bhi_audit.findings import Finding, Outcome
-from bhi_audit.loaders import Bundle
 from bhi_audit.models import ClaimLine
 from bhi_audit.policy import codes_price, line_price, thresholds_for
 from bhi_audit.sampling.draw import AUDITOR_COLUMNS, DRAWN_COLUMNS, SAMPLE_COLUMNS, read_header

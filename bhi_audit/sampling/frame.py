@@ -30,9 +30,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Literal
 
+from bhi_audit.bundle import Bundle
 from bhi_audit.codes import COCM_ALL, GENERAL_BHI
 from bhi_audit.errors import BhiAuditError, InputError
-from bhi_audit.loaders import Bundle
 from bhi_audit.models import Claim, ClaimLine
 from bhi_audit.policy import line_price
 

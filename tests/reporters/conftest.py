@@ -265,7 +265,7 @@ def enrich(result: AuditResult) -> AuditResult:
         (findings[baselined].check_id, findings[baselined].unit): "baselined",
     }
     evaluations = [
-        e.model_copy(update={"status": settled[(e.check_id, e.unit)]})
+        e._replace(status=settled[(e.check_id, e.unit)])
         if (e.check_id, e.unit) in settled and e.status == "failed"
         else e
         for e in evaluations

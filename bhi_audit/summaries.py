@@ -1,0 +1,119 @@
+"""The result's summaries: per check, per claim and in total, from findings and evaluations.
+
+Why apart from the engine: the engine runs checks and stamps what they yield; these are plain
+counts and sums over what it produced, after waivers and the baseline settled every finding and
+evaluation. They read nothing of the input but the claim ids, so every report's counts follow
+from the findings and evaluations alone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from bhi_audit.checkapi import Severity
+from bhi_audit.findings import Finding, Outcome
+from bhi_audit.result import CheckSummary, ClaimSummary, Evaluation, Totals
+
+ZERO = Decimal("0.00")
+
+
+def summarize_checks(
+    check_ids: Iterable[str], findings: tuple[Finding, ...], evaluations: tuple[Evaluation, ...]
+) -> dict[str, CheckSummary]:
+    """How each check that ran fared: its evaluations by settled status, its findings, money."""
+    status_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for evaluation in evaluations:
+        status_counts[evaluation.check_id][evaluation.status] += 1
+    by_check: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_check[finding.check_id].append(finding)
+    summary = {}
+    for check_id in check_ids:
+        counts = status_counts[check_id]
+        mine = by_check[check_id]
+        summary[check_id] = CheckSummary(
+            applicable=sum(counts.values()),
+            passed=counts["passed"],
+            failed=counts["failed"],
+            unverifiable=counts["unverifiable"],
+            internal_errors=counts["internal-error"],
+            units_waived=counts["waived"],
+            units_baselined=counts["baselined"],
+            findings=len(mine),
+            waived=sum(1 for f in mine if f.status == "waived"),
+            baselined=sum(1 for f in mine if f.status == "baselined"),
+            at_risk=sum((f.at_risk for f in mine if f.at_risk), ZERO),
+            opportunity=sum((f.opportunity for f in mine if f.opportunity), ZERO),
+        )
+    return summary
+
+
+def summarize_claims(
+    claim_ids: Iterable[str], findings: tuple[Finding, ...]
+) -> dict[str, ClaimSummary]:
+    """How each claim fared (every claim of the input, and any a finding names), by id."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    risk: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for finding in findings:
+        if finding.claim_id is None or finding.outcome is Outcome.UNVERIFIABLE:
+            continue
+        counts[finding.claim_id][finding.severity.value] += 1
+    for (claim_id, _), amount in lines_at_risk(findings).items():
+        risk[claim_id] += amount
+    result = {}
+    for claim_id in sorted(set(claim_ids) | set(counts)):
+        c = counts.get(claim_id, {})
+        flagged = c.get("error", 0) + c.get("warning", 0) > 0
+        result[claim_id] = ClaimSummary(
+            status="flagged" if flagged else "clean",
+            errors=c.get("error", 0),
+            warnings=c.get("warning", 0),
+            infos=c.get("info", 0),
+            at_risk=risk.get(claim_id, ZERO),
+        )
+    return result
+
+
+def lines_at_risk(findings: Iterable[Finding]) -> dict[tuple[str, int], Decimal]:
+    """Money at risk per claim line, counted once however many findings flag the line (the
+    largest amount, when one finding puts only some of the line's units at risk)."""
+    lines: dict[tuple[str, int], Decimal] = {}
+    for finding in findings:
+        if finding.at_risk and finding.claim_id and finding.line_number:
+            key = (finding.claim_id, finding.line_number)
+            lines[key] = max(lines.get(key, finding.at_risk), finding.at_risk)
+    return lines
+
+
+def summarize_totals(
+    findings: tuple[Finding, ...],
+    per_claim: dict[str, ClaimSummary],
+    patient_months: int,
+    rejected: int = 0,
+) -> Totals:
+    """Counts by severity and settled status, claims clean and flagged, and money, in total."""
+    violations = [f for f in findings if f.outcome is not Outcome.UNVERIFIABLE]
+    open_ = [f for f in findings if f.status == "open"]
+    return Totals(
+        findings=len(findings),
+        errors=sum(1 for f in violations if f.severity is Severity.ERROR),
+        warnings=sum(1 for f in violations if f.severity is Severity.WARNING),
+        infos=sum(1 for f in violations if f.severity is Severity.INFO),
+        unverifiable=sum(1 for f in findings if f.status == "unverifiable"),
+        internal_errors=sum(1 for f in findings if f.status == "internal-error"),
+        claims=len(per_claim),
+        claims_clean=sum(1 for c in per_claim.values() if c.status == "clean"),
+        claims_flagged=sum(1 for c in per_claim.values() if c.status == "flagged"),
+        patient_months=patient_months,
+        at_risk=sum(lines_at_risk(findings).values(), ZERO),
+        opportunity=sum((f.opportunity for f in findings if f.opportunity), ZERO),
+        waived=sum(1 for f in findings if f.status == "waived"),
+        baselined=sum(1 for f in findings if f.status == "baselined"),
+        waiver_expired=sum(1 for f in findings if f.waiver is not None and f.waiver.expired),
+        open_errors=sum(1 for f in open_ if f.severity is Severity.ERROR),
+        open_warnings=sum(1 for f in open_ if f.severity is Severity.WARNING),
+        open_infos=sum(1 for f in open_ if f.severity is Severity.INFO),
+        rejected=rejected,
+    )
