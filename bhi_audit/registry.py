@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from bhi_audit.checkapi import SCOPES, Problem, Scope, Severity
 from bhi_audit.errors import ConfigError
+from bhi_audit.models import RECORD_KINDS, Record
 
 ENTRY_POINT_GROUP = "bhi_audit.checks"
 ID_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
@@ -45,6 +46,9 @@ class CheckSpec:
     codes: frozenset[str] | None
     aliases: tuple[str, ...]
     options_model: type[BaseModel] | None
+    #: Record kinds (``Record.KIND``) without which the check cannot judge: when the input
+    #: lacks one, the engine reports the unit not verifiable instead of running the check.
+    requires: tuple[str, ...]
     run: Callable[[Any, Any], Iterator[Problem]]
     summary: str
     sections: dict[str, str]
@@ -129,6 +133,7 @@ def spec_from_module(module: ModuleType, origin: str) -> CheckSpec:
         except ValidationError as exc:
             fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors())
             raise ConfigError(f"{where}: Options needs a default for: {fields}") from None
+    requires = _requires(module, where)
     summary, sections = parse_docstring(module.__doc__ or "")
     missing = [s for s in SECTIONS if not sections.get(s)]
     if not summary or missing:
@@ -142,12 +147,25 @@ def spec_from_module(module: ModuleType, origin: str) -> CheckSpec:
         codes=frozenset(codes) if codes is not None else None,
         aliases=tuple(aliases),
         options_model=options_model,
+        requires=requires,
         run=run,
         summary=summary,
         sections=sections,
         doc=(module.__doc__ or "").strip(),
         origin=origin,
     )
+
+
+def _requires(module: ModuleType, where: str) -> tuple[str, ...]:
+    """The kinds named by the module's optional ``REQUIRES`` (record model classes)."""
+    declared = getattr(module, "REQUIRES", ())
+    if not isinstance(declared, tuple | list) or not all(
+        isinstance(kind, type) and issubclass(kind, Record) and kind in RECORD_KINDS
+        for kind in declared
+    ):
+        names = ", ".join(kind.__name__ for kind in RECORD_KINDS)
+        raise ConfigError(f"{where}: REQUIRES must be a tuple of record models ({names})")
+    return tuple(dict.fromkeys(kind.KIND for kind in declared))
 
 
 def builtin_modules() -> list[ModuleType]:

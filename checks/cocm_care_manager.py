@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM
 from bhi_audit.context import PatientMonth
-from bhi_audit.models import Program, Record, Role
+from bhi_audit.models import Program, Record, Role, Staff
 
 from .cocm_psychiatric_consultant import enrollment_in_force
 
@@ -37,20 +37,13 @@ SEVERITIES = {
     "training-undocumented": "warning",
 }
 CODES = COCM | {"G0568", "G0569"}
+REQUIRES = (Staff,)
 
 
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:
     """At most two problems per CoCM patient-month: designation, then training."""
     line = month.lines_with(CODES)[0].line
     batch = month.batch
-    if not batch.provided("staff"):
-        yield Problem(
-            message="care manager qualifications not verifiable: no staff roster in the input",
-            record=line,
-            field="bhcm",
-            unverifiable=True,
-        )
-        return
     enrollment = enrollment_in_force(month)
     bhcm = enrollment.bhcm_id if enrollment is not None else None
     evidence: tuple[Record, ...] = (line,) if enrollment is None else (line, enrollment)

@@ -47,6 +47,7 @@ SEVERITIES = {
     "not-reviewed-in-window": "warning",
 }
 CODES = COCM | {"G0568", "G0569"}
+REQUIRES = (CaseloadReview,)
 
 
 class Options(BaseModel):
@@ -66,14 +67,6 @@ class Options(BaseModel):
 def check(month: PatientMonth, options: Options) -> Iterator[Problem]:
     """At most one problem per CoCM patient-month."""
     line = month.lines_with(CODES)[0].line
-    if not month.batch.provided("caseload_reviews"):
-        yield Problem(
-            message="caseload review not verifiable: no caseload reviews in the input",
-            record=line,
-            field="caseload_review",
-            unverifiable=True,
-        )
-        return
     start = month.month.first_day
     if options.review_window_days is not None:
         start = min(start, month.month.last_day - timedelta(days=options.review_window_days))

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM
 from bhi_audit.context import PatientMonth
-from bhi_audit.models import Program
+from bhi_audit.models import Program, RegistryEnrollment
 
 from .cocm_psychiatric_consultant import enrollment_in_force
 
@@ -32,6 +32,7 @@ SCOPE = "patient_month"
 DEFAULT_SEVERITY = "error"
 SEVERITIES = {"not-enrolled": "error", "no-tracking": "error"}
 CODES = COCM | {"G0568", "G0569"}
+REQUIRES = (RegistryEnrollment,)
 
 
 class Options(BaseModel):
@@ -50,14 +51,6 @@ def check(month: PatientMonth, options: Options) -> Iterator[Problem]:
     """At most one problem per CoCM patient-month."""
     line = month.lines_with(CODES)[0].line
     batch = month.batch
-    if not batch.provided("registry_enrollments"):
-        yield Problem(
-            message="registry enrollment not verifiable: no registry enrollments in the input",
-            record=line,
-            field="registry",
-            unverifiable=True,
-        )
-        return
     enrollment = enrollment_in_force(month)
     if enrollment is None:
         yield Problem(

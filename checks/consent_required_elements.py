@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM_ALL, GENERAL_BHI, program_of
 from bhi_audit.context import BilledLine, PatientMonth
-from bhi_audit.models import ConsentElement, Program
+from bhi_audit.models import Consent, ConsentElement, Program
 
 ID = "BHI-CONS-002"
 NAME = "consent-required-elements"
@@ -31,6 +31,7 @@ SCOPE = "patient_month"
 DEFAULT_SEVERITY = "error"
 SEVERITIES = {"missing-elements": "error", "other-practitioner": "warning"}
 CODES = GENERAL_BHI | COCM_ALL
+REQUIRES = (Consent,)
 REQUIRED = (ConsentElement.CONSULT_SPECIALISTS, ConsentElement.COST_SHARING)
 
 
@@ -39,15 +40,6 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
     for program in (Program.BHI, Program.COCM):
         lines = [b for b in month.lines if program_of(b.code) is program]
         if not lines:
-            continue
-        if not month.batch.provided("consents"):
-            yield Problem(
-                message=f"{program.value} consent elements not verifiable: no consent records "
-                "in the input",
-                record=lines[0].line,
-                field="consent",
-                unverifiable=True,
-            )
             continue
         # NOTE: one verdict per billing practitioner: two practitioners may each hold a consent.
         firsts = {b.billing_practitioner: b for b in reversed(lines)}

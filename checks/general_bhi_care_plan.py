@@ -36,6 +36,7 @@ SCOPE = "patient_month"
 DEFAULT_SEVERITY = "warning"
 SEVERITIES = {"no-care-plan": "warning", "not-revised": "warning"}
 CODES = GENERAL_BHI_TIMED | {"G0570"}
+REQUIRES = (CarePlan,)
 
 
 def normalise(instrument: str) -> str:
@@ -72,14 +73,6 @@ def check(month: PatientMonth, options: Options) -> Iterator[Problem]:
     """At most one problem per general-BHI patient-month."""
     line = month.lines_with(CODES)[0].line
     batch = month.batch
-    if not batch.provided("care_plans"):
-        yield Problem(
-            message="care plan not verifiable: no care plans in the input",
-            record=line,
-            field="care_plan",
-            unverifiable=True,
-        )
-        return
     end = month.month.last_day
     plans = plans_for(month)
     if not plans:

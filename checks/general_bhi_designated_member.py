@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import GENERAL_BHI_TIMED
 from bhi_audit.context import PatientMonth
+from bhi_audit.models import CarePlan
 
 from .general_bhi_care_plan import plans_for
 
@@ -25,20 +26,13 @@ NAME = "general-bhi-designated-member"
 SCOPE = "patient_month"
 DEFAULT_SEVERITY = "warning"
 CODES = GENERAL_BHI_TIMED | {"G0570"}
+REQUIRES = (CarePlan,)
 
 
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:
     """At most one problem per general-BHI patient-month."""
     line = month.lines_with(CODES)[0].line
     batch = month.batch
-    if not batch.provided("care_plans"):
-        yield Problem(
-            message="designated care-team member not verifiable: no care plans in the input",
-            record=line,
-            field="designated_member",
-            unverifiable=True,
-        )
-        return
     all_plans = plans_for(month)
     if not all_plans:
         return  # no care plan at all: BHI-GEN-001 reports it

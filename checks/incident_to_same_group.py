@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM, GENERAL_BHI_TIMED
 from bhi_audit.context import PatientMonth
+from bhi_audit.models import TimeEntry
 from bhi_audit.timecount import tally_for
 
 ID = "BHI-PRAC-002"
@@ -28,21 +29,13 @@ NAME = "incident-to-same-group"
 SCOPE = "patient_month"
 DEFAULT_SEVERITY = "warning"
 CODES = GENERAL_BHI_TIMED | COCM
+REQUIRES = (TimeEntry,)
 
 
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:
     """At most one problem per billed line: outside staff, else unknown groups."""
     batch = month.batch
     for billed in month.lines_with(CODES):
-        if not batch.provided("time_entries"):
-            yield Problem(
-                message=f"{billed.code}: whose time supports it is not verifiable (no time log), "
-                "so the incident-to group cannot be checked",
-                record=billed.line,
-                field="time_entries",
-                unverifiable=True,
-            )
-            continue
         tally = tally_for(month, billed)
         who = billed.billing_practitioner
         staff_ids = sorted(

@@ -29,6 +29,7 @@ from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM_INITIAL, COCM_SUBSEQUENT
 from bhi_audit.context import BilledLine, PatientMonth
 from bhi_audit.episodes import is_initial_month
+from bhi_audit.models import TimeEntry
 from bhi_audit.policy import Thresholds, thresholds_for
 from bhi_audit.timecount import minimum_minutes_problems, tally_for
 
@@ -39,6 +40,7 @@ DEFAULT_SEVERITY = "error"
 SEVERITIES = {"g0512-first-month": "warning"}
 RHC_COCM = "G0512"
 CODES = frozenset({COCM_INITIAL, COCM_SUBSEQUENT, RHC_COCM})
+REQUIRES = (TimeEntry,)
 
 
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import GENERAL_BHI_TIMED
 from bhi_audit.context import PatientMonth
+from bhi_audit.models import TimeEntry
 from bhi_audit.policy import thresholds_for
 from bhi_audit.timecount import minimum_minutes_problems
 
@@ -29,6 +30,7 @@ NAME = "general-bhi-minimum-minutes"
 SCOPE = "patient_month"
 DEFAULT_SEVERITY = "error"
 CODES = GENERAL_BHI_TIMED
+REQUIRES = (TimeEntry,)
 
 
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:

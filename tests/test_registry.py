@@ -261,3 +261,83 @@ def test_builtin_registry_loads_in_declared_order():
         __import__(f"checks.{m}", fromlist=["NAME"]).NAME for m in checks.BUILTIN
     ]
     assert {s.origin for s in registry.specs} == {"built-in"}
+
+
+# ------------------------------------------------------------------ REQUIRES
+
+
+def test_requires_names_the_kinds_of_the_models_declared():
+    from bhi_audit.models import CarePlan, TimeEntry
+
+    spec = spec_from_module(make_module(REQUIRES=(TimeEntry, CarePlan, TimeEntry)), "test")
+    assert spec.requires == ("time_entries", "care_plans")
+    assert spec_from_module(make_module(), "test").requires == ()
+
+
+@pytest.mark.parametrize("requires", [("time_entries",), TypeError, (int,), "TimeEntry"])
+def test_requires_must_be_record_models(requires):
+    with pytest.raises(ConfigError) as caught:
+        spec_from_module(make_module(REQUIRES=requires), "checks-dir x.py")
+    assert str(caught.value).startswith(
+        "check module acme_mod (checks-dir x.py): REQUIRES must be a tuple of record models "
+        "(Staff, Patient, Claim, ClaimLine, TimeEntry, Consent,"
+    )
+
+
+def _never_called(unit: object, options: object) -> Iterator[Problem]:
+    raise AssertionError("a check whose required kind is missing must not run")
+
+
+def test_engine_reports_a_missing_required_kind_once_per_unit_without_running_the_check():
+    from pathlib import Path
+
+    from bhi_audit.engine import Engine
+    from bhi_audit.findings import Outcome
+    from bhi_audit.loaders import load_paths
+    from bhi_audit.models import Consent, TimeEntry
+
+    module = make_module(
+        SCOPE="patient_month",
+        CODES=frozenset({"99493"}),
+        REQUIRES=(TimeEntry, Consent),
+        check=_never_called,
+    )
+    spec = spec_from_module(module, "test")
+    bundle = load_paths([Path(__file__).parent / "fixtures" / "bhi_with_cocm.json"])
+    result = Engine([spec]).audit(bundle)
+    assert [
+        (f.claim_id, f.line_number, f.outcome, f.severity, f.field, f.message)
+        for f in result.findings
+    ] == [
+        (
+            claim,
+            1,
+            Outcome.UNVERIFIABLE,
+            Severity.INFO,
+            "time_entries",
+            "not verifiable: no time entries or consents in the input",
+        )
+        for claim in ("C7", "C9")
+    ]
+    summary = result.per_check["ACME-RULE-001"]
+    assert (summary.applicable, summary.unverifiable, summary.findings) == (2, 2, 2)
+    assert [(m.kind, m.checks, m.codes) for m in result.missing_records] == [
+        ("consents", ("ACME-RULE-001",), ("99493",)),
+        ("time_entries", ("ACME-RULE-001",), ("99493",)),
+    ]
+
+
+def test_a_check_with_requires_runs_when_the_kinds_are_provided():
+    from bhi_audit.engine import Engine
+    from bhi_audit.loaders import load_paths
+    from bhi_audit.models import Consent, TimeEntry
+
+    from conftest import CLEAN_BUNDLE
+
+    def noted(unit, options):
+        yield Problem(message="ran", record=unit.billed.line)
+
+    module = make_module(REQUIRES=(TimeEntry, Consent), check=noted, CODES={"99484"})
+    result = Engine([spec_from_module(module, "test")]).audit(load_paths([CLEAN_BUNDLE]))
+    assert {f.message for f in result.findings} == {"ran"}
+    assert result.missing_records == ()
