@@ -28,7 +28,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bhi_audit.checkapi import Problem
-from bhi_audit.codes import APCM_BH_ADDONS, COCM
+from bhi_audit.checkkit import COCM_MONTH_CODES
+from bhi_audit.codes import APCM_BH_ADDONS
 from bhi_audit.context import LineUnit
 from bhi_audit.models import PractitionerType, Role, Staff
 
@@ -59,7 +60,7 @@ _BEHAVIORAL = frozenset(
         PractitionerType.MARRIAGE_FAMILY_THERAPIST,
     }
 )
-_COCM_CODES = COCM | {"G0568", "G0569"}
+_COCM_CODES = COCM_MONTH_CODES
 ALLOWED: dict[str, frozenset[PractitionerType]] = {
     **dict.fromkeys({"99484", *_COCM_CODES, *APCM_BH_ADDONS}, _TREATING),
     "G0323": _BEHAVIORAL,

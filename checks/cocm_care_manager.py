@@ -20,11 +20,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bhi_audit.checkapi import Problem
-from bhi_audit.codes import COCM
+from bhi_audit.checkkit import COCM_MONTH_CODES, enrollment_in_force
 from bhi_audit.context import PatientMonth
 from bhi_audit.models import Program, Record, Role, Staff
-
-from .cocm_psychiatric_consultant import enrollment_in_force
 
 ID = "BHI-COCM-004"
 NAME = "cocm-care-manager-qualified"
@@ -36,7 +34,7 @@ SEVERITIES = {
     "not-designated": "warning",
     "training-undocumented": "warning",
 }
-CODES = COCM | {"G0568", "G0569"}
+CODES = COCM_MONTH_CODES
 REQUIRES = (Staff,)
 
 

@@ -31,7 +31,7 @@ from datetime import date, timedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from bhi_audit.checkapi import Problem
-from bhi_audit.codes import COCM
+from bhi_audit.checkkit import COCM_MONTH_CODES
 from bhi_audit.context import PatientMonth
 from bhi_audit.episodes import episode_of
 from bhi_audit.models import CarePlan, CaseloadReview, Program
@@ -46,7 +46,7 @@ SEVERITIES = {
     "plan-review-only": "warning",
     "not-reviewed-in-window": "warning",
 }
-CODES = COCM | {"G0568", "G0569"}
+CODES = COCM_MONTH_CODES
 REQUIRES = (CaseloadReview,)
 
 

@@ -25,6 +25,7 @@ from datetime import timedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from bhi_audit.checkapi import Problem
+from bhi_audit.checkkit import normalise
 from bhi_audit.codes import COCM_INITIAL, COCM_SHORT
 from bhi_audit.context import PatientMonth
 from bhi_audit.episodes import is_initial_month
@@ -40,11 +41,6 @@ SEVERITIES = {
     "no-consultant-review": "error",
 }
 CODES = frozenset({COCM_INITIAL, "G0568", COCM_SHORT})
-
-
-def normalise(instrument: str) -> str:
-    """``PHQ-9``, ``phq9`` and ``PHQ 9`` compare equal."""
-    return "".join(ch for ch in instrument.upper() if ch.isalnum())
 
 
 class Options(BaseModel):

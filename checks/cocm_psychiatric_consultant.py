@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bhi_audit.checkapi import Problem
-from bhi_audit.codes import COCM
+from bhi_audit.checkkit import COCM_MONTH_CODES, enrollment_in_force
 from bhi_audit.context import PatientMonth
-from bhi_audit.models import Record, RegistryEnrollment, Role
+from bhi_audit.models import Record, Role
 
 ID = "BHI-COCM-001"
 NAME = "cocm-psychiatric-consultant"
@@ -34,18 +34,7 @@ SEVERITIES = {
     "not-qualified": "error",
     "qualification-undocumented": "warning",
 }
-CODES = COCM | {"G0568", "G0569"}
-
-
-def enrollment_in_force(month: PatientMonth) -> RegistryEnrollment | None:
-    """The patient's latest registry enrollment in force during the month."""
-    current = [
-        e
-        for e in month.records.enrollments
-        if e.enrolled_on <= month.month.last_day
-        and (e.ended_on is None or e.ended_on >= month.month.first_day)
-    ]
-    return current[-1] if current else None
+CODES = COCM_MONTH_CODES
 
 
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:

@@ -20,18 +20,16 @@ from collections.abc import Iterator
 from pydantic import BaseModel, ConfigDict, Field
 
 from bhi_audit.checkapi import Problem
-from bhi_audit.codes import COCM
+from bhi_audit.checkkit import COCM_MONTH_CODES, enrollment_in_force
 from bhi_audit.context import PatientMonth
 from bhi_audit.models import Program, RegistryEnrollment
-
-from .cocm_psychiatric_consultant import enrollment_in_force
 
 ID = "BHI-COCM-002"
 NAME = "cocm-registry-tracking"
 SCOPE = "patient_month"
 DEFAULT_SEVERITY = "error"
 SEVERITIES = {"not-enrolled": "error", "no-tracking": "error"}
-CODES = COCM | {"G0568", "G0569"}
+CODES = COCM_MONTH_CODES
 REQUIRES = (RegistryEnrollment,)
 
 

@@ -15,11 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bhi_audit.checkapi import Problem
+from bhi_audit.checkkit import general_bhi_plans
 from bhi_audit.codes import GENERAL_BHI_TIMED
 from bhi_audit.context import PatientMonth
 from bhi_audit.models import CarePlan
-
-from .general_bhi_care_plan import plans_for
 
 ID = "BHI-GEN-002"
 NAME = "general-bhi-designated-member"
@@ -33,7 +32,7 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
     """At most one problem per general-BHI patient-month."""
     line = month.lines_with(CODES)[0].line
     batch = month.batch
-    all_plans = plans_for(month)
+    all_plans = general_bhi_plans(month)
     if not all_plans:
         return  # no care plan at all: BHI-GEN-001 reports it
     plans = [p for p in all_plans if p.designated_member]

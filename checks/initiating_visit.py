@@ -24,103 +24,17 @@ group (error); records cover only 2026-01..2026-03 and show no visit (not verifi
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
 
 from bhi_audit.checkapi import Problem
-from bhi_audit.codes import COCM_ALL, GENERAL_BHI, program_of
-from bhi_audit.context import BilledLine, PatientRecords
-from bhi_audit.models import Program, Visit
+from bhi_audit.checkkit import starts, visits_in_window
+from bhi_audit.codes import COCM_ALL, GENERAL_BHI
+from bhi_audit.context import PatientRecords
 
 ID = "BHI-INIT-001"
 NAME = "initiating-visit"
 SCOPE = "patient"
 DEFAULT_SEVERITY = "error"
 CODES = GENERAL_BHI | COCM_ALL
-
-EM_VISITS = frozenset(
-    {"99202", "99203", "99204", "99205", "99211", "99212", "99213", "99214", "99215"}
-)
-QUALIFYING = EM_VISITS | {"G0438", "G0439", "G0402", "99495", "99496"}
-#: A psychiatric diagnostic evaluation by the CP/CSW can initiate G0323 (§3.3c).
-G0323_QUALIFYING = QUALIFYING | {"90791"}
-
-
-@dataclass(frozen=True)
-class Start:
-    """Where a billing practitioner's BHI/CoCM for the patient starts in the records."""
-
-    practitioner: str
-    line: BilledLine
-    first_service: date
-    window_start: date
-    qualifying: frozenset[str]
-
-
-def _year_before(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
-def starts(records: PatientRecords) -> list[Start]:
-    """The first BHI/CoCM line of each billing practitioner, with its lookback window."""
-    found: dict[str, Start] = {}
-    for billed in records.lines:
-        program = program_of(billed.code)
-        practitioner = billed.billing_practitioner
-        if program not in (Program.BHI, Program.COCM) or not practitioner:
-            continue
-        if practitioner in found:
-            if billed.code == "G0323":
-                old = found[practitioner]
-                found[practitioner] = Start(
-                    old.practitioner,
-                    old.line,
-                    old.first_service,
-                    old.window_start,
-                    old.qualifying | G0323_QUALIFYING,
-                )
-            continue
-        entries = [
-            e.date
-            for e in records.time_entries
-            if e.date is not None
-            and e.date.year == billed.date_of_service.year
-            and e.date.month == billed.date_of_service.month
-            and program in e.program
-        ]
-        first = min([billed.date_of_service, *entries])
-        found[practitioner] = Start(
-            practitioner,
-            billed,
-            first,
-            _year_before(first),
-            G0323_QUALIFYING if billed.code == "G0323" else QUALIFYING,
-        )
-    return [found[p] for p in sorted(found)]
-
-
-def in_group(records: PatientRecords, practitioner: str, other: str | None) -> bool:
-    """Whether ``other`` is ``practitioner`` or shares their roster group."""
-    if other is None:
-        return False
-    if other == practitioner:
-        return True
-    batch = records.batch
-    mine, theirs = batch.staff_member(practitioner), batch.staff_member(other)
-    return bool(mine and theirs and mine.group_id and mine.group_id == theirs.group_id)
-
-
-def visits_in_window(records: PatientRecords, start: Start) -> list[Visit]:
-    """Visits (any code) by the practitioner or their group inside the start's window."""
-    return [
-        v
-        for v in records.visits
-        if start.window_start <= v.date <= start.first_service
-        and in_group(records, start.practitioner, v.practitioner_id)
-    ]
 
 
 def check(records: PatientRecords, options: None) -> Iterator[Problem]:

@@ -20,9 +20,10 @@ from collections.abc import Iterator
 from itertools import combinations
 
 from bhi_audit.checkapi import Problem
+from bhi_audit.checkkit import clock_span
 from bhi_audit.codes import BEHAVIORAL_PROGRAMS, COCM_ALL, GENERAL_BHI, program_of
 from bhi_audit.context import BilledLine, PatientMonth
-from bhi_audit.models import Program, TimeEntry
+from bhi_audit.models import Program
 from bhi_audit.policy import thresholds_for
 from bhi_audit.timecount import base_threshold, tally_for
 
@@ -32,15 +33,6 @@ SCOPE = "patient_month"
 DEFAULT_SEVERITY = "error"
 SEVERITIES = {"probable-duplicate": "warning"}
 CODES = GENERAL_BHI | COCM_ALL
-
-
-def _span(entry: TimeEntry) -> tuple[int, int] | None:
-    if entry.start_time is None or entry.end_time is None:
-        return None
-    return (
-        entry.start_time.hour * 60 + entry.start_time.minute,
-        entry.end_time.hour * 60 + entry.end_time.minute,
-    )
 
 
 def _behavioral(
@@ -123,7 +115,7 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
             continue
         target = _behavioral(month, a | b, behavioral)
         line = target.line
-        span_a, span_b = _span(first), _span(second)
+        span_a, span_b = clock_span(first), clock_span(second)
         names = f"{'+'.join(sorted(p.value for p in a))} and {'+'.join(sorted(p.value for p in b))}"
         if span_a and span_b:
             overlap = min(span_a[1], span_b[1]) - max(span_a[0], span_b[0])

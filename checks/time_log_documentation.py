@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bhi_audit.checkapi import Problem
+from bhi_audit.checkkit import clock_span
 from bhi_audit.codes import COCM_ALL, GENERAL_BHI
 from bhi_audit.context import PatientRecords
 from bhi_audit.models import Program, TimeEntry
@@ -34,17 +35,11 @@ DEFAULT_SEVERITY = "warning"
 CODES = GENERAL_BHI | COCM_ALL
 
 
-def _clock_minutes(entry: TimeEntry) -> int | None:
-    if entry.start_time is None or entry.end_time is None:
-        return None
-    start = entry.start_time.hour * 60 + entry.start_time.minute
-    return entry.end_time.hour * 60 + entry.end_time.minute - start
-
-
 def _gaps(entry: TimeEntry, records: PatientRecords) -> list[tuple[str, str]]:
     batch = records.batch
     gaps: list[tuple[str, str]] = []
-    clock = _clock_minutes(entry)
+    span = clock_span(entry)
+    clock = span[1] - span[0] if span else None
     if entry.minutes is not None and clock is not None and clock != entry.minutes:
         gaps.append(("minutes", f"{entry.minutes} min but {clock} min between start and end"))
     if entry.staff_id and batch.provided("staff"):
