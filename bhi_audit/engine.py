@@ -173,7 +173,7 @@ def _lacking(spec: CheckSpec, payload: Any) -> Problem | None:
     record = next((b.line for b in lines if spec.codes is None or b.code in spec.codes), None)
     names = " or ".join(kind.replace("_", " ") for kind in missing)
     return Problem(
-        message=f"not verifiable: no {names} in the input",
+        message=f"no {names} in the input",
         record=record,
         field=missing[0],
         unverifiable=True,

@@ -21,6 +21,8 @@ Passes: 99484 by a physician; 99493 by a nurse practitioner; G0323 by a clinical
 Fails: 99484 by a clinical psychologist; G0323 by a physician; 99492 by the patient's
 registered BHCM; 99493 by a psychiatric consultant; 99484 by an RN on the roster as clinical
 staff, or by a staff member of type non_billing ("not-billing-practitioner").
+Not verifiable: said by the check itself, not by REQUIRES, as no roster, a billing practitioner
+not on it, or type "other" all leave the same question open and get one message.
 """
 
 from __future__ import annotations

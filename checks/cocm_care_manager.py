@@ -13,6 +13,8 @@ Fails: enrollment names N1 whose bh_training is false (error "not-trained"); no 
 names a BHCM and nobody with the bhcm role logged CoCM time (error "no-care-manager"); only the
 time log shows N1 (warning "not-designated"); N1's bh_training is blank (warning
 "training-undocumented").
+Not verifiable: no registry enrollments is said by the check itself: the month's time log can
+name the care manager instead.
 """
 
 from __future__ import annotations

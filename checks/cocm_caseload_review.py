@@ -18,9 +18,9 @@ Fails: P8 2026-03, 99493 billed, no review in the episode lists P8 and no consul
 the plan is recorded (error, "never-reviewed"); no caseload review held at all in 2026-03
 (error, "no-review-held", even with a review of P8 inside review_window_days); P8 on no
 caseload review but the plan reviewed by the consultant on 2026-03-05 (warning,
-"plan-review-only"); P8 reviewed in 2026-02 but not in 2026-03 (warning). Not verifiable when
-the records given cover only part of the month (or window) and no review in them lists the
-patient.
+"plan-review-only"); P8 reviewed in 2026-02 but not in 2026-03 (warning).
+Not verifiable: the records given cover only part of the month (or window) and no review in them
+lists the patient.
 """
 
 from __future__ import annotations

@@ -15,6 +15,9 @@ G2214 is checked here when its month starts an episode; when the records cannot 
 month is "not verifiable" here and its rating scale is still checked by BHI-COCM-006.
 Fails: no assessment in 2026-02 ("no-rating-scale"); no COCM plan ("no-treatment-plan"); plan
 without consultant review, or reviewed 2026-03-02 ("no-consultant-review"). All errors.
+Not verifiable: no assessments, or no care plans, in the input. Said by the check itself, not by
+REQUIRES, as the rating scale and the treatment plan are two judgements, and one kind missing
+leaves the other to judge.
 """
 
 from __future__ import annotations

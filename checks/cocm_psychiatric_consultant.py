@@ -1,19 +1,20 @@
 """A qualified psychiatric consultant is linked to the CoCM patient's care team.
 
-Qualified: trained in psychiatry and able to prescribe the full range of medications.
-
-Why: CoCM is defined by consultation with a psychiatric consultant; without one identified and
+Why: qualified means trained in psychiatry and able to prescribe the full range of medications.
+CoCM is defined by consultation with a psychiatric consultant; without one identified and
 qualified, the month is not CoCM. The consultant is linked to the patient by the registry
-enrollment in force in the month (``consultant_id``), or else by any caseload review up to
-the month's end that lists the patient. A consultant recorded as not qualified is an error;
-one whose qualifications the roster leaves blank is a warning (undocumented, not disproved).
-"No consultant" is only concluded when both enrollments and caseload reviews are in the input.
+enrollment in force in the month (``consultant_id``), or else by any caseload review up to the
+month's end that lists the patient. A consultant recorded as not qualified is an error; one
+whose qualifications the roster leaves blank is a warning (undocumented, not disproved). "No
+consultant" is only concluded when both enrollments and caseload reviews are in the input.
 Source: rulebook §1.2-1.3, §3.10 and §9 BHI-COCM-001; [S-NGS-COCM].
 Passes: P1 2026-03, 99493; enrollment names consultant R1, on the roster as a psychiatric
 consultant with full_psych_prescriber and psychiatry_trained true.
 Fails: no enrollment names a consultant and no review lists P1 (error "no-consultant"); R1 has
 full_psych_prescriber false (error "not-qualified"); R1's flags are blank (warning
 "qualification-undocumented").
+Not verifiable: no registry enrollments or caseload reviews when neither links a consultant
+(either can, so not REQUIRES); no staff roster once a consultant is named.
 """
 
 from __future__ import annotations

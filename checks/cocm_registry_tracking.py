@@ -11,6 +11,8 @@ Source: rulebook §1.2-1.3, §3.4, §3.8 and §9 BHI-COCM-002; [S-BCBSND] quotin
 Passes: P1 2026-03, 99493; enrolled 2026-01-10, not ended; PHQ-9 on 2026-03-12.
 Fails: no enrollment in force in 2026-03 (error "not-enrolled"); enrolled, but no assessment and
 no registry-tracking time entry in 2026-03 (error "no-tracking").
+Not verifiable: no assessments is said by the check itself: a registry-tracking time entry can
+show the tracking instead.
 """
 
 from __future__ import annotations

@@ -1,13 +1,11 @@
 """The BHI/CoCM consent records consultation with specialists and that cost sharing applies.
 
-Consultation includes the psychiatric consultant; and the consent was obtained by the
-practitioner who bills.
-
-Why: the CY2017 rule makes these two statements part of the advance consent the billing
-practitioner must obtain and document before billing; a consent without them does not support
-the claim. Consent is obtained once, not monthly, but a new consent is needed when the billing
-practitioner changes (§3.2d2, graded M: a warning, not an error). Months with no consent in
-force at all are BHI-CONS-001's finding, not this check's.
+Why: consultation includes the psychiatric consultant; and the consent must be obtained by the
+practitioner who bills. The CY2017 rule makes these two statements part of the advance consent
+the billing practitioner must obtain and document before billing; a consent without them does
+not support the claim. Consent is obtained once, not monthly, but a new consent is needed when
+the billing practitioner changes (§3.2d2, graded M: a warning, not an error). Months with no
+consent in force at all are BHI-CONS-001's finding, not this check's.
 Source: rulebook §3.2a, §3.2d2, §8 D9 and §9 BHI-CONS-002; [S-FR17] (81 FR 80170); [S-FAQ];
 [S-HANA] citing the BHI FAQ of 12/5/2023 Q16-17.
 Passes: P1 2026-03, 99484 by D1; BHI consent of 2026-01-05 by D1 lists consult_specialists and

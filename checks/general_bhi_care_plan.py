@@ -17,6 +17,8 @@ PHQ-9 14 then 12 with the plan revised 2026-03-02; PHQ-9 15 on 2026-03-02 and 15
 (25 days: too early to judge).
 Fails: no BHI care plan by 2026-03-31 ("no-care-plan"); PHQ-9 15 then 11 (4 points, 27%) and
 the plan never revised after the first score ("not-revised").
+Not verifiable: no assessments is said by the check itself, and only once a care plan is found:
+the plan is judged without them.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ BHI-GEN-001's finding ("no-care-plan"), not reported here a second time.
 Source: rulebook §1.1, §1.6, §3.5 and §9 BHI-GEN-002; [S-AAFP]; [S-NGS-BHI].
 Passes: P1 2026-03, 99484; BHI plan names S1, who is on the roster.
 Fails: the plan names nobody; the plan names S9, who is not on the roster.
+Not verifiable: without a staff roster only the roster membership of the member is left
+unchecked.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ the claim model has no supervising-practitioner field.
 Source: rulebook §3.9, §3.14 and §9 BHI-PRAC-002; [S-FR17]; [S-NGS-BHI] ("directly employed
 and/or contracted").
 Passes: P1 2026-03, 99484 by D1 (group G1) with 25 minutes by nurse N1 (group G1).
-Fails: N1 in group G2 (warning). Not verifiable: N1 with no group recorded; no staff roster;
-no time log at all (whose time the line rests on is unknown).
+Fails: N1 in group G2 (warning).
+Not verifiable: N1 with no group recorded; no staff roster (once other staff's time counts).
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ Passes: P7 2026-03, 99484 and 99490 billed; BHI entries 09:00-09:25 and CCM entr
 Fails: P7 2026-03, one 20-minute entry logged as BHI;CCM; or BHI 09:00-09:30 and CCM
 09:15-09:45 by the same nurse (15 minutes counted twice). The BHI/CoCM line's dollars are at risk
 only when its month falls below the threshold without the shared minutes.
+Not verifiable: no time log in the input, when BHI/CoCM and another program are billed in the
+month. Not by REQUIRES, as months billing one program need no time log here.
 """
 
 from __future__ import annotations
