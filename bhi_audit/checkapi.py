@@ -1,7 +1,9 @@
 """The contract between the engine and a check module — everything a check may import.
 
-A check is a module with a docstring (first line: the requirement; then ``Why:``,
-``Source:``, ``Passes:``, ``Fails:``), a few constants and one generator::
+A check is a module with a docstring (first line: the requirement; then only the sections
+``Why:``, ``Source:``, ``Passes:``, ``Fails:`` and optionally ``Options:``, ``Not verifiable:``,
+``Data:``, at column 0 — see ``bhi_audit.registry.parse_docstring``), a few constants and one
+generator::
 
     ID = "ACME-001"                 # stable forever; outside checks use their own prefix
     NAME = "kebab-case-name"
@@ -10,11 +12,14 @@ A check is a module with a docstring (first line: the requirement; then ``Why:``
     CODES = frozenset({"99492"})    # optional: only units billing one of these codes
     SEVERITIES = {"other-practitioner": "warning"}   # optional: per-variant defaults
     ALIASES = ("OLD-ID",)           # optional: ids this check used to have
+    REQUIRES = (TimeEntry,)         # optional: record models it cannot judge without; the
+                                    # engine reports a unit not verifiable when one is missing
     class Options(BaseModel): ...   # optional: per-check options, extra="forbid"
 
     def check(unit, options) -> Iterator[Problem]: ...
 
-Checks are pure: they read the unit and yield :class:`Problem` objects. The engine stamps the
+Checks are pure: they read the unit and yield :class:`Problem` objects. What several checks
+share comes from ``bhi_audit.checkkit``, never from another check. The engine stamps the
 check id, severity, source citation and money on each, so a check cannot mislabel itself.
 """
 

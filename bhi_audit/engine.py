@@ -26,6 +26,7 @@ from bhi_audit.comparison import ComparisonTally
 from bhi_audit.context import (
     ASKING_CHECK,
     Batch,
+    BilledLine,
     LineUnit,
     PatientIndex,
     PatientRecords,
@@ -145,6 +146,35 @@ class _Tracked:
             yield from self.run(payload, options)
         finally:
             ASKING_CHECK.set(previous)
+
+
+def _lacking(spec: CheckSpec, payload: Any) -> Problem | None:
+    """The uniform not-verifiable problem when the input lacks a kind ``spec`` requires.
+
+    Why here: a check declares ``REQUIRES`` and only judges; the engine says, the same way for
+    every check, which kind was missing, on the unit's first line the check applies to, and
+    notes the kind as missing documentation (``Batch.asked_missing``) for the report's top.
+    """
+    lines: tuple[BilledLine, ...] = ()
+    if isinstance(payload, Batch):
+        batch = payload
+    elif isinstance(payload, LineUnit):
+        batch, lines = payload.month.batch, (payload.billed,)
+    else:  # PatientMonth or PatientRecords
+        batch, lines = payload.batch, payload.lines
+    missing = [kind for kind in spec.requires if kind not in batch.bundle.provided]
+    if not missing:
+        return None
+    for kind in missing:
+        batch.asked_missing.setdefault(kind, set()).add(spec.id)
+    record = next((b.line for b in lines if spec.codes is None or b.code in spec.codes), None)
+    names = " or ".join(kind.replace("_", " ") for kind in missing)
+    return Problem(
+        message=f"no {names} in the input",
+        record=record,
+        field=missing[0],
+        unverifiable=True,
+    )
 
 
 def _fact(value: object) -> str | int | bool | None:
@@ -332,7 +362,8 @@ class Engine:
 
     def _apply(self, spec: CheckSpec, payload: Any, unit: Unit, out: _Collector) -> None:
         try:
-            problems = list(spec.run(payload, self._options[spec.id]))
+            lacking = _lacking(spec, payload) if spec.requires else None
+            problems = [lacking] if lacking else list(spec.run(payload, self._options[spec.id]))
             # NOTE: stamped inside the containment: a plugin that yields something other than
             # a Problem (or a Problem pointing at a non-record) is a crash of that check too.
             stamped = [self._stamp(spec, unit, problem) for problem in problems]

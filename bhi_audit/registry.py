@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import importlib
 import importlib.util
+import inspect
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -25,12 +26,20 @@ from pydantic import BaseModel, ValidationError
 
 from bhi_audit.checkapi import SCOPES, Problem, Scope, Severity
 from bhi_audit.errors import ConfigError
+from bhi_audit.models import RECORD_KINDS, Record
 
 ENTRY_POINT_GROUP = "bhi_audit.checks"
 ID_RE = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 BUILTIN_PREFIX = "BHI-"
+#: Sections every check docstring has.
 SECTIONS = ("Why", "Source", "Passes", "Fails")
+#: Every section a check docstring may have, in the order the docs show them: the required
+#: ones, ``Options`` (what the options change), ``Not verifiable`` (when the check cannot
+#: decide, beyond a missing ``REQUIRES`` kind) and ``Data`` (the policy files it reads).
+KNOWN_SECTIONS = (*SECTIONS, "Options", "Not verifiable", "Data")
+#: A section label at column 0: up to four words and an optional ``(qualifier)``, then ``:``.
+LABEL_RE = re.compile(r"^([A-Z][A-Za-z]*(?: [A-Za-z]+){0,3}(?: \([^)]*\))?):(?=\s|$)")
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,9 @@ class CheckSpec:
     codes: frozenset[str] | None
     aliases: tuple[str, ...]
     options_model: type[BaseModel] | None
+    #: Record kinds (``Record.KIND``) without which the check cannot judge: when the input
+    #: lacks one, the engine reports the unit not verifiable instead of running the check.
+    requires: tuple[str, ...]
     run: Callable[[Any, Any], Iterator[Problem]]
     summary: str
     sections: dict[str, str]
@@ -63,19 +75,45 @@ class CheckSpec:
         return self.default_severity
 
 
+class DocstringError(ValueError):
+    """A check docstring that does not follow the section grammar."""
+
+
 def parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
-    """Split a check docstring into its first line and its named sections."""
-    lines = doc.strip().splitlines()
+    """Split a check docstring into its first line and its named sections.
+
+    The grammar is closed: after the first line (the requirement) come only sections, each
+    starting at column 0 with a known label (:data:`KNOWN_SECTIONS`) and a colon; their text
+    runs to the next label. A column-0 line that looks like a label (``Word:``, up to four
+    words, optionally with a parenthesised qualifier) but is not a known one is an error, as
+    is text before the first section or a section given twice: otherwise "Pair data: ..." would
+    silently become part of Source, and a paragraph before Why would vanish from the docs.
+    Prose inside a section that must start a line with ``Word:`` is indented.
+    """
+    lines = inspect.cleandoc(doc).splitlines()
     summary = lines[0].strip() if lines else ""
     sections: dict[str, list[str]] = {}
     current: str | None = None
-    for raw in lines[1:]:
-        match = re.match(r"^\s*(Why|Source|Passes|Fails):\s*(.*)$", raw)
+    for number, raw in enumerate(lines[1:], start=2):
+        match = LABEL_RE.match(raw)
         if match:
-            current = match.group(1)
-            sections[current] = [match.group(2).strip()]
+            label = match.group(1)
+            if label not in KNOWN_SECTIONS:
+                raise DocstringError(
+                    f"line {number}: unknown section {label!r} (sections: "
+                    f"{', '.join(KNOWN_SECTIONS)}; indent prose that starts with 'Word:')"
+                )
+            if label in sections:
+                raise DocstringError(f"line {number}: section {label!r} given twice")
+            current = label
+            sections[label] = [raw[match.end() :].strip()]
         elif current is not None:
             sections[current].append(raw.strip())
+        elif raw.strip():
+            raise DocstringError(
+                f"line {number}: text before the first section ({raw.strip()[:40]!r}); "
+                "the requirement is one line, the rest goes into a section"
+            )
     return summary, {k: " ".join(p for p in v if p).strip() for k, v in sections.items()}
 
 
@@ -129,7 +167,11 @@ def spec_from_module(module: ModuleType, origin: str) -> CheckSpec:
         except ValidationError as exc:
             fields = ", ".join(".".join(map(str, e["loc"])) for e in exc.errors())
             raise ConfigError(f"{where}: Options needs a default for: {fields}") from None
-    summary, sections = parse_docstring(module.__doc__ or "")
+    requires = _requires(module, where)
+    try:
+        summary, sections = parse_docstring(module.__doc__ or "")
+    except DocstringError as exc:
+        raise ConfigError(f"{where}: docstring {exc}") from None
     missing = [s for s in SECTIONS if not sections.get(s)]
     if not summary or missing:
         raise ConfigError(f"{where}: docstring lacks {', '.join(missing) or 'a first line'}")
@@ -142,12 +184,25 @@ def spec_from_module(module: ModuleType, origin: str) -> CheckSpec:
         codes=frozenset(codes) if codes is not None else None,
         aliases=tuple(aliases),
         options_model=options_model,
+        requires=requires,
         run=run,
         summary=summary,
         sections=sections,
         doc=(module.__doc__ or "").strip(),
         origin=origin,
     )
+
+
+def _requires(module: ModuleType, where: str) -> tuple[str, ...]:
+    """The kinds named by the module's optional ``REQUIRES`` (record model classes)."""
+    declared = getattr(module, "REQUIRES", ())
+    if not isinstance(declared, tuple | list) or not all(
+        isinstance(kind, type) and issubclass(kind, Record) and kind in RECORD_KINDS
+        for kind in declared
+    ):
+        names = ", ".join(kind.__name__ for kind in RECORD_KINDS)
+        raise ConfigError(f"{where}: REQUIRES must be a tuple of record models ({names})")
+    return tuple(dict.fromkeys(kind.KIND for kind in declared))
 
 
 def builtin_modules() -> list[ModuleType]:

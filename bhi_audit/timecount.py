@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bhi_audit.checkapi import Problem
+from bhi_audit.checkkit import clock_span
 from bhi_audit.codes import (
     COCM_ADDON,
     COCM_INITIAL,
@@ -98,12 +99,7 @@ class Tally:
         return text
 
 
-def _clock(entry: TimeEntry) -> tuple[int, int] | None:
-    if entry.start_time is None or entry.end_time is None:
-        return None
-    start = entry.start_time.hour * 60 + entry.start_time.minute
-    end = entry.end_time.hour * 60 + entry.end_time.minute
-    return start, end
+_clock = clock_span  # NOTE: one clock arithmetic for every caller (bhi_audit.checkkit)
 
 
 def _sort_key(entry: TimeEntry) -> tuple[date, int, str]:

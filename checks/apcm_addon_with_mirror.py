@@ -4,9 +4,9 @@ Why: G0568 mirrors 99492, G0569 mirrors 99493 and G0570 mirrors 99484 (CMS cross
 valuation); a patient-month is billed through either the add-on or the stand-alone code,
 never both, whoever bills each. The add-on line is flagged.
 Source: rulebook §1.9, §4.8d, D6 and §9 BHI-EXCL-008; [S-GILL]; FairPath.
-Pair data: bhi_audit/policy/exclusivity.toml (in force from 2026-01-01).
 Passes: P1 2026-03, G0557 and G0569 by D1; P1 G0570 in 2026-03 and 99484 in 2026-04.
 Fails: P1 2026-03, G0569 and 99493 (the G0569 line is flagged); G0570 by D1 and 99484 by D2.
+Data: the pair in bhi_audit/policy/exclusivity.toml (in force from 2026-01-01).
 """
 
 from __future__ import annotations

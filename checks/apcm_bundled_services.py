@@ -6,9 +6,9 @@ digital E/M (98970-98972, 99421-99423). The same practitioner billing one of the
 month is paid twice for the same work — the overlapping-care-management overpayment OIG found
 for CCM. Another practitioner's CCM is not bundled.
 Source: rulebook §1.8, §4.8a, §7.1 and §9 BHI-EXCL-006; [S-AAFP] APCM; [S-FR25]; [S-OIG19].
-Pair data: bhi_audit/policy/exclusivity.toml (in force from 2025-01-01).
 Passes: P1 2026-03, G0557 by D1 and 99490 by D2.
 Fails: P1 2026-03, G0557 and 99490 by D1 (the 99490 line is flagged); G0558 and 99495 by D1.
+Data: the pair in bhi_audit/policy/exclusivity.toml (in force from 2025-01-01).
 """
 
 from __future__ import annotations

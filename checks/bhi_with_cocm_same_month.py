@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bhi_audit.checkapi import Problem
-from bhi_audit.codes import COCM
+from bhi_audit.checkkit import COCM_MONTH_CODES
 from bhi_audit.context import PatientMonth
 
 ID = "BHI-EXCL-001"
@@ -28,7 +28,7 @@ DEFAULT_SEVERITY = "error"
 SEVERITIES = {"same-practitioner": "error", "different-practitioner": "warning"}
 CODES = frozenset({"99484", "G0570"})
 #: CoCM codes, stand-alone and APCM add-on.
-COCM_CODES = COCM | {"G0568", "G0569"}
+COCM_CODES = COCM_MONTH_CODES
 
 
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:

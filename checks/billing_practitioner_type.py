@@ -21,6 +21,8 @@ Passes: 99484 by a physician; 99493 by a nurse practitioner; G0323 by a clinical
 Fails: 99484 by a clinical psychologist; G0323 by a physician; 99492 by the patient's
 registered BHCM; 99493 by a psychiatric consultant; 99484 by an RN on the roster as clinical
 staff, or by a staff member of type non_billing ("not-billing-practitioner").
+Not verifiable: said by the check itself, not by REQUIRES, as no roster, a billing practitioner
+not on it, or type "other" all leave the same question open and get one message.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bhi_audit.checkapi import Problem
-from bhi_audit.codes import APCM_BH_ADDONS, COCM
+from bhi_audit.checkkit import COCM_MONTH_CODES
+from bhi_audit.codes import APCM_BH_ADDONS
 from bhi_audit.context import LineUnit
 from bhi_audit.models import PractitionerType, Role, Staff
 
@@ -59,7 +62,7 @@ _BEHAVIORAL = frozenset(
         PractitionerType.MARRIAGE_FAMILY_THERAPIST,
     }
 )
-_COCM_CODES = COCM | {"G0568", "G0569"}
+_COCM_CODES = COCM_MONTH_CODES
 ALLOWED: dict[str, frozenset[PractitionerType]] = {
     **dict.fromkeys({"99484", *_COCM_CODES, *APCM_BH_ADDONS}, _TREATING),
     "G0323": _BEHAVIORAL,

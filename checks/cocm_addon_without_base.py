@@ -8,8 +8,8 @@ not by claim: a base on another claim of the same practitioner and date passes.
 Source: rulebook §1.4, §2.6, §4.3, §4.3a, §4.12, §7.2 and §9 BHI-EXCL-004; [S-BCBSND];
 [S-AAFP]; [S-OIG21]; CMS "Medicare NCCI Add-on Code Edits"; NGS "Add-on Codes" (3 Mar 2025).
 Passes: P1 2026-03, 99493 and 99494 billed by D1 on the same date.
-Fails: P1 2026-03, 99494 alone; 99494 with G2214; 99494 by D1 with 99493 billed by D2.
-Warning (not-same-date): 99494 on 2026-03-31 and D1's 99493 on 2026-03-10 — NCCI Type 1
+Fails: P1 2026-03, 99494 alone; 99494 with G2214; 99494 by D1 with 99493 billed by D2. A
+warning ("not-same-date"): 99494 on 2026-03-31 and D1's 99493 on 2026-03-10 — NCCI Type 1
 add-on edits pay an add-on only with its primary for the same practitioner and date of
 service (CMS "Medicare NCCI Add-on Code Edits" page, Type 1; 99494's Type 1 status is
 graded M, §4.12, so a warning).

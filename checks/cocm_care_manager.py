@@ -13,6 +13,8 @@ Fails: enrollment names N1 whose bh_training is false (error "not-trained"); no 
 names a BHCM and nobody with the bhcm role logged CoCM time (error "no-care-manager"); only the
 time log shows N1 (warning "not-designated"); N1's bh_training is blank (warning
 "training-undocumented").
+Not verifiable: no registry enrollments is said by the check itself: the month's time log can
+name the care manager instead.
 """
 
 from __future__ import annotations
@@ -20,11 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bhi_audit.checkapi import Problem
-from bhi_audit.codes import COCM
+from bhi_audit.checkkit import COCM_MONTH_CODES, enrollment_in_force
 from bhi_audit.context import PatientMonth
-from bhi_audit.models import Program, Record, Role
-
-from .cocm_psychiatric_consultant import enrollment_in_force
+from bhi_audit.models import Program, Record, Role, Staff
 
 ID = "BHI-COCM-004"
 NAME = "cocm-care-manager-qualified"
@@ -36,21 +36,14 @@ SEVERITIES = {
     "not-designated": "warning",
     "training-undocumented": "warning",
 }
-CODES = COCM | {"G0568", "G0569"}
+CODES = COCM_MONTH_CODES
+REQUIRES = (Staff,)
 
 
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:
     """At most two problems per CoCM patient-month: designation, then training."""
     line = month.lines_with(CODES)[0].line
     batch = month.batch
-    if not batch.provided("staff"):
-        yield Problem(
-            message="care manager qualifications not verifiable: no staff roster in the input",
-            record=line,
-            field="bhcm",
-            unverifiable=True,
-        )
-        return
     enrollment = enrollment_in_force(month)
     bhcm = enrollment.bhcm_id if enrollment is not None else None
     evidence: tuple[Record, ...] = (line,) if enrollment is None else (line, enrollment)

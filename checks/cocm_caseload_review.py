@@ -18,9 +18,9 @@ Fails: P8 2026-03, 99493 billed, no review in the episode lists P8 and no consul
 the plan is recorded (error, "never-reviewed"); no caseload review held at all in 2026-03
 (error, "no-review-held", even with a review of P8 inside review_window_days); P8 on no
 caseload review but the plan reviewed by the consultant on 2026-03-05 (warning,
-"plan-review-only"); P8 reviewed in 2026-02 but not in 2026-03 (warning). Not verifiable when
-the records given cover only part of the month (or window) and no review in them lists the
-patient.
+"plan-review-only"); P8 reviewed in 2026-02 but not in 2026-03 (warning).
+Not verifiable: the records given cover only part of the month (or window) and no review in them
+lists the patient.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from datetime import date, timedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from bhi_audit.checkapi import Problem
-from bhi_audit.codes import COCM
+from bhi_audit.checkkit import COCM_MONTH_CODES
 from bhi_audit.context import PatientMonth
 from bhi_audit.episodes import episode_of
 from bhi_audit.models import CarePlan, CaseloadReview, Program
@@ -46,7 +46,8 @@ SEVERITIES = {
     "plan-review-only": "warning",
     "not-reviewed-in-window": "warning",
 }
-CODES = COCM | {"G0568", "G0569"}
+CODES = COCM_MONTH_CODES
+REQUIRES = (CaseloadReview,)
 
 
 class Options(BaseModel):
@@ -66,14 +67,6 @@ class Options(BaseModel):
 def check(month: PatientMonth, options: Options) -> Iterator[Problem]:
     """At most one problem per CoCM patient-month."""
     line = month.lines_with(CODES)[0].line
-    if not month.batch.provided("caseload_reviews"):
-        yield Problem(
-            message="caseload review not verifiable: no caseload reviews in the input",
-            record=line,
-            field="caseload_review",
-            unverifiable=True,
-        )
-        return
     start = month.month.first_day
     if options.review_window_days is not None:
         start = min(start, month.month.last_day - timedelta(days=options.review_window_days))

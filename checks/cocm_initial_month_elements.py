@@ -15,6 +15,9 @@ G2214 is checked here when its month starts an episode; when the records cannot 
 month is "not verifiable" here and its rating scale is still checked by BHI-COCM-006.
 Fails: no assessment in 2026-02 ("no-rating-scale"); no COCM plan ("no-treatment-plan"); plan
 without consultant review, or reviewed 2026-03-02 ("no-consultant-review"). All errors.
+Not verifiable: no assessments, or no care plans, in the input. Said by the check itself, not by
+REQUIRES, as the rating scale and the treatment plan are two judgements, and one kind missing
+leaves the other to judge.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from datetime import timedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from bhi_audit.checkapi import Problem
+from bhi_audit.checkkit import normalise
 from bhi_audit.codes import COCM_INITIAL, COCM_SHORT
 from bhi_audit.context import PatientMonth
 from bhi_audit.episodes import is_initial_month
@@ -40,11 +44,6 @@ SEVERITIES = {
     "no-consultant-review": "error",
 }
 CODES = frozenset({COCM_INITIAL, "G0568", COCM_SHORT})
-
-
-def normalise(instrument: str) -> str:
-    """``PHQ-9``, ``phq9`` and ``PHQ 9`` compare equal."""
-    return "".join(ch for ch in instrument.upper() if ch.isalnum())
 
 
 class Options(BaseModel):

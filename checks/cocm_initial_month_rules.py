@@ -9,14 +9,15 @@ proved either way: not verifiable, never a false error. An explicit episode reco
 episode's start month, but cannot shorten the six-month break.
 Source: rulebook §1.2-1.3, §3.12, §4.4, D3 and §9 BHI-EXCL-003; [S-BCBSND] ("do not report
 99492 and 99493 in the same calendar month"); [S-NCM] quoting the CPT episode definitions.
-Pair data: bhi_audit/policy/exclusivity.toml; episode logic: bhi_audit/episodes.py.
 Passes: P1 99492 in 2026-01 with no CoCM in 2025-07..2025-12 inside the records; P1 99492 in
 2025-01 and again in 2025-08 (six months without CoCM in between).
 Fails: P1 2026-03, 99492 and 99493 in an episode's first month (the 99493 line is flagged;
 in a later month only the 99492 line is); P1 99492 in 2025-01 and again in 2025-07 (a
 five-month break: the second 99492 is flagged); an episode record starting 2025-03 after CoCM
-in 2025-01. Not verifiable: 99492 whose six months before lie outside the records, even when an
-episode record names the month as the start.
+in 2025-01.
+Not verifiable: 99492 whose six months before lie outside the records, even when an episode
+record names the month as the start.
+Data: the pair in bhi_audit/policy/exclusivity.toml; the episode logic in bhi_audit/episodes.py.
 """
 
 from __future__ import annotations

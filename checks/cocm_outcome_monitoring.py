@@ -9,6 +9,9 @@ month.
 Source: rulebook §1.3, §3.7 and §9 BHI-COCM-006; [S-BCBSND] quoting CPT.
 Passes: P1 2026-03, 99493; PHQ-9 on 2026-03-20.
 Fails: P1 2026-03, 99493; the last PHQ-9 was on 2026-02-10 (with window_days 45 it passes).
+Not verifiable: no assessments in the input. Said by the check itself, not by REQUIRES, as a
+G2214 month that starts an episode is BHI-COCM-005's, so only months that need a scale here are
+reported.
 """
 
 from __future__ import annotations

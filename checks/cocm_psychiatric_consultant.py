@@ -1,19 +1,20 @@
 """A qualified psychiatric consultant is linked to the CoCM patient's care team.
 
-Qualified: trained in psychiatry and able to prescribe the full range of medications.
-
-Why: CoCM is defined by consultation with a psychiatric consultant; without one identified and
+Why: qualified means trained in psychiatry and able to prescribe the full range of medications.
+CoCM is defined by consultation with a psychiatric consultant; without one identified and
 qualified, the month is not CoCM. The consultant is linked to the patient by the registry
-enrollment in force in the month (``consultant_id``), or else by any caseload review up to
-the month's end that lists the patient. A consultant recorded as not qualified is an error;
-one whose qualifications the roster leaves blank is a warning (undocumented, not disproved).
-"No consultant" is only concluded when both enrollments and caseload reviews are in the input.
+enrollment in force in the month (``consultant_id``), or else by any caseload review up to the
+month's end that lists the patient. A consultant recorded as not qualified is an error; one
+whose qualifications the roster leaves blank is a warning (undocumented, not disproved). "No
+consultant" is only concluded when both enrollments and caseload reviews are in the input.
 Source: rulebook §1.2-1.3, §3.10 and §9 BHI-COCM-001; [S-NGS-COCM].
 Passes: P1 2026-03, 99493; enrollment names consultant R1, on the roster as a psychiatric
 consultant with full_psych_prescriber and psychiatry_trained true.
 Fails: no enrollment names a consultant and no review lists P1 (error "no-consultant"); R1 has
 full_psych_prescriber false (error "not-qualified"); R1's flags are blank (warning
 "qualification-undocumented").
+Not verifiable: no registry enrollments or caseload reviews when neither links a consultant
+(either can, so not REQUIRES); no staff roster once a consultant is named.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bhi_audit.checkapi import Problem
-from bhi_audit.codes import COCM
+from bhi_audit.checkkit import COCM_MONTH_CODES, enrollment_in_force
 from bhi_audit.context import PatientMonth
-from bhi_audit.models import Record, RegistryEnrollment, Role
+from bhi_audit.models import Record, Role
 
 ID = "BHI-COCM-001"
 NAME = "cocm-psychiatric-consultant"
@@ -34,18 +35,7 @@ SEVERITIES = {
     "not-qualified": "error",
     "qualification-undocumented": "warning",
 }
-CODES = COCM | {"G0568", "G0569"}
-
-
-def enrollment_in_force(month: PatientMonth) -> RegistryEnrollment | None:
-    """The patient's latest registry enrollment in force during the month."""
-    current = [
-        e
-        for e in month.records.enrollments
-        if e.enrolled_on <= month.month.last_day
-        and (e.ended_on is None or e.ended_on >= month.month.first_day)
-    ]
-    return current[-1] if current else None
+CODES = COCM_MONTH_CODES
 
 
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:

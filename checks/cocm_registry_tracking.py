@@ -11,6 +11,8 @@ Source: rulebook §1.2-1.3, §3.4, §3.8 and §9 BHI-COCM-002; [S-BCBSND] quotin
 Passes: P1 2026-03, 99493; enrolled 2026-01-10, not ended; PHQ-9 on 2026-03-12.
 Fails: no enrollment in force in 2026-03 (error "not-enrolled"); enrolled, but no assessment and
 no registry-tracking time entry in 2026-03 (error "no-tracking").
+Not verifiable: no assessments is said by the check itself: a registry-tracking time entry can
+show the tracking instead.
 """
 
 from __future__ import annotations
@@ -20,18 +22,17 @@ from collections.abc import Iterator
 from pydantic import BaseModel, ConfigDict, Field
 
 from bhi_audit.checkapi import Problem
-from bhi_audit.codes import COCM
+from bhi_audit.checkkit import COCM_MONTH_CODES, enrollment_in_force
 from bhi_audit.context import PatientMonth
-from bhi_audit.models import Program
-
-from .cocm_psychiatric_consultant import enrollment_in_force
+from bhi_audit.models import Program, RegistryEnrollment
 
 ID = "BHI-COCM-002"
 NAME = "cocm-registry-tracking"
 SCOPE = "patient_month"
 DEFAULT_SEVERITY = "error"
 SEVERITIES = {"not-enrolled": "error", "no-tracking": "error"}
-CODES = COCM | {"G0568", "G0569"}
+CODES = COCM_MONTH_CODES
+REQUIRES = (RegistryEnrollment,)
 
 
 class Options(BaseModel):
@@ -50,14 +51,6 @@ def check(month: PatientMonth, options: Options) -> Iterator[Problem]:
     """At most one problem per CoCM patient-month."""
     line = month.lines_with(CODES)[0].line
     batch = month.batch
-    if not batch.provided("registry_enrollments"):
-        yield Problem(
-            message="registry enrollment not verifiable: no registry enrollments in the input",
-            record=line,
-            field="registry",
-            unverifiable=True,
-        )
-        return
     enrollment = enrollment_in_force(month)
     if enrollment is None:
         yield Problem(

@@ -13,8 +13,10 @@ Passes: G2214 on 2021-01-01; G0323 by a clinical psychologist on 2023-01-01; G03
 health counselor on 2024-01-01; G0568 on 2026-01-01.
 Fails: G0507 on 2018-01-01 (retired); 99484 or 99492 on 2017-12-31, G2214 on 2020-12-31,
 G0323 on 2022-12-31, G0557 on 2024-12-31, G0570 on 2025-12-31 (not yet effective); G0323 by a
-mental health counselor on 2023-12-31. Not verifiable: G0323 in 2023 without a roster giving
-the practitioner type.
+mental health counselor on 2023-12-31.
+Not verifiable: G0323 in 2023 without a roster giving the practitioner type. Said by the check
+itself, not by REQUIRES, as the roster matters only for codes whose start date depends on the
+practitioner type.
 """
 
 from __future__ import annotations

@@ -11,8 +11,10 @@ be separate), or a staff member who logged both programs on one day without cloc
 Source: rulebook §2.9, §3.2c, §4.5-4.7 and §9 BHI-EXCL-011; [S-FAQ]; [S-AAFP].
 Passes: P1 2026-03, 99484 and 99490; BHI 09:00-09:25 and CCM 10:00-10:20 entries by N1.
 Fails: P1 2026-03, 99484 and 99490 with no CCM time entry; N1 logging BHI and CCM on
-2026-03-05 with minutes only (warning on the companion line). Not verifiable: no time log;
-no companion time when the records given do not cover the whole month.
+2026-03-05 with minutes only (warning on the companion line).
+Not verifiable: no time log; no companion time when the records given do not cover the whole
+month. Said by the check itself, not by REQUIRES, as a time log is needed only when a companion
+line is billed beside BHI/CoCM.
 """
 
 from __future__ import annotations

@@ -22,13 +22,14 @@ from collections.abc import Iterator
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM_ALL, GENERAL_BHI, program_of
 from bhi_audit.context import BilledLine, PatientMonth
-from bhi_audit.models import Program
+from bhi_audit.models import Consent, Program
 
 ID = "BHI-CONS-001"
 NAME = "consent-before-billing"
 SCOPE = "patient_month"
 DEFAULT_SEVERITY = "error"
 CODES = GENERAL_BHI | COCM_ALL
+REQUIRES = (Consent,)
 
 
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:
@@ -37,14 +38,6 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
     for program in (Program.BHI, Program.COCM):
         lines = [b for b in month.lines if program_of(b.code) is program]
         if not lines:
-            continue
-        if not month.batch.provided("consents"):
-            yield Problem(
-                message=f"{program.value} consent not verifiable: no consent records in the input",
-                record=lines[0].line,
-                field="consent",
-                unverifiable=True,
-            )
             continue
         # NOTE: one verdict per billing practitioner: the consent is obtained by the
         # practitioner who bills (§3.2a), and a new one is needed when that changes (§3.2d2).

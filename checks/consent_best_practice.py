@@ -1,9 +1,8 @@
 """BHI/CoCM consents also record the right to stop and the one-practitioner notice (info).
 
-Right to stop: effective at the end of the month; one practitioner: only one can bill the
-service per month. Best practice, not a BHI requirement.
-
-Why: these two statements are required consent elements for CCM, PCM and APCM, not for BHI or
+Why: the right to stop takes effect at the end of the month; the one-practitioner notice says
+only one practitioner can bill the service per month. Best practice, not a BHI requirement:
+these two statements are required consent elements for CCM, PCM and APCM, not for BHI or
 CoCM (the BHI rule text and the 2023 FAQ list only consultation and cost sharing). Recording
 them anyway protects practices that run BHI beside CCM/APCM and makes a later stop or a change
 of practitioner easy to document. Never an error (rulebook D9).

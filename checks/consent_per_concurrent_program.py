@@ -10,6 +10,9 @@ Passes: P2 2026-03, 99484 and 99490 billed; BHI consent and CCM consent both on 
 one dated on or before the first CCM service.
 Fails: P2 2026-03, 99484 and 99490 billed; only a BHI consent on file (the 99490 line is
 flagged); or the CCM consent dated 2026-03-20, after a 99490 line of 2026-03-10.
+Not verifiable: no consents in the input, said per companion program billed. Not by REQUIRES, as
+the check applies to every BHI/CoCM month but needs consents only when a companion program is
+billed beside it.
 """
 
 from __future__ import annotations

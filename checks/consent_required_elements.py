@@ -1,13 +1,11 @@
 """The BHI/CoCM consent records consultation with specialists and that cost sharing applies.
 
-Consultation includes the psychiatric consultant; and the consent was obtained by the
-practitioner who bills.
-
-Why: the CY2017 rule makes these two statements part of the advance consent the billing
-practitioner must obtain and document before billing; a consent without them does not support
-the claim. Consent is obtained once, not monthly, but a new consent is needed when the billing
-practitioner changes (§3.2d2, graded M: a warning, not an error). Months with no consent in
-force at all are BHI-CONS-001's finding, not this check's.
+Why: consultation includes the psychiatric consultant; and the consent must be obtained by the
+practitioner who bills. The CY2017 rule makes these two statements part of the advance consent
+the billing practitioner must obtain and document before billing; a consent without them does
+not support the claim. Consent is obtained once, not monthly, but a new consent is needed when
+the billing practitioner changes (§3.2d2, graded M: a warning, not an error). Months with no
+consent in force at all are BHI-CONS-001's finding, not this check's.
 Source: rulebook §3.2a, §3.2d2, §8 D9 and §9 BHI-CONS-002; [S-FR17] (81 FR 80170); [S-FAQ];
 [S-HANA] citing the BHI FAQ of 12/5/2023 Q16-17.
 Passes: P1 2026-03, 99484 by D1; BHI consent of 2026-01-05 by D1 lists consult_specialists and
@@ -23,7 +21,7 @@ from collections.abc import Iterator
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM_ALL, GENERAL_BHI, program_of
 from bhi_audit.context import BilledLine, PatientMonth
-from bhi_audit.models import ConsentElement, Program
+from bhi_audit.models import Consent, ConsentElement, Program
 
 ID = "BHI-CONS-002"
 NAME = "consent-required-elements"
@@ -31,6 +29,7 @@ SCOPE = "patient_month"
 DEFAULT_SEVERITY = "error"
 SEVERITIES = {"missing-elements": "error", "other-practitioner": "warning"}
 CODES = GENERAL_BHI | COCM_ALL
+REQUIRES = (Consent,)
 REQUIRED = (ConsentElement.CONSULT_SPECIALISTS, ConsentElement.COST_SHARING)
 
 
@@ -39,15 +38,6 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
     for program in (Program.BHI, Program.COCM):
         lines = [b for b in month.lines if program_of(b.code) is program]
         if not lines:
-            continue
-        if not month.batch.provided("consents"):
-            yield Problem(
-                message=f"{program.value} consent elements not verifiable: no consent records "
-                "in the input",
-                record=lines[0].line,
-                field="consent",
-                unverifiable=True,
-            )
             continue
         # NOTE: one verdict per billing practitioner: two practitioners may each hold a consent.
         firsts = {b.billing_practitioner: b for b in reversed(lines)}

@@ -13,8 +13,11 @@ Source: rulebook §1.10, §9 BHI-DMHT-001; [S-NOR-DMHT]; [S-FR25].
 Passes: P1 2026-03, G0553 + G0554 with 40 DMHT minutes and a BHI care plan from 2026-02
 (the device finding is "not verifiable").
 Fails: no care plan on or before the date of service; G0553 with 19 minutes; G0553 + G0554
-with 39 minutes. Short minutes when the records given do not cover the whole month are "not
-verifiable" (the rest may lie outside them).
+with 39 minutes.
+Not verifiable: short minutes when the records given do not cover the whole month (the rest may
+lie outside them); the device and its prescription, always. No care plans or no time log in the
+input is said by the check itself, not by REQUIRES: the care plan and the minutes are two
+judgements, and one kind missing leaves the other to judge.
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@ practitioner for the same beneficiary and month; it risks paying twice for the s
 management and double-counted time, so it is a warning. (The same practitioner billing both is
 BHI-PRAC-001's concern: 99484 and CoCM are not theirs to bill.)
 Source: rulebook §4.9, §3.13c and §9 BHI-EXCL-010 (not verified: warning).
-Pair data: bhi_audit/policy/exclusivity.toml.
 Passes: P1 2026-03, G0323 by the psychologist D3 only; G0323 in 2026-03, 99484 in 2026-04.
 Fails: P1 2026-03, G0323 by D3 and 99484 (or 99493, or G0570) by D1: the G0323 line is flagged.
+Data: the pair in bhi_audit/policy/exclusivity.toml.
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@ Why: G2214 is the shorter CoCM service for months that do not reach the base-cod
 reporting it beside 99492/99493 bills the same month of collaborative care twice, and it is
 never a base for 99494. Whoever bills the base code, the G2214 line is the one denied.
 Source: rulebook §2.6, §4.2 and §9 BHI-EXCL-002; [S-NGS-COCM] ("shorter increments"); Mirah.
-Pair data: bhi_audit/policy/exclusivity.toml.
 Passes: P1 2026-03, G2214 only; or G2214 in 2026-03 and 99493 in 2026-04.
 Fails: P1 2026-03, G2214 and 99493 (same or different practitioner); the G2214 line is flagged.
+Data: the pair in bhi_audit/policy/exclusivity.toml.
 """
 
 from __future__ import annotations

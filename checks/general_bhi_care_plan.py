@@ -17,6 +17,8 @@ PHQ-9 14 then 12 with the plan revised 2026-03-02; PHQ-9 15 on 2026-03-02 and 15
 (25 days: too early to judge).
 Fails: no BHI care plan by 2026-03-31 ("no-care-plan"); PHQ-9 15 then 11 (4 points, 27%) and
 the plan never revised after the first score ("not-revised").
+Not verifiable: no assessments is said by the check itself, and only once a care plan is found:
+the plan is judged without them.
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ from collections.abc import Iterator
 from pydantic import BaseModel, ConfigDict, Field
 
 from bhi_audit.checkapi import Problem
+from bhi_audit.checkkit import general_bhi_plans, normalise
 from bhi_audit.codes import GENERAL_BHI_TIMED
 from bhi_audit.context import PatientMonth
-from bhi_audit.models import Assessment, CarePlan, Program
+from bhi_audit.models import Assessment, CarePlan
 
 ID = "BHI-GEN-001"
 NAME = "general-bhi-care-plan"
@@ -36,11 +39,7 @@ SCOPE = "patient_month"
 DEFAULT_SEVERITY = "warning"
 SEVERITIES = {"no-care-plan": "warning", "not-revised": "warning"}
 CODES = GENERAL_BHI_TIMED | {"G0570"}
-
-
-def normalise(instrument: str) -> str:
-    """``PHQ-9``, ``phq9`` and ``PHQ 9`` compare equal."""
-    return "".join(ch for ch in instrument.upper() if ch.isalnum())
+REQUIRES = (CarePlan,)
 
 
 class Options(BaseModel):
@@ -62,26 +61,12 @@ def improved(first: Assessment, latest: Assessment, options: Options) -> bool:
     return first.score > 0 and drop * 100 >= options.min_percent_drop * first.score
 
 
-def plans_for(month: PatientMonth) -> list[CarePlan]:
-    """The patient's general-BHI care plans created by the month's end."""
-    end = month.month.last_day
-    return [p for p in month.records.care_plans if p.program is Program.BHI and p.created <= end]
-
-
 def check(month: PatientMonth, options: Options) -> Iterator[Problem]:
     """At most one problem per general-BHI patient-month."""
     line = month.lines_with(CODES)[0].line
     batch = month.batch
-    if not batch.provided("care_plans"):
-        yield Problem(
-            message="care plan not verifiable: no care plans in the input",
-            record=line,
-            field="care_plan",
-            unverifiable=True,
-        )
-        return
     end = month.month.last_day
-    plans = plans_for(month)
+    plans = general_bhi_plans(month)
     if not plans:
         yield Problem(
             message=f"no behavioral health care plan for general BHI by {end}",

@@ -10,8 +10,8 @@ the claim model has no supervising-practitioner field.
 Source: rulebook §3.9, §3.14 and §9 BHI-PRAC-002; [S-FR17]; [S-NGS-BHI] ("directly employed
 and/or contracted").
 Passes: P1 2026-03, 99484 by D1 (group G1) with 25 minutes by nurse N1 (group G1).
-Fails: N1 in group G2 (warning). Not verifiable: N1 with no group recorded; no staff roster;
-no time log at all (whose time the line rests on is unknown).
+Fails: N1 in group G2 (warning).
+Not verifiable: N1 with no group recorded; no staff roster (once other staff's time counts).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM, GENERAL_BHI_TIMED
 from bhi_audit.context import PatientMonth
+from bhi_audit.models import TimeEntry
 from bhi_audit.timecount import tally_for
 
 ID = "BHI-PRAC-002"
@@ -28,21 +29,13 @@ NAME = "incident-to-same-group"
 SCOPE = "patient_month"
 DEFAULT_SEVERITY = "warning"
 CODES = GENERAL_BHI_TIMED | COCM
+REQUIRES = (TimeEntry,)
 
 
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:
     """At most one problem per billed line: outside staff, else unknown groups."""
     batch = month.batch
     for billed in month.lines_with(CODES):
-        if not batch.provided("time_entries"):
-            yield Problem(
-                message=f"{billed.code}: whose time supports it is not verifiable (no time log), "
-                "so the incident-to group cannot be checked",
-                record=billed.line,
-                field="time_entries",
-                unverifiable=True,
-            )
-            continue
         tally = tally_for(month, billed)
         who = billed.billing_practitioner
         staff_ids = sorted(

@@ -23,10 +23,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bhi_audit.checkapi import Problem
+from bhi_audit.checkkit import starts, visits_in_window
 from bhi_audit.codes import COCM_ALL, GENERAL_BHI, TCM
 from bhi_audit.context import PatientRecords
-
-from .initiating_visit import starts, visits_in_window
 
 ID = "BHI-INIT-002"
 NAME = "initiating-visit-quality"

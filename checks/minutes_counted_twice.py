@@ -12,6 +12,8 @@ Passes: P7 2026-03, 99484 and 99490 billed; BHI entries 09:00-09:25 and CCM entr
 Fails: P7 2026-03, one 20-minute entry logged as BHI;CCM; or BHI 09:00-09:30 and CCM
 09:15-09:45 by the same nurse (15 minutes counted twice). The BHI/CoCM line's dollars are at risk
 only when its month falls below the threshold without the shared minutes.
+Not verifiable: no time log in the input, when BHI/CoCM and another program are billed in the
+month. Not by REQUIRES, as months billing one program need no time log here.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from collections.abc import Iterator
 from itertools import combinations
 
 from bhi_audit.checkapi import Problem
+from bhi_audit.checkkit import clock_span
 from bhi_audit.codes import BEHAVIORAL_PROGRAMS, COCM_ALL, GENERAL_BHI, program_of
 from bhi_audit.context import BilledLine, PatientMonth
-from bhi_audit.models import Program, TimeEntry
+from bhi_audit.models import Program
 from bhi_audit.policy import thresholds_for
 from bhi_audit.timecount import base_threshold, tally_for
 
@@ -32,15 +35,6 @@ SCOPE = "patient_month"
 DEFAULT_SEVERITY = "error"
 SEVERITIES = {"probable-duplicate": "warning"}
 CODES = GENERAL_BHI | COCM_ALL
-
-
-def _span(entry: TimeEntry) -> tuple[int, int] | None:
-    if entry.start_time is None or entry.end_time is None:
-        return None
-    return (
-        entry.start_time.hour * 60 + entry.start_time.minute,
-        entry.end_time.hour * 60 + entry.end_time.minute,
-    )
 
 
 def _behavioral(
@@ -123,7 +117,7 @@ def check(month: PatientMonth, options: None) -> Iterator[Problem]:
             continue
         target = _behavioral(month, a | b, behavioral)
         line = target.line
-        span_a, span_b = _span(first), _span(second)
+        span_a, span_b = clock_span(first), clock_span(second)
         names = f"{'+'.join(sorted(p.value for p in a))} and {'+'.join(sorted(p.value for p in b))}"
         if span_a and span_b:
             overlap = min(span_a[1], span_b[1]) - max(span_a[0], span_b[0])

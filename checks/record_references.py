@@ -13,6 +13,8 @@ names a known patient and known staff members.
 Fails: claim C9 for patient P99 not in patients.csv; line C10#1 with no claim C10; claim C11
 with no lines (errors); time entry T9 by unknown staff S99, or consent K1 obtained by or for
 an unknown staff member (warnings).
+Not verifiable: never reported: a reference into a kind the input does not provide is not
+checked.
 """
 
 from __future__ import annotations

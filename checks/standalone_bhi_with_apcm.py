@@ -7,10 +7,10 @@ patients (4.8f), so they are not flagged; neither is another practitioner's code
 stand-alone code whose add-on twin is billed the same month (BHI-EXCL-008 reports that pair as
 an error; one defect is reported once).
 Source: rulebook §4.8b, §4.8e-f, D6 and §9 BHI-EXCL-009; [S-GILL]; [S-HANA].
-Pair data: bhi_audit/policy/exclusivity.toml (in force from 2026-01-01).
 Passes: P1 2025-06, G0557 and 99484 by D1; P1 2026-03, G0557 by D1 and 99484 by D2;
 P1 2026-03, G0557, G0570 and 99484 by D1 (left to BHI-EXCL-008).
 Fails: P1 2026-03, G0557 and 99484 by D1 (the 99484 line is flagged).
+Data: the pair in bhi_audit/policy/exclusivity.toml (in force from 2026-01-01).
 """
 
 from __future__ import annotations

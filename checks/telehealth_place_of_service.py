@@ -1,8 +1,8 @@
 """BHI, CoCM and care-management lines are not billed as telehealth (POS 02/10, 95/93/FQ).
 
 Why: these are care-management services furnished over a calendar month in any setting, not
-Medicare telehealth services: CMS declined to add 99484 and PCM to the telehealth list, and
-no source lists CoCM. Billing them with a telehealth place of service (02, 10) or modifier
+Medicare telehealth services (CMS declined to add 99484 and PCM to the telehealth list, and
+no source lists CoCM). Billing them with a telehealth place of service (02, 10) or modifier
 (95, 93, FQ) invites a facility-rate or telehealth-edit denial: a warning. For digital mental
 health treatment (G0552-G0554) the MAC states POS 02 and 10 may not be used: an error. The
 line's own place of service wins over the claim's. The CY2027 proposed rule adds the

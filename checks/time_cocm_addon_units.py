@@ -9,8 +9,10 @@ the base).
 Passes: P5 2026-02, 99492 + 99494 x1 with 86 countable minutes (boundary); 99493 + 99494 x3
 with 136.
 Fails: P5 2026-02, 99492 + 99494 x1 with 85 minutes; 99493 + 99494 x2 with 100 minutes (only the
-excess unit, $61.46 in 2026, is at risk). Not verifiable when the stated period covers only
-part of the month.
+excess unit, $61.46 in 2026, is at risk).
+Not verifiable: when the stated period covers only part of the month; no time log in the input.
+Said by the check itself, not by REQUIRES, as 99494 with no base code is BHI-EXCL-004's finding,
+so the missing time log is said only beside a base code.
 """
 
 from __future__ import annotations

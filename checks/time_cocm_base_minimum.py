@@ -4,21 +4,21 @@ Why: under the CPT time rule a unit is reportable once more than half its time h
 36 of the 70 minutes of the initial month (99492), 31 of the 60 minutes of a subsequent month
 (99493); "time less than 36/31 minutes is not reported separately". Only the care manager's and
 the treating practitioner's CoCM time in the month counts — not psychiatric consultant time,
-not time belonging to a separately billed service.
+not time belonging to a separately billed service. For historic RHC/FQHC CoCM (G0512, billed
+until 2025) sources disagree on the minutes (MICMT: 70 in a first month, 60 later; NC Medicaid
+and CodingIntel: 60 or more), so since the revision of 2 Dec 2026 (§8 D15) fewer than 60
+countable minutes is an error and 60-69 in the first month of an episode a warning
+("g0512-first-month"), never an error; G0512 after 2025 is BHI-CODE-002's.
 Source: rulebook §1.2, §1.3, §1.7c, §2.3, §2.4, §2.7, §8 D15 and §9 BHI-TIME-002; [S-BCBSND]
 quoting CPT; [S-NGS-COCM]; [S-AHRQ]; MICMT, NC Medicaid 28 Feb 2025 and CodingIntel (G0512).
-Passes: P4 2026-02, 99492 with 36 countable minutes; P4 2026-03, 99493 with 31.
+Passes: P4 2026-02, 99492 with 36 countable minutes; P4 2026-03, 99493 with 31. G0512 in
+2025-06, a first month with 70 countable minutes; a later month with 60.
 Fails: P4 2026-02, 99492 with 35 countable minutes; P4 2026-03, 99493 with 30, or with 40
-logged of which 15 are the psychiatric consultant's.
-Not verifiable (no error) when the minutes fall short but the stated period covers only part
-of the month: the missing days may hold the time.
-Historic RHC/FQHC CoCM (G0512, billed until 2025): sources disagree on its minutes (MICMT: 70
-in a first month, 60 later; NC Medicaid and CodingIntel: 60 or more), so since the revision of
-2 Dec 2026 (§8 D15) fewer than 60 countable minutes is an error and 60-69 in the first month of
-an episode a warning ("g0512-first-month"), never an error. The minutes are policy data
-(``g0512_minutes``, ``g0512_initial_minutes``); G0512 after 2025 is BHI-CODE-002's.
-Passes (G0512): 2025-06, a first month with 70 countable minutes; a later month with 60.
-Fails (G0512): 59 countable minutes in any month (error); 60-69 in a first month (warning).
+logged of which 15 are the psychiatric consultant's. G0512 with 59 countable minutes in any
+month (error); 60-69 in a first month (warning).
+Not verifiable: minutes that fall short when the stated period covers only part of the month
+(the missing days may hold the time; no error); staff whose role the roster cannot confirm.
+Data: the G0512 minutes are policy data (``g0512_minutes``, ``g0512_initial_minutes``).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM_INITIAL, COCM_SUBSEQUENT
 from bhi_audit.context import BilledLine, PatientMonth
 from bhi_audit.episodes import is_initial_month
+from bhi_audit.models import TimeEntry
 from bhi_audit.policy import Thresholds, thresholds_for
 from bhi_audit.timecount import minimum_minutes_problems, tally_for
 
@@ -39,6 +40,7 @@ DEFAULT_SEVERITY = "error"
 SEVERITIES = {"g0512-first-month": "warning"}
 RHC_COCM = "G0512"
 CODES = frozenset({COCM_INITIAL, COCM_SUBSEQUENT, RHC_COCM})
+REQUIRES = (TimeEntry,)
 
 
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:

@@ -22,6 +22,8 @@ countable < 31; warning "dropped-below-threshold"); 99492 + 99494 with 90 logged
 which 10 are the consultant's (80 countable support no 99494 unit); entry T9 logged to COCM with
 no date (warning "incomplete-entry"); 99484 dated 2026-03-31 with 12 minutes in March and 10
 logged on 2026-04-02 (warning "out-of-month").
+Not verifiable: never reported: without a time log the minimum checks (which REQUIRE it) say so
+once. Hence no REQUIRES here, which would say it twice.
 """
 
 from __future__ import annotations

@@ -1,18 +1,19 @@
 """Date of service and claim date are not before the month's minutes reached the threshold.
 
-With 99494, not before the minutes for the billed units were reached.
-
-Why: a monthly care-management code may be billed once the month's minimum time is met, with
-the date the threshold was met or any later day of that month as the date of service; a claim
-must never be dated or submitted before the threshold is met, and 99494 units depend on the
-month's running total. The month is the calendar month of the date of service, so time from
-another month never counts toward it.
+Why: with 99494, not before the minutes for the billed units were reached. A monthly
+care-management code may be billed once the month's minimum time is met, with the date the
+threshold was met or any later day of that month as the date of service; a claim must never be
+dated or submitted before the threshold is met, and 99494 units depend on the month's running
+total. The month is the calendar month of the date of service, so time from another month never
+counts toward it.
 Source: rulebook §5.4b-c, §5.4f and §9 BHI-TIME-008; [S-FAQ] (BHI FAQ, date of service);
 CCM FAQ.
 Passes: P1 2026-03, 99484 dated 2026-03-20, the 20th countable minute logged on 2026-03-18 (or
 on 2026-03-20 itself); 99492 + 99494 dated the day the 86th minute was logged.
 Fails: P1 2026-03, 99484 dated 2026-03-10 but 20 minutes reached on 2026-03-18; 99494 on a
 claim created 2026-03-15 while its 86 minutes were reached on 2026-03-25.
+Not verifiable: never reported: without a time log the minimum checks (which REQUIRE it) say so
+once. Hence no REQUIRES here, which would say it twice.
 """
 
 from __future__ import annotations

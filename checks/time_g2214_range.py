@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import COCM_SHORT
 from bhi_audit.context import PatientMonth
+from bhi_audit.models import TimeEntry
 from bhi_audit.policy import thresholds_for
 from bhi_audit.timecount import tally_for
 
@@ -32,6 +33,7 @@ SCOPE = "patient_month"
 DEFAULT_SEVERITY = "error"
 SEVERITIES = {"below-floor": "error", "below-30": "warning"}
 CODES = frozenset({COCM_SHORT})
+REQUIRES = (TimeEntry,)
 #: The 30-minute reading of D1 (MICMT, medsync8): minutes below it draw a warning.
 DISPUTED_FLOOR = 30
 
@@ -53,14 +55,6 @@ class Options(BaseModel):
 def check(month: PatientMonth, options: Options) -> Iterator[Problem]:
     """One problem per G2214 line below the floor or (warning) below 30 minutes."""
     for billed in month.lines_with(CODES):
-        if not month.batch.provided("time_entries"):
-            yield Problem(
-                message="G2214 minutes not verifiable: no time log in the input",
-                record=billed.line,
-                field="minutes",
-                unverifiable=True,
-            )
-            continue
         policy_floor = thresholds_for(billed.date_of_service).g2214_floor
         floor = DISPUTED_FLOOR if options.strict else (options.floor or policy_floor)
         tally = tally_for(month, billed)

@@ -10,8 +10,8 @@ Source: rulebook §1.1, §1.6, §2.1, §2.2, §2.8 and §9 BHI-TIME-001; [S-AAFP
 Passes: P3 2026-03, 99484 with 20 countable minutes (boundary) or more.
 Fails: P3 2026-03, 99484 with 19 countable minutes; or 25 logged of which 10 belong to a
 separately billed psychotherapy visit.
-Not verifiable (no error) when the minutes fall short but the stated period covers only part
-of the month: the missing days may hold the time.
+Not verifiable: minutes that fall short when the stated period covers only part of the month
+(the missing days may hold the time; no error); staff whose role the roster cannot confirm.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from bhi_audit.checkapi import Problem
 from bhi_audit.codes import GENERAL_BHI_TIMED
 from bhi_audit.context import PatientMonth
+from bhi_audit.models import TimeEntry
 from bhi_audit.policy import thresholds_for
 from bhi_audit.timecount import minimum_minutes_problems
 
@@ -29,6 +30,7 @@ NAME = "general-bhi-minimum-minutes"
 SCOPE = "patient_month"
 DEFAULT_SEVERITY = "error"
 CODES = GENERAL_BHI_TIMED
+REQUIRES = (TimeEntry,)
 
 
 def check(month: PatientMonth, options: None) -> Iterator[Problem]:

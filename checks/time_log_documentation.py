@@ -1,21 +1,22 @@
 """Each BHI/CoCM time entry documents who (named, with a credential), what, and for how long.
 
-Who: a staff member on the roster with a name and a credential; what: an activity narrative;
-how long: minutes that agree with the entry's clock times.
-
-Why: missing or unverifiable time documentation is the main reason care-management claims fail
-audit (CERT put the 2019 CCM improper-payment rate at 66.2%, mostly documentation; OIG found
-no claim edits). An auditor needs, for every minute counted: the date, how long (minutes or
-start and end times, and if both are given they must agree), who (a named staff member with a
-credential) and what was done. Entries with no date, staff member or duration cannot count at
-all and are reported by BHI-TIME-006; this check covers the rest, one warning per entry listing
-every gap. Without a staff roster the credential part is not verifiable and is said once.
+Why: who means a staff member on the roster with a name and a credential; what, an activity
+narrative; how long, minutes that agree with the entry's clock times. Missing or unverifiable
+time documentation is the main reason care-management claims fail audit (CERT put the 2019 CCM
+improper-payment rate at 66.2%, mostly documentation; OIG found no claim edits). An auditor
+needs, for every minute counted: the date, how long (minutes or start and end times, and if both
+are given they must agree), who (a named staff member with a credential) and what was done.
+Entries with no date, staff member or duration cannot count at all and are reported by
+BHI-TIME-006; this check covers the rest, one warning per entry listing every gap. Without a
+staff roster the credential part is not verifiable and is said once.
 Source: rulebook §7.3, §7.5 item 4 and §9 BHI-DOC-001; [S-OIG19]; [S-OIG21]; HBE Advisors
 (CERT).
 Passes: entry T1: 2026-03-04, 09:00-09:20 and 20 minutes, by N1 (LCSW, on the roster),
 activity "care coordination call".
 Fails: entry T2 with no activity or note; T3 with 30 minutes but 09:00-09:20; T4 by S9 who is
 not on the roster or has no name or credential on it.
+Not verifiable: said by the check itself, not by REQUIRES, as without a staff roster only the
+credential part is left open (said once); the rest of each entry is judged.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bhi_audit.checkapi import Problem
+from bhi_audit.checkkit import clock_span
 from bhi_audit.codes import COCM_ALL, GENERAL_BHI
 from bhi_audit.context import PatientRecords
 from bhi_audit.models import Program, TimeEntry
@@ -34,17 +36,11 @@ DEFAULT_SEVERITY = "warning"
 CODES = GENERAL_BHI | COCM_ALL
 
 
-def _clock_minutes(entry: TimeEntry) -> int | None:
-    if entry.start_time is None or entry.end_time is None:
-        return None
-    start = entry.start_time.hour * 60 + entry.start_time.minute
-    return entry.end_time.hour * 60 + entry.end_time.minute - start
-
-
 def _gaps(entry: TimeEntry, records: PatientRecords) -> list[tuple[str, str]]:
     batch = records.batch
     gaps: list[tuple[str, str]] = []
-    clock = _clock_minutes(entry)
+    span = clock_span(entry)
+    clock = span[1] - span[0] if span else None
     if entry.minutes is not None and clock is not None and clock != entry.minutes:
         gaps.append(("minutes", f"{entry.minutes} min but {clock} min between start and end"))
     if entry.staff_id and batch.provided("staff"):

@@ -10,6 +10,9 @@ Source: rulebook §2.3, §2.4, §6.2 and §9 BHI-TIME-005; [S-BCBSND]; Mirah; [S
 Passes: P1 2026-03 (initial), 99492 with 85 countable minutes; 99493 + 99494 x1 with 105.
 Fails: P1 2026-02 (initial), G2214 with 40 countable minutes (99492 supported); 99492 with 90
 minutes and no 99494; 99493 + 99494 x1 with 106 minutes (x2 supported).
+Not verifiable: never reported: without a time log there is nothing to suggest, and the minimum
+checks (which REQUIRE the time log) say it once. Hence no REQUIRES here, which would say it
+twice.
 """
 
 from __future__ import annotations

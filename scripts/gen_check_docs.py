@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bhi_audit.registry import CheckSpec, load_registry
+from bhi_audit.registry import KNOWN_SECTIONS, CheckSpec, load_registry
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "checks.md"
 
@@ -32,8 +32,15 @@ def render(specs: list[CheckSpec]) -> str:
         lines.append(f"| {spec.id} | {spec.name} | {severity} | {spec.scope} | {spec.summary} |")
     for spec in specs:
         lines += ["", f"## {spec.id} — {spec.name}", "", spec.summary, ""]
-        for section in ("Why", "Source", "Passes", "Fails"):
-            lines.append(f"- **{section}:** {spec.sections[section]}")
+        for section in KNOWN_SECTIONS:
+            text = spec.sections.get(section, "")
+            if section == "Not verifiable" and spec.requires:
+                # NOTE: generated from REQUIRES, so the page cannot drift from what the engine does
+                kinds = " or ".join(kind.replace("_", " ") for kind in spec.requires)
+                said = f"no {kinds} in the input (`REQUIRES`: said by the engine)"
+                text = f"{said}; {text}" if text else said
+            if text:
+                lines.append(f"- **{section}:** {text}")
     return "\n".join(lines) + "\n"
 
 

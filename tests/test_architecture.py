@@ -29,17 +29,73 @@ CORE = sorted(
 CHECKS = sorted(p for p in (REPO / "checks").glob("*.py") if p.name != "__init__.py")
 
 
-def imported_modules(path: Path) -> set[str]:
-    """Every module name an ``import`` or ``from ... import`` statement in ``path`` names."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+def module_name(path: Path) -> str:
+    """``checks/foo.py`` -> ``checks.foo``; ``bhi_audit/x/__init__.py`` -> ``bhi_audit.x``."""
+    parts = list(path.resolve().relative_to(REPO).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_in(source: str, module: str, *, is_package: bool = False) -> set[str]:
+    """Every module an import statement in ``source`` (the text of ``module``) names.
+
+    Relative imports are resolved against the module's package, as Python does, so
+    ``from . import x`` in ``checks/a.py`` names ``checks.x`` and ``from .b import f`` names
+    ``checks.b`` and ``checks.b.f``; a layering rule cannot be dodged with a leading dot.
+    """
+    package = module if is_package else module.rpartition(".")[0]
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".") if package else []
+                anchor = parts[: len(parts) - (node.level - 1)] if node.level <= len(parts) else []
+                base = ".".join([*anchor, *([node.module] if node.module else [])])
+            if not base:
+                continue
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
     return names
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module an ``import`` or ``from ... import`` statement in ``path`` names."""
+    return imports_in(
+        path.read_text(encoding="utf-8"), module_name(path), is_package=path.name == "__init__.py"
+    )
+
+
+RELATIVE = {
+    "from-dot-import": (
+        "from . import cocm_care_manager\n",
+        {"checks", "checks.cocm_care_manager"},
+    ),
+    "from-dot-module": (
+        "from .cocm_care_manager import enrollment_in_force\n",
+        {"checks.cocm_care_manager", "checks.cocm_care_manager.enrollment_in_force"},
+    ),
+    "absolute": ("from checks.a import b\n", {"checks.a", "checks.a.b"}),
+    "plain-import": ("import checks.a\n", {"checks.a"}),
+}
+
+
+@pytest.mark.parametrize(("source", "expected"), RELATIVE.values(), ids=RELATIVE.keys())
+def test_relative_imports_are_resolved_against_the_package(source, expected):
+    assert imports_in(source, "checks.some_check") == expected
+
+
+def test_relative_imports_in_the_package_resolve_to_its_modules():
+    source = "from .. import engine\nfrom ..context import Batch\nfrom . import csv_bundle\n"
+    assert imports_in(source, "bhi_audit.loaders", is_package=True) == {
+        "bhi_audit",
+        "bhi_audit.engine",
+        "bhi_audit.context",
+        "bhi_audit.context.Batch",
+        "bhi_audit.loaders",
+        "bhi_audit.loaders.csv_bundle",
+    }
 
 
 def offending(names: set[str], forbidden: tuple[str, ...]) -> list[str]:
@@ -58,6 +114,24 @@ def test_core_and_checks_never_import_the_ui(path):
 def test_checks_never_import_engine_registry_or_loaders(path):
     forbidden = ("bhi_audit.engine", "bhi_audit.registry", "bhi_audit.loaders", "bhi_audit.cli")
     assert offending(imported_modules(path), forbidden) == []
+
+
+@pytest.mark.parametrize("path", CHECKS, ids=lambda p: p.name)
+def test_a_check_never_imports_another_check(path):
+    """What two checks share lives in bhi_audit.checkkit: a check is one self-contained module,
+    so selecting, ignoring or replacing one never changes another."""
+    assert offending(imported_modules(path), ("checks",)) == []
+
+
+def test_a_check_importing_a_sibling_is_caught_however_it_is_spelled():
+    for source in (
+        "from .cocm_care_manager import enrollment_in_force\n",
+        "from . import cocm_care_manager\n",
+        "from checks.cocm_care_manager import enrollment_in_force\n",
+        "import checks.cocm_care_manager\n",
+    ):
+        names = imports_in(source, "checks.cocm_registry_tracking")
+        assert offending(names, ("checks",)), source
 
 
 def test_checks_are_imported_only_by_the_registry():

@@ -173,10 +173,11 @@ def test_unverifiable_is_info_whatever_the_override_and_never_at_risk():
     assert {(f.outcome, f.severity, f.at_risk) for f in result.findings} == {
         (Outcome.UNVERIFIABLE, Severity.INFO, None)
     }
-    # two patient-months (units) were unverifiable, with two programs each (four findings)
+    # two patient-months (units) were unverifiable: the input has no consents, which the check
+    # REQUIRES, so the engine reports each unit once (not once per program billed in it)
     summary = result.per_check["BHI-CONS-001"]
-    assert (summary.applicable, summary.unverifiable, summary.findings) == (2, 2, 4)
-    assert result.totals.unverifiable == 4
+    assert (summary.applicable, summary.unverifiable, summary.findings) == (2, 2, 2)
+    assert result.totals.unverifiable == 2
     assert (result.totals.errors, result.totals.infos) == (0, 0)
     assert {c.status for c in result.per_claim.values()} == {"clean"}
 

@@ -158,11 +158,18 @@ def test_entry_point_plugin_loads_runs_and_shows_its_origin(runner, install):
 
 # ------------------------------------------------------------------ broken plugins
 
-NO_WHY = GOOD_PLUGIN.replace("Why:", "Reason:")
+NO_WHY = GOOD_PLUGIN.replace("Why: synthetic test plugin distributed as a package.\n", "")
+PAIR_DATA = GOOD_PLUGIN.replace("Passes:", "Pair data: acme.toml.\nPasses:")
 BROKEN_DIR = {
     "missing-docstring-section": (
         {"acme_bad.py": NO_WHY.format(id="ACME-BAD-001", name="acme-bad")},
         "check module bhi_audit_plugin_acme_bad (checks-dir {d}/acme_bad.py): docstring lacks Why",
+    ),
+    "unknown-docstring-section": (
+        {"acme_bad.py": PAIR_DATA.format(id="ACME-BAD-001", name="acme-bad")},
+        "check module bhi_audit_plugin_acme_bad (checks-dir {d}/acme_bad.py): docstring line 5: "
+        "unknown section 'Pair data' (sections: Why, Source, Passes, Fails, Options, "
+        "Not verifiable, Data; indent prose that starts with 'Word:')",
     ),
     "bad-id": (
         {"acme_bad.py": GOOD_PLUGIN.format(id="acme_1", name="acme-bad")},
@@ -271,3 +278,26 @@ def test_entry_points_are_not_loaded_when_plugins_are_off(install):
 
     install("acme_ep_off", "raise RuntimeError('must not be imported')\n")
     assert {s.origin for s in load_registry(plugins=False).specs} == {"built-in"}
+
+
+def test_checks_dir_plugin_declaring_requires_gets_the_engines_not_verifiable(runner, tmp_path):
+    source = GOOD_PLUGIN.format(id="ACME-REQ-001", name="acme-req").replace(
+        'CODES = frozenset({{"99484"}})'.replace("{{", "{").replace("}}", "}"),
+        'CODES = frozenset({"99484"})\nREQUIRES = (TimeEntry,)',
+    )
+    source = source.replace(
+        "from bhi_audit.checkapi import Problem",
+        "from bhi_audit.checkapi import Problem\nfrom bhi_audit.models import TimeEntry",
+    )
+    (tmp_path / "acme_req.py").write_text(source, encoding="utf-8")
+    bundle = FIXTURES / "bhi_with_cocm.json"
+    result = invoke(runner, "check", bundle, "--checks-dir", tmp_path, "--select", "ACME-REQ-001")
+    assert result.exit_code == 0
+    assert [line for line in lines_of(result.stdout) if "ACME-REQ-001" in line] == [
+        "missing: no time_entries records in the input: 1 check(s) (ACME-REQ-001) could not "
+        "verify the billed 99484",
+        f"{bundle}#/claim_lines/0: P6 2026-03 C6#1 ACME-REQ-001 not verifiable: "
+        "no time entries in the input",
+        f"{bundle}#/claim_lines/2: P7 2026-03 C8#1 ACME-REQ-001 not verifiable: "
+        "no time entries in the input",
+    ]

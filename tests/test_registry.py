@@ -121,7 +121,11 @@ def test_a_broken_module_is_a_config_error(attrs, message):
 
 DOCS = {
     "no-docstring": (None, "docstring lacks Why, Source, Passes, Fails"),
-    "no-why": (DOC.replace("Why:", "Reason:"), "docstring lacks Why"),
+    "no-why": (
+        DOC.replace("Why: because the payer says so;\n  continued on a second line.\n", ""),
+        "docstring lacks Why",
+    ),
+    "why-renamed": (DOC.replace("Why:", "Reason:"), "docstring line 3: unknown section 'Reason'"),
     "empty-source": (
         DOC.replace("Acme payer manual §1 (synthetic).", ""),
         "docstring lacks Source",
@@ -261,3 +265,161 @@ def test_builtin_registry_loads_in_declared_order():
         __import__(f"checks.{m}", fromlist=["NAME"]).NAME for m in checks.BUILTIN
     ]
     assert {s.origin for s in registry.specs} == {"built-in"}
+
+
+# ------------------------------------------------------------------ REQUIRES
+
+
+def test_requires_names_the_kinds_of_the_models_declared():
+    from bhi_audit.models import CarePlan, TimeEntry
+
+    spec = spec_from_module(make_module(REQUIRES=(TimeEntry, CarePlan, TimeEntry)), "test")
+    assert spec.requires == ("time_entries", "care_plans")
+    assert spec_from_module(make_module(), "test").requires == ()
+
+
+@pytest.mark.parametrize("requires", [("time_entries",), TypeError, (int,), "TimeEntry"])
+def test_requires_must_be_record_models(requires):
+    with pytest.raises(ConfigError) as caught:
+        spec_from_module(make_module(REQUIRES=requires), "checks-dir x.py")
+    assert str(caught.value).startswith(
+        "check module acme_mod (checks-dir x.py): REQUIRES must be a tuple of record models "
+        "(Staff, Patient, Claim, ClaimLine, TimeEntry, Consent,"
+    )
+
+
+def _never_called(unit: object, options: object) -> Iterator[Problem]:
+    raise AssertionError("a check whose required kind is missing must not run")
+
+
+def test_engine_reports_a_missing_required_kind_once_per_unit_without_running_the_check():
+    from pathlib import Path
+
+    from bhi_audit.engine import Engine
+    from bhi_audit.findings import Outcome
+    from bhi_audit.loaders import load_paths
+    from bhi_audit.models import Consent, TimeEntry
+
+    module = make_module(
+        SCOPE="patient_month",
+        CODES=frozenset({"99493"}),
+        REQUIRES=(TimeEntry, Consent),
+        check=_never_called,
+    )
+    spec = spec_from_module(module, "test")
+    bundle = load_paths([Path(__file__).parent / "fixtures" / "bhi_with_cocm.json"])
+    result = Engine([spec]).audit(bundle)
+    assert [
+        (f.claim_id, f.line_number, f.outcome, f.severity, f.field, f.message)
+        for f in result.findings
+    ] == [
+        (
+            claim,
+            1,
+            Outcome.UNVERIFIABLE,
+            Severity.INFO,
+            "time_entries",
+            "no time entries or consents in the input",
+        )
+        for claim in ("C7", "C9")
+    ]
+    summary = result.per_check["ACME-RULE-001"]
+    assert (summary.applicable, summary.unverifiable, summary.findings) == (2, 2, 2)
+    assert [(m.kind, m.checks, m.codes) for m in result.missing_records] == [
+        ("consents", ("ACME-RULE-001",), ("99493",)),
+        ("time_entries", ("ACME-RULE-001",), ("99493",)),
+    ]
+
+
+def test_a_check_with_requires_runs_when_the_kinds_are_provided():
+    from bhi_audit.engine import Engine
+    from bhi_audit.loaders import load_paths
+    from bhi_audit.models import Consent, TimeEntry
+
+    from conftest import CLEAN_BUNDLE
+
+    def noted(unit, options):
+        yield Problem(message="ran", record=unit.billed.line)
+
+    module = make_module(REQUIRES=(TimeEntry, Consent), check=noted, CODES={"99484"})
+    result = Engine([spec_from_module(module, "test")]).audit(load_paths([CLEAN_BUNDLE]))
+    assert {f.message for f in result.findings} == {"ran"}
+    assert result.missing_records == ()
+
+
+# ------------------------------------------------------------------ the docstring grammar
+
+
+def test_optional_sections_are_parsed_and_indented_prose_stays_in_its_section():
+    doc = (
+        DOC
+        + "  Who: indented prose that looks like a label stays in Fails.\n"
+        + "Not verifiable: a month the records cover only in part.\n"
+        + "Options: ``floor`` moves the threshold.\n"
+        + "Data: the pair in acme.toml.\n"
+    )
+    _, sections = parse_docstring(doc)
+    assert sections["Fails"] == (
+        "a dirty claim. Who: indented prose that looks like a label stays in Fails."
+    )
+    assert sections["Not verifiable"] == "a month the records cover only in part."
+    assert sections["Options"] == "``floor`` moves the threshold."
+    assert sections["Data"] == "the pair in acme.toml."
+    assert sections["Source"] == "Acme payer manual §1 (synthetic)."
+
+
+GRAMMAR = {
+    "unknown-label": (
+        DOC.replace("Passes:", "Pair data: acme.toml.\nPasses:"),
+        "docstring line 6: unknown section 'Pair data' (sections: Why, Source, Passes, Fails, "
+        "Options, Not verifiable, Data; indent prose that starts with 'Word:')",
+    ),
+    "label-with-a-qualifier": (
+        DOC + "Passes (G0512): 2025-06.\n",
+        "docstring line 8: unknown section 'Passes (G0512)'",
+    ),
+    "prose-label-at-column-0": (
+        DOC.replace("Why: because", "Why: because\nRight to stop: at month end;"),
+        "docstring line 4: unknown section 'Right to stop'",
+    ),
+    "text-before-the-first-section": (
+        DOC.replace("\n\nWhy:", "\n\nQualifying visits are E/M.\n\nWhy:"),
+        "docstring line 3: text before the first section ('Qualifying visits are E/M.'); "
+        "the requirement is one line, the rest goes into a section",
+    ),
+    "two-line-requirement": (
+        DOC.replace("required.\n", "required\nand continued.\n"),
+        "docstring line 2: text before the first section ('and continued.')",
+    ),
+    "section-given-twice": (
+        DOC + "Source: another manual.\n",
+        "docstring line 8: section 'Source' given twice",
+    ),
+}
+
+
+@pytest.mark.parametrize(("doc", "message"), GRAMMAR.values(), ids=GRAMMAR.keys())
+def test_the_docstring_grammar_is_closed(doc, message):
+    with pytest.raises(ConfigError) as caught:
+        spec_from_module(make_module(doc=doc), "checks-dir x.py")
+    assert str(caught.value).startswith("check module acme_mod (checks-dir x.py): " + message)
+
+
+def test_every_builtin_docstring_follows_the_grammar_and_pair_data_is_not_source():
+    for spec in load_registry(plugins=False).specs:
+        assert "Pair data" not in spec.source, spec.id
+        assert "toml" not in spec.source, spec.id
+    registry = load_registry(plugins=False)
+    assert (
+        registry.get("BHI-INIT-001")
+        .sections["Why"]
+        .startswith("qualifying visits are office/outpatient E/M (99202-99215)")
+    )
+    assert registry.get("BHI-EXCL-002").sections["Data"] == (
+        "the pair in bhi_audit/policy/exclusivity.toml."
+    )
+    assert (
+        registry.get("BHI-EXCL-004")
+        .sections["Not verifiable"]
+        .startswith("99494 with no base in the records")
+    )
