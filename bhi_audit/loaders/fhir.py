@@ -17,7 +17,7 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -35,6 +35,7 @@ from bhi_audit.loaders.fhir_mapping import (
     map_explanation_of_benefit,
 )
 from bhi_audit.loaders.fhir_values import FhirReject, split_reference
+from bhi_audit.loaders.positions import Position, json_positions, position_of
 from bhi_audit.models import Location
 
 #: Validates one resource, returning (JSON pointer, message) per problem (``--fhir-validate``).
@@ -48,15 +49,26 @@ EOB_KIND = f"fhir:{EOB}"
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where one resource sits: file, NDJSON line, and the JSON pointer of the resource."""
+    """Where one resource sits: file, NDJSON line, and the JSON pointer of the resource.
+
+    ``positions`` (a ``.json`` document only) says where values start in the text, so that a
+    location also carries the line and column an editor can jump to.
+    """
 
     file: str
     row: int | None
     base: str
+    positions: Mapping[str, Position] | None = None
 
     def location(self, path: str = "") -> Location:
         """The location of an element of the resource (``path`` relative to the resource)."""
-        return Location(file=self.file, row=self.row, pointer=(self.base + path) or "/")
+        pointer = (self.base + path) or "/"
+        start = position_of(self.positions, pointer) if self.positions else None
+        return Location(file=self.file, row=self.row, pointer=pointer, start=start)
+
+    def inner(self, base: str) -> Source:
+        """The source of a resource nested at ``base`` (a Bundle entry's resource)."""
+        return Source(self.file, self.row, base, self.positions)
 
 
 @dataclass(slots=True)
@@ -139,7 +151,10 @@ class FhirSession:
     ) -> None:
         """A parsed ``.json`` document that is a Bundle or a single resource."""
         builder.add_file(path, display, "fhir-json")
-        self.read_resource(document, Source(display, None, ""), builder)
+        # NOTE: read again for the positions only (a Bundle's resources sit 3 levels down,
+        # /entry/N/resource); the caller parsed it to tell FHIR from a bundle document.
+        positions = json_positions(read_text(path, display), depth=3)
+        self.read_resource(document, Source(display, None, "", positions), builder)
 
     def read_resource(self, resource: Any, source: Source, builder: BundleBuilder) -> None:
         """Map one resource (or every entry of a Bundle) into drafts, rejections or counts."""
@@ -286,13 +301,11 @@ class FhirSession:
                         rid = resource["id"]
                     if isinstance(rid, str):
                         self.full_urls[full_url] = (rtype, rid)
-                self.read_resource(
-                    resource, Source(source.file, source.row, f"{where}/resource"), builder
-                )
+                self.read_resource(resource, source.inner(f"{where}/resource"), builder)
             else:
                 builder.reject(
                     UNKNOWN_KIND,
-                    Location(file=source.file, row=source.row, pointer=where),
+                    source.inner(where).location(),
                     [(where, "Bundle entry has no resource")],
                 )
 
