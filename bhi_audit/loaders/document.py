@@ -10,6 +10,7 @@ the record starts in the text (:mod:`bhi_audit.loaders.positions`), which editor
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import yaml
 from bhi_audit.errors import InputError
 from bhi_audit.loaders.bundle import BundleBuilder
 from bhi_audit.loaders.csv_bundle import read_text, suggest
-from bhi_audit.loaders.positions import Position, json_positions, position_of, yaml_positions
+from bhi_audit.loaders.positions import Position, load_json, position_of, yaml_positions
 from bhi_audit.models import KIND_BY_NAME, Location, Period
 from bhi_audit.yamltext import TextYamlLoader
 
@@ -26,17 +27,23 @@ from bhi_audit.yamltext import TextYamlLoader
 BundleYamlLoader = TextYamlLoader
 
 
-def parse_document(path: Path, display: str) -> tuple[Any, dict[str, Position]]:
+def parse_document(
+    path: Path, display: str, positions: Mapping[str, Position] | None = None
+) -> tuple[Any, Mapping[str, Position]]:
     """Parse JSON or YAML text, turning syntax errors into an InputError with the line.
 
-    Returns the document and where its records start (``/claims/3`` -> (line, column)).
+    Returns the document and where its records start (``/claims/3`` -> (line, column)):
+    ``positions`` when the caller has them already (a ``.json`` file parsed to tell FHIR from
+    a bundle document: positions do not depend on how numbers are read), else found here.
     """
     text = read_text(path, display)
     if path.suffix.lower() == ".json":
         try:
             # NOTE: a number with a fraction or an exponent stays its literal text, so that
             # ``"minutes": 1e1`` is rejected like "1e1" in CSV, and money keeps its digits.
-            document = json.loads(text, parse_float=str)
+            if positions is not None:
+                return json.loads(text, parse_float=str), positions
+            return load_json(text, parse_float=str)
         except json.JSONDecodeError as exc:
             raise InputError(
                 display, f"not valid JSON ({exc.msg}, column {exc.colno})", row=exc.lineno
@@ -45,7 +52,6 @@ def parse_document(path: Path, display: str) -> tuple[Any, dict[str, Position]]:
             raise InputError(display, f"not usable JSON ({str(exc).split(';')[0]})") from None
         except RecursionError:
             raise InputError(display, "not usable JSON (nested too deeply)") from None
-        return document, json_positions(text, depth=2)
     try:
         return _load_yaml(text)
     except RecursionError:
@@ -71,9 +77,14 @@ def _load_yaml(text: str) -> tuple[Any, dict[str, Position]]:
         loader.dispose()
 
 
-def load_document(path: Path, display: str, builder: BundleBuilder) -> None:
+def load_document(
+    path: Path,
+    display: str,
+    builder: BundleBuilder,
+    positions: Mapping[str, Position] | None = None,
+) -> None:
     """Validate every record of a JSON/YAML bundle document into the builder."""
-    document, positions = parse_document(path, display)
+    document, positions = parse_document(path, display, positions)
     if not isinstance(document, dict):
         raise InputError(
             display,

@@ -35,7 +35,7 @@ from bhi_audit.loaders.fhir_mapping import (
     map_explanation_of_benefit,
 )
 from bhi_audit.loaders.fhir_values import FhirReject, split_reference
-from bhi_audit.loaders.positions import Position, json_positions, position_of
+from bhi_audit.loaders.positions import Position, load_json, position_of
 from bhi_audit.models import Location
 
 #: Validates one resource, returning (JSON pointer, message) per problem (``--fhir-validate``).
@@ -147,13 +147,18 @@ class FhirSession:
             builder.reject(UNKNOWN_KIND, location, [("", message)])
 
     def load_document(
-        self, path: Path, display: str, builder: BundleBuilder, document: dict[str, Any]
+        self,
+        path: Path,
+        display: str,
+        builder: BundleBuilder,
+        document: dict[str, Any],
+        positions: Mapping[str, Position] | None = None,
     ) -> None:
-        """A parsed ``.json`` document that is a Bundle or a single resource."""
+        """A parsed ``.json`` document that is a Bundle or a single resource.
+
+        ``positions`` (from :func:`parse_json_document`) place each resource at its line.
+        """
         builder.add_file(path, display, "fhir-json")
-        # NOTE: read again for the positions only (a Bundle's resources sit 3 levels down,
-        # /entry/N/resource); the caller parsed it to tell FHIR from a bundle document.
-        positions = json_positions(read_text(path, display), depth=3)
         self.read_resource(document, Source(display, None, "", positions), builder)
 
     def read_resource(self, resource: Any, source: Source, builder: BundleBuilder) -> None:
@@ -608,11 +613,14 @@ def _lines(handle: Iterable[bytes], display: str) -> Iterator[tuple[int, bytes]]
         raise InputError(display, f"cannot read compressed file ({exc})", row=number + 1) from None
 
 
-def parse_json_document(path: Path, display: str) -> Any:
-    """Parse a ``.json`` file, as an InputError with the line when it is not JSON."""
+def parse_json_document(path: Path, display: str) -> tuple[Any, dict[str, Position]]:
+    """Parse a ``.json`` file, as an InputError with the line when it is not JSON.
+
+    Returns the document and where its resources start (:func:`positions.load_json`).
+    """
     text = read_text(path, display)
     try:
-        return json.loads(text)
+        return load_json(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             display, f"not valid JSON ({exc.msg}, column {exc.colno})", row=exc.lineno
@@ -637,5 +645,5 @@ def load_fhir_paths(
         if is_ndjson(path):
             session.load_ndjson(path, str(path), builder)
         else:
-            session.load_document(path, str(path), builder, parse_json_document(path, str(path)))
+            session.load_document(path, str(path), builder, *parse_json_document(path, str(path)))
     session.finish(builder)

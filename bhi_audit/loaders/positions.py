@@ -5,13 +5,15 @@ compiler points at source, ``file:line:col:``, so editors and CI problem matcher
 it (docs/reports.md, "Text report"). A JSON pointer alone (``/claim_lines/6``) is not
 something ``%f:%l:%c`` can follow.
 
-How, for JSON: after ``json.loads`` has accepted the text, a light scan walks only the first
-``depth`` levels of containers by hand and lets the C decoder (``raw_decode``) skip every value
-below them, so the extra cost is one more C-speed pass over the records, whatever the layout:
+How, for JSON: :func:`load_json` parses the document itself, walking by hand only the
+containers records sit in — the root, each of its members (a bundle document's record lists,
+``/claims``) and a FHIR Bundle's entries (``/entry/3``) — and letting the C decoder
+(``raw_decode``) parse every value below them. It notes the offset where each value starts,
+so positions cost a few Python steps per record, not a second parse, whatever the layout:
 pretty-printed, minified on one line (line 1 and the object's column are then the honest
-answer), with or without a BOM. Lines and columns are 1-based; columns count Unicode code
-points, as SARIF's ``columnKind: unicodeCodePoints`` does. Any surprise gives no positions
-rather than an error: the document was already judged valid by the parser that loads it.
+answer), CRLF. Lines and columns are 1-based; columns count Unicode code points, as SARIF's
+``columnKind: unicodeCodePoints`` does (a BOM, stripped when the file is read, is not one).
+Text this walk refuses is handed to ``json.loads``, so errors read exactly as before.
 
 For YAML the composed node tree carries the marks already (see :func:`yaml_positions`).
 """
@@ -20,8 +22,8 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from json.scanner import make_scanner
 from typing import Any
 
 import yaml
@@ -30,7 +32,6 @@ import yaml
 Position = tuple[int, int]
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_DECODER = json.JSONDecoder(parse_float=str, parse_int=str, parse_constant=str)
 
 
 def _escape(token: str) -> str:
@@ -38,79 +39,141 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-class _Scanner:
-    """Records the offset of every value down to ``depth`` levels below the root."""
+def _walked(level: int, pointer: str) -> bool:
+    """Whether the container at ``pointer`` is walked by hand: the root, its members, and the
+    entries of a FHIR Bundle (``/entry/N``, whose ``resource`` is then located)."""
+    return level < 2 or (level == 2 and pointer.startswith("/entry/"))
 
-    def __init__(self, text: str, depth: int) -> None:
+
+class _Scanner:
+    """Parses JSON text as ``json.loads`` does, noting where the walked values start."""
+
+    def __init__(self, text: str, parse_float: Callable[[str], Any] | None) -> None:
         self.text = text
-        self.depth = depth
+        self.decoder = json.JSONDecoder(parse_float=parse_float)
+        #: The decoder's own C scanner: what ``raw_decode`` calls, without its wrapper
+        #: (typeshed types ``make_scanner``'s argument as itself; it takes the decoder).
+        self.scan: Callable[[str, int], tuple[Any, int]] = make_scanner(self.decoder)  # type: ignore[arg-type]
         self.offsets: dict[str, int] = {}
 
     def skip(self, pos: int) -> int:
         match = _WHITESPACE.match(self.text, pos)
         return match.end() if match else pos
 
-    def value(self, pos: int, pointer: str, level: int) -> int:
-        """Scan the value at ``pos`` (whitespace before it allowed); return where it ends."""
+    def document(self) -> Any:
+        value, end = self.value(0, "", 0)
+        if self.skip(end) != len(self.text):
+            raise ValueError("extra data")
+        return value
+
+    def value(self, pos: int, pointer: str, level: int) -> tuple[Any, int]:
+        """The value at ``pos`` (whitespace before it allowed) and where it ends."""
         pos = self.skip(pos)
         self.offsets[pointer] = pos
         char = self.text[pos : pos + 1]
-        if level < self.depth and char == "{":
+        if char == "{" and _walked(level, pointer):
             return self.members(pos + 1, pointer, level + 1)
-        if level < self.depth and char == "[":
+        if char == "[" and _walked(level, pointer):
             return self.elements(pos + 1, pointer, level + 1)
-        _, end = _DECODER.raw_decode(self.text, pos)
-        return int(end)
+        value, end = self.decoder.raw_decode(self.text, pos)
+        return value, int(end)
 
-    def members(self, pos: int, pointer: str, level: int) -> int:
+    def members(self, pos: int, pointer: str, level: int) -> tuple[dict[str, Any], int]:
+        result: dict[str, Any] = {}
         pos = self.skip(pos)
         if self.text[pos : pos + 1] == "}":
-            return pos + 1
+            return result, pos + 1
         while True:
-            key, pos = _DECODER.raw_decode(self.text, self.skip(pos))
+            pos = self.skip(pos)
+            if self.text[pos : pos + 1] != '"':
+                raise ValueError("a key expected")
+            key, pos = self.decoder.raw_decode(self.text, pos)
             pos = self.skip(pos)
             if self.text[pos : pos + 1] != ":":
                 raise ValueError("':' expected")
-            pos = self.skip(self.value(pos + 1, f"{pointer}/{_escape(str(key))}", level))
+            result[key], pos = self.value(pos + 1, f"{pointer}/{_escape(key)}", level)
+            pos = self.skip(pos)
             char = self.text[pos : pos + 1]
             if char == "}":
-                return pos + 1
+                return result, pos + 1
             if char != ",":
                 raise ValueError("',' or '}' expected")
             pos += 1
 
-    def elements(self, pos: int, pointer: str, level: int) -> int:
-        pos = self.skip(pos)
-        if self.text[pos : pos + 1] == "]":
-            return pos + 1
-        index = 0
+    def elements(self, pos: int, pointer: str, level: int) -> tuple[list[Any], int]:
+        if level < 2 or (level == 2 and pointer == "/entry"):
+            return self.walked_elements(pos, pointer, level)
+        # NOTE: the hot loop (one turn per record of a bundle document): items are parsed
+        # whole by the C scanner, with as few Python steps around it as possible.
+        text, offsets, scan = self.text, self.offsets, self.scan
+        result: list[Any] = []
+        pos = _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
+        if text[pos : pos + 1] == "]":
+            return result, pos + 1
         while True:
-            pos = self.skip(self.value(pos, f"{pointer}/{index}", level))
-            char = self.text[pos : pos + 1]
+            pos = _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
+            offsets[f"{pointer}/{len(result)}"] = pos
+            try:
+                item, pos = scan(text, pos)
+            except StopIteration:
+                raise ValueError("a value expected") from None
+            result.append(item)
+            pos = _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
+            char = text[pos : pos + 1]
             if char == "]":
-                return pos + 1
+                return result, pos + 1
             if char != ",":
                 raise ValueError("',' or ']' expected")
-            pos, index = pos + 1, index + 1
+            pos += 1
+
+    def walked_elements(self, pos: int, pointer: str, level: int) -> tuple[list[Any], int]:
+        result: list[Any] = []
+        pos = self.skip(pos)
+        if self.text[pos : pos + 1] == "]":
+            return result, pos + 1
+        while True:
+            item, pos = self.value(pos, f"{pointer}/{len(result)}", level)
+            result.append(item)
+            pos = self.skip(pos)
+            char = self.text[pos : pos + 1]
+            if char == "]":
+                return result, pos + 1
+            if char != ",":
+                raise ValueError("',' or ']' expected")
+            pos += 1
+
+    def positions(self) -> dict[str, Position]:
+        """The offsets as (line, column); offsets were noted in increasing order."""
+        text, positions = self.text, {}
+        line, counted, newline = 1, 0, -1
+        for pointer, offset in self.offsets.items():
+            if offset < counted:  # a duplicate key noted again later: count from the start
+                line, counted, newline = 1, 0, -1
+            line += text.count("\n", counted, offset)
+            last = text.rfind("\n", counted, offset)
+            newline = last if last >= 0 else newline
+            counted = offset
+            positions[pointer] = (line, offset - newline)
+        return positions
 
 
-def json_positions(text: str, depth: int) -> dict[str, Position]:
-    """The (line, column) of every value of valid JSON ``text`` down to ``depth`` levels.
+def load_json(
+    text: str, parse_float: Callable[[str], Any] | None = None
+) -> tuple[Any, dict[str, Position]]:
+    """``json.loads(text, parse_float=...)`` and where the records start (pointer -> position).
 
-    ``depth`` 2 reaches the records of a bundle document (``/claims/3``), 3 the resources of
-    a FHIR Bundle (``/entry/3/resource``). The root is ``""``. Empty if the scan fails.
+    Located: the root (``""``), each member of the root and each item of a list there
+    (``/claims/3``), and in a FHIR Bundle each entry and its resource (``/entry/3/resource``).
+    Raises what ``json.loads`` raises for text that is not (usable) JSON.
     """
-    scanner = _Scanner(text, depth)
+    scanner = _Scanner(text, parse_float)
     try:
-        scanner.value(0, "", 0)
+        document = scanner.document()
     except (ValueError, IndexError, RecursionError):
-        return {}
-    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    positions = {}
-    for pointer, offset in scanner.offsets.items():
-        line = bisect_right(line_starts, offset)
-        positions[pointer] = (line, offset - line_starts[line - 1] + 1)
-    return positions
+        # NOTE: json.loads says why (the message and line users know); should it accept
+        # what the walk refused, the document is used without positions.
+        return json.loads(text, parse_float=parse_float), {}
+    return document, scanner.positions()
 
 
 def yaml_positions(node: yaml.Node | None) -> dict[str, Position]:
