@@ -165,6 +165,8 @@ def _render_statistics(result: AuditResult, out: TextIO) -> None:
 def _render_lines(result: AuditResult, out: TextIO) -> None:
     for missing in result.missing_records:
         out.write(one_line(f"missing: {missing.message}") + "\n")
+    # NOTE: laid out in file order (Finding.position_key), as compiler output is: a display
+    # order for editors and matchers; the result's own order (by patient) is left as it is.
     for finding in sorted(result.findings, key=lambda f: f.position_key):
         out.write(one_line(format_finding(finding)) + "\n")
     for rejected in sorted(result.rejected, key=_rejected_key):
