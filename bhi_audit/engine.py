@@ -423,6 +423,7 @@ class Engine:
             location=str(location),
             file=location.file,
             line=location.line,
+            column=location.column,
             field=problem.field,
             patient_id=patient_id,
             month=unit.month,
@@ -455,6 +456,7 @@ class Engine:
             location=str(location),
             file=location.file,
             line=location.line,
+            column=location.column,
             patient_id=unit.patient_id,
             month=unit.month,
             claim_id=claim_id,
@@ -486,12 +488,19 @@ class Engine:
                 location=str(r.location),
                 file=r.location.file,
                 line=r.location.line,
+                column=r.location.column,
                 message=r.message,
                 reasons=r.reasons,
             )
             for r in sorted(
                 bundle.rejected,
-                key=lambda r: (r.location.file, r.location.line or 0, r.location.pointer or ""),
+                # NOTE: by CSV row or X12 segment, then pointer, as before documents had
+                # lines: the rejected list's order is part of every report but the text one.
+                key=lambda r: (
+                    r.location.file,
+                    r.location.row or r.location.segment or 0,
+                    r.location.pointer or "",
+                ),
             )
         )
         records = {}

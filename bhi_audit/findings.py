@@ -66,6 +66,9 @@ class Finding(BaseModel):
     location: str
     file: str
     line: int | None = None
+    #: The 1-based column to go with ``line`` (1 for a CSV row, X12 segment or NDJSON line;
+    #: where the record's object starts in a JSON/YAML document); None when ``line`` is.
+    column: int | None = None
     field: str | None = None
     patient_id: str | None = None
     month: str | None = None
@@ -105,6 +108,15 @@ class Finding(BaseModel):
         if self.outcome is Outcome.UNVERIFIABLE:
             return "unverifiable"
         return "open"
+
+    @property
+    def position_key(self) -> tuple[object, ...]:
+        """A total order by place in the input: file, line, column, check, then the rest.
+
+        The order of the text report, which editors and problem matchers read like compiler
+        output (docs/reports.md); every other report keeps :attr:`sort_key`.
+        """
+        return (self.file, self.line or 0, self.column or 0, self.check_id, *self.sort_key)
 
     @property
     def sort_key(self) -> tuple[object, ...]:

@@ -34,6 +34,9 @@ class Location:
     row: int | None = None
     pointer: str | None = None
     segment: int | None = None
+    #: Where the record starts in a JSON/YAML document's text, (line, column), both 1-based
+    #: (``bhi_audit/loaders/positions.py``); None for CSV rows, X12 segments, NDJSON lines.
+    start: tuple[int, int] | None = None
 
     def __str__(self) -> str:
         if self.row is not None:
@@ -46,8 +49,22 @@ class Location:
 
     @property
     def line(self) -> int | None:
-        """The line-like number (CSV row or X12 segment) used by SARIF-style consumers."""
-        return self.row if self.row is not None else self.segment
+        """The line-like number editors and SARIF-style consumers follow: the CSV row's (or
+        NDJSON resource's) physical line, the X12 segment number, or the line where a JSON/YAML
+        document's record starts."""
+        if self.row is not None:
+            return self.row
+        if self.segment is not None:
+            return self.segment
+        return self.start[0] if self.start is not None else None
+
+    @property
+    def column(self) -> int | None:
+        """The 1-based column to go with :attr:`line`: where a document's record starts, else 1
+        (a CSV row, an X12 segment and an NDJSON line are located by their start)."""
+        if self.row is None and self.segment is None and self.start is not None:
+            return self.start[1]
+        return 1 if self.line is not None else None
 
 
 UNKNOWN_LOCATION = Location(file="<unknown>")

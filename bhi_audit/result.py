@@ -38,6 +38,8 @@ class RejectedRecord(FrozenModel):
     line: int | None
     message: str
     reasons: tuple[tuple[str, str], ...]
+    #: The 1-based column to go with ``line`` (see ``Finding.column``).
+    column: int | None = None
 
 
 class RecordCount(FrozenModel):

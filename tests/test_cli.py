@@ -25,9 +25,10 @@ from conftest import BASIC_CHECKS, CLEAN_BUNDLE, ERRORS_DOCUMENT, FIXTURES, REPO
 PLUGINS = FIXTURES / "plugins"
 INFO_PLUGIN = PLUGINS / "info_note"
 BASIC = ",".join(BASIC_CHECKS)
+#: claim_lines/1 of errors.json: its object starts on line 15, column 5.
 ERROR_LINE = (
-    f"{ERRORS_DOCUMENT}#/claim_lines/1: P3 2026-03 C3#1 BHI-TIME-001 error: "
-    "general BHI 99484: 15 countable min (< 20 required); 15 min logged [$57.45 at risk]"
+    f"{ERRORS_DOCUMENT}:15:5: BHI-TIME-001 error: general BHI 99484: 15 countable min "
+    "(< 20 required); 15 min logged [P3 2026-03 C3#1] [$57.45 at risk]"
 )
 
 
@@ -85,8 +86,8 @@ def test_warning_gates_only_from_fail_on_warning(runner, warning_bundle, fail_on
     result = invoke(runner, "check", warning_bundle, "--fail-on", fail_on)
     assert result.exit_code == code, result.output
     (finding,) = [o for o in lines_of(result.stdout) if "BHI-DATA-001" in o]
-    assert finding.startswith(f"{warning_bundle}/time_entries.csv:4: P1 BHI-DATA-001 warning: ")
-    assert finding.endswith(" T3: staff S99 is not on the roster")
+    assert finding.startswith(f"{warning_bundle}/time_entries.csv:4:1: BHI-DATA-001 warning: ")
+    assert finding.endswith(" T3: staff S99 is not on the roster [P1]")
 
 
 def test_internal_error_exits_1_even_with_fail_on_never(runner):
@@ -95,9 +96,9 @@ def test_internal_error_exits_1_even_with_fail_on_never(runner):
     )
     assert result.exit_code == 1
     assert (
-        f"{CLEAN_BUNDLE}/claim_lines.csv:3: P2 2026-03 C2#1 ACME-CRASH-001 internal error: "
+        f"{CLEAN_BUNDLE}/claim_lines.csv:3:1: ACME-CRASH-001 internal-error: "
         "internal error in check ACME-CRASH-001 on claim C2: ZeroDivisionError: division by zero "
-        "(the check did not run; please report this)"
+        "(the check did not run; please report this) [P2 2026-03 C2#1]"
     ) in lines_of(result.stdout)
 
 
@@ -227,6 +228,7 @@ def test_json_output_has_the_documented_shape(runner):
             "outcome",
             "location",
             "line",
+            "column",
             "patient_id",
             "month",
             "claim_id",
@@ -240,7 +242,8 @@ def test_json_output_has_the_documented_shape(runner):
         "severity": "error",
         "outcome": "violation",
         "location": f"{ERRORS_DOCUMENT}#/claim_lines/1",
-        "line": None,
+        "line": 15,
+        "column": 5,
         "patient_id": "P3",
         "month": "2026-03",
         "claim_id": "C3",
@@ -537,39 +540,44 @@ def test_python_dash_m_version():
 
 # ------------------------------------------------------------------ one line per finding
 
-FORGED = "C1\nforged.json:9: P9 2026-03 C9#1 BHI-TIME-001 error: forged\u2028again"
+FORGED = "C1\nforged.json:9:1: BHI-TIME-001 error: forged\u2028again"
 
 
 def test_line_breaks_from_the_input_cannot_split_or_forge_report_lines(runner, tmp_path):
     path = tmp_path / "bundle.json"
-    path.write_text(
-        json.dumps(
-            {
-                "patients": [{"patient_id": "P1"}],
-                "claims": [{"claim_id": FORGED, "patient_id": "P1", "billing_practitioner": "S1"}],
-                "claim_lines": [
-                    {
-                        "claim_id": "C2",
-                        "line_number": 1,
-                        "code": "90834",
-                        "date_of_service": "2026-03-03",
-                        "col\r\numn": 1,
-                    }
-                ],
-            }
-        ),
-        encoding="utf-8",
+    text = json.dumps(
+        {
+            "patients": [{"patient_id": "P1"}],
+            "claims": [{"claim_id": FORGED, "patient_id": "P1", "billing_practitioner": "S1"}],
+            "claim_lines": [
+                {
+                    "claim_id": "C2",
+                    "line_number": 1,
+                    "code": "90834",
+                    "date_of_service": "2026-03-03",
+                    "col\r\numn": 1,
+                }
+            ],
+        }
     )
+    path.write_text(text, encoding="utf-8")
     result = invoke(runner, "check", path, "--select", "BHI-DATA-001")
     lines = result.stdout.split("\n")
     assert not any(line.startswith("forged.json") for line in lines)
     assert "\u2028" not in result.stdout
+    # a minified document is one line: each record is placed by the column its object starts at
+    claim_column = text.index('{"claim_id": "C1') + 1
+    line_column = text.index('{"claim_id": "C2"') + 1
     (finding,) = [line for line in lines if "has no lines" in line]
-    assert finding.startswith(f"{path}#/claims/0: P1 C1\\nforged.json:9: ")
-    assert finding.endswith("error: forged\\u2028again has no lines")
+    assert finding.startswith(f"{path}:1:{claim_column}: BHI-DATA-001 error: ")
+    assert finding.endswith(
+        "forged\\u2028again has no lines [P1 C1\\nforged.json:9:1: BHI-TIME-001 error: "
+        "forged\\u2028again]"
+    )
     (rejected,) = [line for line in lines if ": rejected claim_lines record: " in line]
     assert rejected == (
-        f"{path}#/claim_lines/0: rejected claim_lines record: col\\r\\numn: unknown field"
+        f"{path}:1:{line_column}: BHI-INPUT error: rejected claim_lines record: "
+        "col\\r\\numn: unknown field"
     )
 
 

@@ -54,5 +54,5 @@ def test_stdout_equals_the_output_file(runner, tmp_path, fmt):
 def test_relative_paths_stay_relative(runner, monkeypatch):
     monkeypatch.chdir(FIXTURES)
     result = runner.invoke(main, ["check", "errors.json", "--select", "BHI-TIME-001"])
-    assert result.stdout.startswith("errors.json#/claim_lines/1: P3 2026-03 C3#1 BHI-TIME-001")
+    assert result.stdout.startswith("errors.json:15:5: BHI-TIME-001 error: ")
     assert str(FIXTURES) not in result.stdout

@@ -31,4 +31,5 @@ def test_clean_bundle_passes(runner):
 def test_rejected_record_fails_unless_never(runner, bundle_with_bad_line, fail_on, code):
     result = runner.invoke(main, ["check", str(bundle_with_bad_line), *CHECK, "--fail-on", fail_on])
     assert result.exit_code == code
-    assert "claim_lines.csv:4: rejected claim_lines record: date_of_service" in result.stdout
+    rejected = "claim_lines.csv:4:1: BHI-INPUT error: rejected claim_lines record: date_of_service"
+    assert rejected in result.stdout

@@ -427,11 +427,14 @@ def test_rejected_record_appears_in_text_output_and_summary(runner, bundle_dir):
     result = runner.invoke(main, ["check", str(bundle_dir), "--select", "BHI-TIME-001"])
     out = lines_of(result.stdout)
     assert (
-        f"{bundle_dir}/time_entries.csv:3: rejected time_entries record: "
+        f"{bundle_dir}/time_entries.csv:3:1: BHI-INPUT error: rejected time_entries record: "
         "minutes: Input should be greater than or equal to 0"
     ) in out
     # P2's only time entry was rejected, so its 99484 month is short of minutes.
-    assert any("C2#1 BHI-TIME-001 error: general BHI 99484: 0 countable min" in o for o in out)
+    assert any(
+        "BHI-TIME-001 error: general BHI 99484: 0 countable min" in o and "[P2 2026-03 C2#1]" in o
+        for o in out
+    )
     (records,) = [o for o in out if o.startswith("records: ")]
     assert records == (
         "records: claim_lines 2 read = 2 audited + 0 rejected, "

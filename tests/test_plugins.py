@@ -53,10 +53,10 @@ def test_checks_dir_plugin_runs(runner):
     result = invoke(runner, "check", CLEAN_BUNDLE, "--checks-dir", INFO_PLUGIN_DIR)
     assert result.exit_code == 0
     assert [line for line in lines_of(result.stdout) if "ACME" in line] == [
-        f"{CLEAN_BUNDLE}/claim_lines.csv:2: P1 2026-03 C1#1 ACME-NOTE-001 info: "
-        "acme note: 99484 on 2026-03-20 (1 unit)",
-        f"{CLEAN_BUNDLE}/claim_lines.csv:3: P2 2026-03 C2#1 ACME-NOTE-001 info: "
-        "acme note: 99484 on 2026-03-21 (1 unit)",
+        f"{CLEAN_BUNDLE}/claim_lines.csv:2:1: ACME-NOTE-001 info: "
+        "acme note: 99484 on 2026-03-20 (1 unit) [P1 2026-03 C1#1]",
+        f"{CLEAN_BUNDLE}/claim_lines.csv:3:1: ACME-NOTE-001 info: "
+        "acme note: 99484 on 2026-03-21 (1 unit) [P2 2026-03 C2#1]",
     ]
 
 
@@ -147,10 +147,10 @@ def test_entry_point_plugin_loads_runs_and_shows_its_origin(runner, install):
     result = invoke(runner, "check", CLEAN_BUNDLE, "--select", "ACME-EP-001")
     assert result.exit_code == 0  # warnings do not fail the default gate
     assert [line for line in lines_of(result.stdout) if "ACME-EP-001" in line] == [
-        f"{CLEAN_BUNDLE}/claim_lines.csv:2: P1 2026-03 C1#1 ACME-EP-001 warning: "
-        "acme ep: 99484 noted [$57.45 at risk]",
-        f"{CLEAN_BUNDLE}/claim_lines.csv:3: P2 2026-03 C2#1 ACME-EP-001 warning: "
-        "acme ep: 99484 noted [$57.45 at risk]",
+        f"{CLEAN_BUNDLE}/claim_lines.csv:2:1: ACME-EP-001 warning: "
+        "acme ep: 99484 noted [P1 2026-03 C1#1] [$57.45 at risk]",
+        f"{CLEAN_BUNDLE}/claim_lines.csv:3:1: ACME-EP-001 warning: "
+        "acme ep: 99484 noted [P2 2026-03 C2#1] [$57.45 at risk]",
     ]
     gated = invoke(runner, "check", CLEAN_BUNDLE, "--fail-on", "warning")
     assert gated.exit_code == 1

@@ -331,7 +331,8 @@ def test_check_command_loads_the_pack_from_the_configuration(project):
     )
     assert "C4#1" not in result.stdout  # priced, so no "rates not loaded" info
     isolated = runner.invoke(main, ["check", "data.json", "--select", "BHI-PAY-001", "--isolated"])
-    assert "C4#1 BHI-PAY-001 info: 99493: rates not loaded for CY2027" in isolated.stdout
+    assert "BHI-PAY-001 info: 99493: rates not loaded for CY2027" in isolated.stdout
+    assert " C4#1]" in isolated.stdout
 
 
 # --------------------------------------------------------------------------- mue-practitioner

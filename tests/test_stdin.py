@@ -4,6 +4,7 @@ located as ``<stdin>``, giving the same findings as the file itself."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,9 @@ def test_text_locations_name_stdin(runner):
     assert result.exit_code == 1
     findings = [line for line in result.stdout.splitlines() if line.startswith("<stdin>")]
     assert findings
-    assert all(line.startswith("<stdin>#/") for line in findings)
+    # placed at the line and column where the record starts, as for the file itself
+    assert "<stdin>:15:5: BHI-TIME-001 error: " in result.stdout
+    assert all(re.match(r"<stdin>:[0-9]+:[0-9]+: ", line) for line in findings)
 
 
 @pytest.mark.parametrize(

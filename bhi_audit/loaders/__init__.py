@@ -56,11 +56,12 @@ def load_path(
     elif is_ndjson(path):
         fhir.load_ndjson(path, display, builder)
     elif path.suffix.lower() == ".json":
-        document = parse_json_document(path, display)
+        document, positions = parse_json_document(path, display)
         if is_fhir_document(document):
-            fhir.load_document(path, display, builder, document)
+            fhir.load_document(path, display, builder, document, positions)
         else:
-            load_document(path, display, builder)  # parsed again: bundle documents are small
+            # parsed again, numbers as text (bundle documents are small); positions kept
+            load_document(path, display, builder, positions)
     elif path.suffix.lower() in DOCUMENT_SUFFIXES:
         load_document(path, display, builder)
     elif path.suffix.lower() == ".csv" and path.stem in KIND_BY_NAME:

@@ -3,12 +3,14 @@
 The document mirrors the CSV bundle exactly: each top-level key is a record kind (``claims``,
 ``claim_lines``, ``time_entries``, ...) holding a list of objects whose keys are the CSV
 columns. Lists may be real arrays or ``;``-separated strings. ``period`` may be one object.
-Each record's location is its JSON pointer (``/claims/3``).
+Each record's location is its JSON pointer (``/claims/3``) plus the line and column where
+the record starts in the text (:mod:`bhi_audit.loaders.positions`), which editors follow.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ import yaml
 from bhi_audit.errors import InputError
 from bhi_audit.loaders.bundle import BundleBuilder
 from bhi_audit.loaders.csv_bundle import read_text, suggest
+from bhi_audit.loaders.positions import Position, load_json, position_of, yaml_positions
 from bhi_audit.models import KIND_BY_NAME, Location, Period
 from bhi_audit.yamltext import TextYamlLoader
 
@@ -24,14 +27,23 @@ from bhi_audit.yamltext import TextYamlLoader
 BundleYamlLoader = TextYamlLoader
 
 
-def parse_document(path: Path, display: str) -> Any:
-    """Parse JSON or YAML text, turning syntax errors into an InputError with the line."""
+def parse_document(
+    path: Path, display: str, positions: Mapping[str, Position] | None = None
+) -> tuple[Any, Mapping[str, Position]]:
+    """Parse JSON or YAML text, turning syntax errors into an InputError with the line.
+
+    Returns the document and where its records start (``/claims/3`` -> (line, column)):
+    ``positions`` when the caller has them already (a ``.json`` file parsed to tell FHIR from
+    a bundle document: positions do not depend on how numbers are read), else found here.
+    """
     text = read_text(path, display)
     if path.suffix.lower() == ".json":
         try:
             # NOTE: a number with a fraction or an exponent stays its literal text, so that
             # ``"minutes": 1e1`` is rejected like "1e1" in CSV, and money keeps its digits.
-            return json.loads(text, parse_float=str)
+            if positions is not None:
+                return json.loads(text, parse_float=str), positions
+            return load_json(text, parse_float=str)
         except json.JSONDecodeError as exc:
             raise InputError(
                 display, f"not valid JSON ({exc.msg}, column {exc.colno})", row=exc.lineno
@@ -41,7 +53,7 @@ def parse_document(path: Path, display: str) -> Any:
         except RecursionError:
             raise InputError(display, "not usable JSON (nested too deeply)") from None
     try:
-        return yaml.load(text, Loader=BundleYamlLoader)
+        return _load_yaml(text)
     except RecursionError:
         raise InputError(display, "not usable YAML (nested too deeply)") from None
     except yaml.YAMLError as exc:
@@ -53,9 +65,26 @@ def parse_document(path: Path, display: str) -> Any:
         raise InputError(display, f"not usable YAML ({str(exc).split(';')[0]})") from None
 
 
-def load_document(path: Path, display: str, builder: BundleBuilder) -> None:
+def _load_yaml(text: str) -> tuple[Any, dict[str, Position]]:
+    """What ``yaml.load`` does, in two steps, so that the composed nodes' marks give the
+    records' lines without a second parse."""
+    loader = BundleYamlLoader(text)
+    try:
+        node = loader.get_single_node()
+        document = loader.construct_document(node) if node is not None else None
+        return document, yaml_positions(node)
+    finally:
+        loader.dispose()
+
+
+def load_document(
+    path: Path,
+    display: str,
+    builder: BundleBuilder,
+    positions: Mapping[str, Position] | None = None,
+) -> None:
     """Validate every record of a JSON/YAML bundle document into the builder."""
-    document = parse_document(path, display)
+    document, positions = parse_document(path, display, positions)
     if not isinstance(document, dict):
         raise InputError(
             display,
@@ -81,4 +110,6 @@ def load_document(path: Path, display: str, builder: BundleBuilder) -> None:
             )
         builder.mark_provided(kind)
         for index, row in enumerate(rows):
-            builder.add_row(kind, row, Location(file=display, pointer=f"/{kind}/{index}"))
+            pointer = f"/{kind}/{index}"
+            start = position_of(positions, pointer)
+            builder.add_row(kind, row, Location(file=display, pointer=pointer, start=start))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -35,6 +35,7 @@ from bhi_audit.loaders.fhir_mapping import (
     map_explanation_of_benefit,
 )
 from bhi_audit.loaders.fhir_values import FhirReject, split_reference
+from bhi_audit.loaders.positions import Position, load_json, position_of
 from bhi_audit.models import Location
 
 #: Validates one resource, returning (JSON pointer, message) per problem (``--fhir-validate``).
@@ -48,15 +49,26 @@ EOB_KIND = f"fhir:{EOB}"
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where one resource sits: file, NDJSON line, and the JSON pointer of the resource."""
+    """Where one resource sits: file, NDJSON line, and the JSON pointer of the resource.
+
+    ``positions`` (a ``.json`` document only) says where values start in the text, so that a
+    location also carries the line and column an editor can jump to.
+    """
 
     file: str
     row: int | None
     base: str
+    positions: Mapping[str, Position] | None = None
 
     def location(self, path: str = "") -> Location:
         """The location of an element of the resource (``path`` relative to the resource)."""
-        return Location(file=self.file, row=self.row, pointer=(self.base + path) or "/")
+        pointer = (self.base + path) or "/"
+        start = position_of(self.positions, pointer) if self.positions else None
+        return Location(file=self.file, row=self.row, pointer=pointer, start=start)
+
+    def inner(self, base: str) -> Source:
+        """The source of a resource nested at ``base`` (a Bundle entry's resource)."""
+        return Source(self.file, self.row, base, self.positions)
 
 
 @dataclass(slots=True)
@@ -135,11 +147,19 @@ class FhirSession:
             builder.reject(UNKNOWN_KIND, location, [("", message)])
 
     def load_document(
-        self, path: Path, display: str, builder: BundleBuilder, document: dict[str, Any]
+        self,
+        path: Path,
+        display: str,
+        builder: BundleBuilder,
+        document: dict[str, Any],
+        positions: Mapping[str, Position] | None = None,
     ) -> None:
-        """A parsed ``.json`` document that is a Bundle or a single resource."""
+        """A parsed ``.json`` document that is a Bundle or a single resource.
+
+        ``positions`` (from :func:`parse_json_document`) place each resource at its line.
+        """
         builder.add_file(path, display, "fhir-json")
-        self.read_resource(document, Source(display, None, ""), builder)
+        self.read_resource(document, Source(display, None, "", positions), builder)
 
     def read_resource(self, resource: Any, source: Source, builder: BundleBuilder) -> None:
         """Map one resource (or every entry of a Bundle) into drafts, rejections or counts."""
@@ -286,13 +306,11 @@ class FhirSession:
                         rid = resource["id"]
                     if isinstance(rid, str):
                         self.full_urls[full_url] = (rtype, rid)
-                self.read_resource(
-                    resource, Source(source.file, source.row, f"{where}/resource"), builder
-                )
+                self.read_resource(resource, source.inner(f"{where}/resource"), builder)
             else:
                 builder.reject(
                     UNKNOWN_KIND,
-                    Location(file=source.file, row=source.row, pointer=where),
+                    source.inner(where).location(),
                     [(where, "Bundle entry has no resource")],
                 )
 
@@ -595,11 +613,14 @@ def _lines(handle: Iterable[bytes], display: str) -> Iterator[tuple[int, bytes]]
         raise InputError(display, f"cannot read compressed file ({exc})", row=number + 1) from None
 
 
-def parse_json_document(path: Path, display: str) -> Any:
-    """Parse a ``.json`` file, as an InputError with the line when it is not JSON."""
+def parse_json_document(path: Path, display: str) -> tuple[Any, dict[str, Position]]:
+    """Parse a ``.json`` file, as an InputError with the line when it is not JSON.
+
+    Returns the document and where its resources start (:func:`positions.load_json`).
+    """
     text = read_text(path, display)
     try:
-        return json.loads(text)
+        return load_json(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             display, f"not valid JSON ({exc.msg}, column {exc.colno})", row=exc.lineno
@@ -624,5 +645,5 @@ def load_fhir_paths(
         if is_ndjson(path):
             session.load_ndjson(path, str(path), builder)
         else:
-            session.load_document(path, str(path), builder, parse_json_document(path, str(path)))
+            session.load_document(path, str(path), builder, *parse_json_document(path, str(path)))
     session.finish(builder)

@@ -1,8 +1,13 @@
-"""Plain-text report: one line per finding, readable at a glance, then a summary.
+"""Plain-text report: one line per finding, in the grammar compilers use, then a summary.
 
-Missing kinds of documentation come first (``missing: ...``), so a run that could not verify
-a whole requirement never reads as clean. Waived and baselined findings are marked on their
-line and counted apart from the open ones in the summary, from the settled statuses.
+Each finding (and each rejected record) is one line
+``path:line:col: CHECK-ID severity: message [patient month claim#line] [marks]``, in file,
+line, column order, so that editors (vim ``:cfile``, Emacs compilation mode) and CI problem
+matchers jump to the record, the way they follow ``gcc`` or ``ruff`` (docs/reports.md, "Text
+report", is the contract). Missing kinds of documentation come first (``missing: ...``), so a
+run that could not verify a whole requirement never reads as clean. Waived and baselined
+findings are marked on their line and counted apart from the open ones in the summary, from
+the settled statuses.
 """
 
 from __future__ import annotations
@@ -13,7 +18,11 @@ from typing import TextIO
 
 from bhi_audit.findings import Finding, Outcome
 from bhi_audit.reporters.common import INPUT_CHECK_ID, INPUT_CHECK_NAME, mark
-from bhi_audit.result import AuditResult
+from bhi_audit.result import AuditResult, RejectedRecord
+
+#: The one-token severity word of each outcome that is not a plain violation (a violation
+#: shows its severity: ``error``, ``warning``, ``info``).
+OUTCOME_LABEL = {Outcome.UNVERIFIABLE: "unverifiable", Outcome.INTERNAL_ERROR: "internal-error"}
 
 #: Characters that would break "one line per finding" or that a terminal acts on, written as
 #: escapes instead: C0 controls (tab aside), DEL, the C1 controls (``\x9b`` is the 8-bit CSI
@@ -42,8 +51,19 @@ def _money(amount: Decimal) -> str:
     return f"${amount:,.2f}"
 
 
+def place(file: str, line: int | None, column: int | None) -> str:
+    """``path:line:col``; a place with no line (a whole-run finding, ``<input>``) is line 1,
+    column 1 of its pseudo-file, so every line keeps the grammar (docs/reports.md)."""
+    return f"{file}:{line if line and line >= 1 else 1}:{column if column and column >= 1 else 1}"
+
+
+def severity_word(finding: Finding) -> str:
+    """``error``, ``warning``, ``info``, ``unverifiable`` or ``internal-error``: one token."""
+    return OUTCOME_LABEL.get(finding.outcome, finding.severity.value)
+
+
 def format_finding(finding: Finding) -> str:
-    """``file:row: P1 2026-03 C1#1 BHI-TIME-002 error: message [$160.32 at risk]``."""
+    """``file:12:1: BHI-TIME-002 error: message [P1 2026-03 C1#1] [$160.32 at risk]``."""
     subject = " ".join(
         part
         for part in (
@@ -55,11 +75,10 @@ def format_finding(finding: Finding) -> str:
         )
         if part
     )
-    label = "not verifiable" if finding.outcome is Outcome.UNVERIFIABLE else finding.severity.value
-    if finding.outcome is Outcome.INTERNAL_ERROR:
-        label = "internal error"
-    text = f"{finding.location}: {subject + ' ' if subject else ''}{finding.check_id} {label}: "
-    text += finding.message
+    text = f"{place(finding.file, finding.line, finding.column)}: {finding.check_id} "
+    text += f"{severity_word(finding)}: {finding.message}"
+    if subject:
+        text += f" [{subject}]"
     if finding.at_risk:
         text += f" [{_money(finding.at_risk)} at risk]"
     if finding.opportunity:
@@ -67,6 +86,12 @@ def format_finding(finding: Finding) -> str:
     if mark(finding):
         text += f" [{mark(finding)}]"
     return text
+
+
+def format_rejected(rejected: RejectedRecord) -> str:
+    """``file:7:1: BHI-INPUT error: rejected claims record: minutes: ...`` (same grammar)."""
+    where = place(rejected.file, rejected.line, rejected.column)
+    return f"{where}: {INPUT_CHECK_ID} error: rejected {rejected.kind} record: {rejected.message}"
 
 
 def render(
@@ -140,13 +165,26 @@ def _render_statistics(result: AuditResult, out: TextIO) -> None:
 def _render_lines(result: AuditResult, out: TextIO) -> None:
     for missing in result.missing_records:
         out.write(one_line(f"missing: {missing.message}") + "\n")
-    for finding in result.findings:
+    # NOTE: laid out in file order (Finding.position_key), as compiler output is: a display
+    # order for editors and matchers; the result's own order (by patient) is left as it is.
+    for finding in sorted(result.findings, key=lambda f: f.position_key):
         out.write(one_line(format_finding(finding)) + "\n")
-    for rejected in result.rejected:
-        line = f"{rejected.location}: rejected {rejected.kind} record: {rejected.message}"
-        out.write(one_line(line) + "\n")
+    for rejected in sorted(result.rejected, key=_rejected_key):
+        out.write(one_line(format_rejected(rejected)) + "\n")
     for note in result.notes:
         out.write(one_line(f"note: {note}") + "\n")
+
+
+def _rejected_key(rejected: RejectedRecord) -> tuple[object, ...]:
+    """File, line, column, then the rest: the order of the finding lines."""
+    return (
+        rejected.file,
+        rejected.line or 0,
+        rejected.column or 0,
+        rejected.location,
+        rejected.kind,
+        rejected.message,
+    )
 
 
 def _render_counts(result: AuditResult, out: TextIO) -> None:

@@ -128,14 +128,16 @@ def test_every_report_counts_the_same(reports):
 def test_text_marks_waived_and_baselined_findings(reports):
     lines = reports["text"].splitlines()
     assert any(
-        "C-101#1 BHI-TIME-001 error:" in line
+        ": BHI-TIME-001 error: " in line
+        and " C-101#1] " in line
         and line.endswith("[waived W-2026-014 until 2026-06-30]")
         for line in lines
     )
     assert any(
-        "C-104#1 BHI-TIME-001 error:" in line and line.endswith("[baselined]") for line in lines
+        ": BHI-TIME-001 error: " in line and " C-104#1] " in line and line.endswith("[baselined]")
+        for line in lines
     )
-    open_line = next(line for line in lines if "C-102#1 BHI-CONS-001" in line)
+    open_line = next(line for line in lines if ": BHI-CONS-001 " in line and " C-102#1]" in line)
     assert not open_line.endswith("]") or open_line.endswith("at risk]")
 
 

@@ -11,6 +11,7 @@ what users get, so it was not chosen.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -86,7 +87,7 @@ def test_hook_blocks_a_commit_with_errors_and_passes_once_accepted(tmp_path, git
     shown = blocked.stdout + blocked.stderr  # git shows hook output on either stream
     assert "bhi-audit (BHI/CoCM claim audit)" in shown
     assert "Failed" in shown
-    assert "C-101#1 BHI-TIME-001 error" in shown
+    assert re.search(r":[0-9]+:1: BHI-TIME-001 error: .* C-101#1\]", shown)
     assert "3 error(s)" in shown
     assert git("rev-list", "--all", cwd=billing, env=git_env) == ""  # nothing was committed
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -49,13 +50,20 @@ def test_results_point_at_the_input_row(csv_result, render_text, validate):
     assert "tests/reporters/fixtures/csv_bundle/time_entries.csv" in related
 
 
-def test_json_inputs_have_no_invented_row(sample_result, render_text, validate):
+def test_json_inputs_point_at_the_line_of_the_record(sample_result, render_text, validate):
+    """A record of a JSON bundle document: its pointer, and the line its object starts on."""
     log = validate(render_text(sarif.render, sample_result))
+    source = Path("tests/reporters/fixtures/sample.json")
+    document, lines = json.loads(source.read_text()), source.read_text().splitlines()
     for result in log["runs"][0]["results"]:
         physical = result["locations"][0]["physicalLocation"]
-        assert "region" not in physical
+        assert physical["artifactLocation"]["uri"] == source.as_posix()
         pointer = physical["artifactLocation"]["properties"]["pointer"]
-        assert pointer.split("/")[1] in KIND_BY_NAME  # a JSON pointer to the record, no row
+        _, kind, index = pointer.split("/")
+        assert kind in KIND_BY_NAME
+        # the fixture has one record per line: that line is the record the pointer names
+        line = lines[physical["region"]["startLine"] - 1].strip().rstrip(",")
+        assert json.loads(line) == document[kind][int(index)]
 
 
 def test_waived_and_baselined_are_suppressions(rich_result, render_text, validate):
