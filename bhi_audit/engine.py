@@ -621,17 +621,25 @@ class Engine:
             counts[finding.claim_id][finding.severity.value] += 1
         for (claim_id, _), amount in _lines_at_risk(findings).items():
             risk[claim_id] += amount
+        lines: dict[str, list[ClaimLine]] = defaultdict(list)
+        for line in batch.bundle.of(ClaimLine):
+            lines[line.claim_id].append(line)
         claim_ids = sorted(set(batch.claims) | set(counts))
         result = {}
         for claim_id in claim_ids:
             c = counts.get(claim_id, {})
             flagged = c.get("error", 0) + c.get("warning", 0) > 0
+            claim = batch.claims.get(claim_id)
+            mine = sorted(lines.get(claim_id, ()), key=lambda line: line.line_number)
             result[claim_id] = ClaimSummary(
                 status="flagged" if flagged else "clean",
                 errors=c.get("error", 0),
                 warnings=c.get("warning", 0),
                 infos=c.get("info", 0),
                 at_risk=risk.get(claim_id, ZERO),
+                patient_id=claim.patient_id if claim is not None else None,
+                first_service=min((line.date_of_service for line in mine), default=None),
+                codes=tuple(dict.fromkeys(line.code for line in mine)),
             )
         return result
 

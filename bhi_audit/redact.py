@@ -432,7 +432,10 @@ def redact(result: AuditResult, phi: Phi, key: bytes) -> AuditResult:
         )
         for e in result.evaluations
     ]
-    per_claim = {scrub.unit(k): v for k, v in result.per_claim.items()}
+    per_claim = {
+        scrub.unit(k): v.model_copy(update={"patient_id": scrub.patient(v.patient_id)})
+        for k, v in result.per_claim.items()
+    }
     inputs = [
         InputFileSummary(path=scrub.file(i.path), sha256=i.sha256, format=i.format)
         for i in result.inputs
