@@ -321,14 +321,17 @@ def _dx_chapter5(f: Finding) -> str:
 # --------------------------------------------------------------------------- practitioner, place
 
 
+#: Who may bill what (rulebook §9 BHI-PRAC-001): G0323 is for behavioral health clinicians,
+#: 99484, CoCM and the APCM behavioral add-ons for treating practitioners.
+_TREATING = "physician, NP, PA, CNS or CNM"
+_BEHAVIORAL = "clinical psychologist, clinical social worker, MHC or MFT"
+
+
 def _practitioner_type(f: Finding) -> str:
     if f.variant == "care-team-role":
         return "bill CoCM under the treating practitioner, not the care manager or consultant"
-    if f.variant == "not-billing-practitioner":
-        return (
-            f"bill {_code(f)} under the treating billing practitioner (physician, NP, PA, CNS, CNM)"
-        )
-    return f"bill {_code(f)} under a practitioner type allowed for it"
+    allowed = _BEHAVIORAL if f.code == "G0323" else _TREATING
+    return f"bill {_code(f)} under a practitioner allowed to bill it ({allowed})"
 
 
 def _incident_to(f: Finding) -> str:
