@@ -260,7 +260,10 @@ def _standalone_with_apcm(f: Finding) -> str:
 
 def _g0323_with_other(f: Finding) -> str:
     others = _fact(f, "with_codes") or "another BHI code"
-    return f"agree with the other practitioner: G0323 beside {others} in {_month(f)}"
+    return (
+        f"agree with the other practitioner who bills {others} in {_month(f)}: G0323 beside it "
+        "is audit risk"
+    )
 
 
 def _concurrent_evidence(f: Finding) -> str:
