@@ -511,7 +511,7 @@ class Engine:
             records[kind] = RecordCount(
                 read=read, audited=read - bad - unused, rejected=bad, not_used=unused
             )
-        per_claim = summarize_claims(batch.claims, findings)
+        per_claim = summarize_claims(batch.claims, batch.bundle.of(ClaimLine), findings)
         return AuditResult(
             tool="bhi-audit",
             tool_version=__version__,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -117,6 +118,27 @@ class Finding(BaseModel):
         output (docs/reports.md); every other report keeps :attr:`sort_key`.
         """
         return (self.file, self.line or 0, self.column or 0, self.check_id, *self.sort_key)
+
+    @property
+    def fingerprint(self) -> str:
+        """The finding's stable reference: 32 hex digits of SHA-256 over check, unit, claim,
+        line, field and variant.
+
+        Why one scheme: SARIF publishes it as ``partialFingerprints["bhiAuditFinding/v1"]``,
+        and the fix-first worklist and CSV cite findings by it, so a row of one can be found
+        in the other. It hashes what the finding shows: under ``--redact`` the pseudonyms.
+        """
+        key = "\0".join(
+            [
+                self.check_id,
+                self.unit,
+                self.claim_id or "",
+                str(self.line_number or ""),
+                self.field or "",
+                self.variant or "",
+            ]
+        )
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
     @property
     def sort_key(self) -> tuple[object, ...]:

@@ -426,7 +426,10 @@ def redact(result: AuditResult, phi: Phi, key: bytes) -> AuditResult:
     rejected = [scrub.rejected(r) for r in result.rejected]
     # NOTE: constructed, not copied: one per check and unit, and copying dominated the time.
     evaluations = [Evaluation(e.check_id, scrub.unit(e.unit), e.status) for e in result.evaluations]
-    per_claim = {scrub.unit(k): v for k, v in result.per_claim.items()}
+    per_claim = {
+        scrub.unit(k): v.model_copy(update={"patient_id": scrub.patient(v.patient_id)})
+        for k, v in result.per_claim.items()
+    }
     inputs = [
         InputFileSummary(path=scrub.file(i.path), sha256=i.sha256, format=i.format)
         for i in result.inputs

@@ -111,6 +111,13 @@ class ClaimSummary(FrozenModel):
     warnings: int
     infos: int
     at_risk: Decimal
+    #: Who and what the claim is, so that the fix-first worklist (bhi_audit/worklist.py) ranks
+    #: claims from the result alone: the claim's patient, the earliest "From" date of service
+    #: of its lines (the date its Medicare timely-filing limit runs from) and its line codes in
+    #: line order. None / empty for a claim id that only a finding names.
+    patient_id: str | None = None
+    first_service: date | None = None
+    codes: tuple[str, ...] = ()
 
 
 class Evaluation(NamedTuple):

@@ -2,18 +2,19 @@
 
 Why apart from the engine: the engine runs checks and stamps what they yield; these are plain
 counts and sums over what it produced, after waivers and the baseline settled every finding and
-evaluation. They read nothing of the input but the claim ids, so every report's counts follow
-from the findings and evaluations alone.
+evaluation. They read nothing of the input but the claims and their lines (patient, dates, codes),
+so every report's counts follow from the findings and evaluations alone.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from bhi_audit.checkapi import Severity
 from bhi_audit.findings import Finding, Outcome
+from bhi_audit.models import Claim, ClaimLine
 from bhi_audit.result import CheckSummary, ClaimSummary, Evaluation, Totals
 
 ZERO = Decimal("0.00")
@@ -51,9 +52,13 @@ def summarize_checks(
 
 
 def summarize_claims(
-    claim_ids: Iterable[str], findings: tuple[Finding, ...]
+    claims: Mapping[str, Claim], claim_lines: Iterable[ClaimLine], findings: tuple[Finding, ...]
 ) -> dict[str, ClaimSummary]:
-    """How each claim fared (every claim of the input, and any a finding names), by id."""
+    """How each claim fared (every claim of the input, and any a finding names), by id.
+
+    Each summary also names the claim's patient, first date of service and codes, which the
+    fix-first worklist ranks and words rows by, so that reporters never reach back to the input.
+    """
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     risk: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for finding in findings:
@@ -62,16 +67,24 @@ def summarize_claims(
         counts[finding.claim_id][finding.severity.value] += 1
     for (claim_id, _), amount in lines_at_risk(findings).items():
         risk[claim_id] += amount
+    lines: dict[str, list[ClaimLine]] = defaultdict(list)
+    for line in claim_lines:
+        lines[line.claim_id].append(line)
     result = {}
-    for claim_id in sorted(set(claim_ids) | set(counts)):
+    for claim_id in sorted(set(claims) | set(counts)):
         c = counts.get(claim_id, {})
         flagged = c.get("error", 0) + c.get("warning", 0) > 0
+        claim = claims.get(claim_id)
+        mine = sorted(lines.get(claim_id, ()), key=lambda line: line.line_number)
         result[claim_id] = ClaimSummary(
             status="flagged" if flagged else "clean",
             errors=c.get("error", 0),
             warnings=c.get("warning", 0),
             infos=c.get("info", 0),
             at_risk=risk.get(claim_id, ZERO),
+            patient_id=claim.patient_id if claim is not None else None,
+            first_service=min((line.date_of_service for line in mine), default=None),
+            codes=tuple(dict.fromkeys(line.code for line in mine)),
         )
     return result
 

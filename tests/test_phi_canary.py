@@ -259,6 +259,8 @@ def test_no_canary_in_any_redacted_output(practices, tmp_path, fmt):
     assert _leaks(redacted, practices["canaries"]) == []
     for marker in ("pt-", "cl-", "id-", "input-", "ValueError", "withheld under --redact"):
         assert marker in redacted, marker
+    # The fix-first worklist and documentation checklist are in the output checked above.
+    assert '<tr class="wl-row"' in redacted and '<section class="wl-patient"' in redacted
     # Rejections keep field and kind of problem (recorded by the loader), not the message.
     for problem in ("date: invalid value", "minutes: invalid value", "duplicate record"):
         assert problem in redacted, problem

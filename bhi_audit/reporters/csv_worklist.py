@@ -1,8 +1,14 @@
 """CSV worklist for billing staff: one row per finding, with an empty "resolution" column.
 
 Rejected records come first, one row each (check ``BHI-INPUT``, status ``rejected``): a
-record that was not audited is work too. Then the findings, in the result's order (patient,
-month, claim, line, check); their status is the settled one (reporters/common.py). Text cells that a
+record that was not audited is work too. Then the findings in fix-first order
+(bhi_audit/worklist.py): the claims with open errors or warnings by rank — dollars to be
+denied, then timely-filing deadline, then claim id — each claim's findings together in the
+result's order; then every other finding in the result's order (patient, month, claim, line,
+check). ``rank`` is the claim's place in the fix-first worklist, ``deadline`` its
+timely-filing date, ``fix`` what document or change fixes the finding, ``finding`` its
+reference (the SARIF partial fingerprint). Statuses are the settled ones
+(reporters/common.py). Text cells that a
 spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) get
 a leading apostrophe, because input values such as patient ids end up in them (OWASP CSV
 injection); control, C1 and bidi characters in them are written as escapes, as in the text
@@ -16,9 +22,11 @@ from decimal import Decimal
 from typing import TextIO
 
 from bhi_audit.findings import Finding
+from bhi_audit.fixes import fix_text
 from bhi_audit.reporters.common import INPUT_CHECK_ID, INPUT_CHECK_NAME, status_label
 from bhi_audit.reporters.text import one_line
 from bhi_audit.result import AuditResult, RejectedRecord
+from bhi_audit.worklist import build_worklist, filing_deadline
 
 COLUMNS = (
     "patient",
@@ -36,6 +44,10 @@ COLUMNS = (
     "location",
     "waiver_reason",
     "rulebook",
+    "rank",
+    "deadline",
+    "fix",
+    "finding",
     "resolution",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -71,8 +83,8 @@ def rejected_row(rejected: RejectedRecord) -> list[str]:
     return list(row.values())
 
 
-def row_of(finding: Finding) -> list[str]:
-    """The worklist row of one finding."""
+def row_of(finding: Finding, rank: str = "", deadline: str = "", fix: str = "") -> list[str]:
+    """The worklist row of one finding, with its claim's rank and deadline and its fix."""
     return [
         _text(finding.patient_id),
         finding.month or "",
@@ -89,15 +101,38 @@ def row_of(finding: Finding) -> list[str]:
         _text(finding.location),
         _text(finding.waiver.reason) if finding.waiver is not None else "",
         finding.rulebook,
+        rank,
+        deadline,
+        _text(fix),
+        finding.fingerprint,
         "",
     ]
 
 
 def render(result: AuditResult, out: TextIO) -> None:
-    """Write the header, one row per rejected record, then one row per finding."""
+    """Write the header, one row per rejected record, then one row per finding (fix first)."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for rejected in result.rejected:
         writer.writerow(rejected_row(rejected))
-    for finding in result.findings:
-        writer.writerow(row_of(finding))
+    ranks = {row.claim_id: row.rank for row in build_worklist(result)}
+    deadlines = {
+        claim_id: filing_deadline(summary.first_service).isoformat()
+        for claim_id, summary in result.per_claim.items()
+        if summary.first_service is not None
+    }
+    summaries = {check.id: check.summary for check in result.checks}
+    # NOTE: sorted() is stable: within a rank (and among the unranked) the result's order holds.
+    unranked = len(ranks) + 1
+    ordered = sorted(result.findings, key=lambda f: ranks.get(f.claim_id or "", unranked))
+    for finding in ordered:
+        claim = finding.claim_id or ""
+        rank = ranks.get(claim)
+        writer.writerow(
+            row_of(
+                finding,
+                str(rank) if rank is not None else "",
+                deadlines.get(claim, ""),
+                fix_text(finding, summaries.get(finding.check_id, "")),
+            )
+        )

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from bhi_audit.findings import Finding
 from bhi_audit.reporters.common import clean, status_label
+from bhi_audit.reporters.worklist_view import worklist_view
 from bhi_audit.result import AuditResult
 
 ZERO = Decimal("0")
@@ -317,6 +318,7 @@ def build_view(result: AuditResult) -> dict[str, Any]:
             for b in result.stale_baseline
         ],
         "checks": checks,
+        "worklist": worklist_view(result),  # the _worklist.html.j2 partial (Fix first, checklist)
         "findings_chart": findings_chart,
         "risk_chart": risk_chart,
         "comparison": comparison,

@@ -72,17 +72,7 @@ def _level(finding: Finding) -> str:
 
 
 def _fingerprint(finding: Finding) -> str:
-    key = "\0".join(
-        [
-            finding.check_id,
-            finding.unit,
-            finding.claim_id or "",
-            str(finding.line_number or ""),
-            finding.field or "",
-            finding.variant or "",
-        ]
-    )
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return finding.fingerprint
 
 
 def _money(value: object) -> str | None:

@@ -31,12 +31,16 @@ def test_one_row_per_rejected_record_and_finding_with_required_columns(rich_resu
     assert all(row["resolution"] == "" for row in rows)
 
 
-def test_rows_follow_the_result_order(rich_result, render_text):
+def test_rows_hold_every_rejected_record_then_every_finding_once(rich_result, render_text):
     rows = _rows(render_text(csv_worklist.render, rich_result))
-    assert [(r["check"], r["message"]) for r in rows] == [
+    rejected = len(rich_result.rejected)
+    assert [(r["check"], r["message"]) for r in rows[:rejected]] == [
         ("BHI-INPUT", one_line(f"rejected {r.kind} record: {r.message}"))
         for r in rich_result.rejected
-    ] + [(f.check_id, one_line(f.message)) for f in rich_result.findings]
+    ]
+    assert sorted(r["finding"] for r in rows[rejected:]) == sorted(
+        f.fingerprint for f in rich_result.findings
+    )
 
 
 def test_rejected_records_are_worklist_rows(sample_result, render_text):
