@@ -144,8 +144,7 @@ def test_checklist_lists_what_is_not_verifiable():
     assert [(i.kind, i.text) for i in items] == [
         (
             "not verifiable",
-            "supply the records that decide it: BHI consent not verifiable: no consent "
-            "records in the input",
+            "supply the records that decide it: no consents in the input",
         )
     ]
     assert build_worklist(result) == ()  # not verifiable is not an open problem of the claim
