@@ -38,11 +38,13 @@ ZERO = Decimal("0.00")
 BEHAVIORAL = frozenset({Program.BHI, Program.COCM})
 
 
-def _behavioral_entries(month: PatientMonth) -> list[TimeEntry]:
+def behavioral_entries(month: PatientMonth) -> list[TimeEntry]:
+    """The month's entries logged to BHI, to CoCM, or to both and nothing else."""
     return [e for e in month.time_entries if e.program and set(e.program) <= BEHAVIORAL]
 
 
-def _practitioner(month: PatientMonth) -> str | None:
+def treating_practitioner(month: PatientMonth) -> str | None:
+    """The month's BHI/CoCM billing practitioner, else the consent's, else one who logged time."""
     for billed in month.lines:
         if billed.code in GENERAL_BHI | COCM_ALL and billed.billing_practitioner:
             return billed.billing_practitioner
@@ -59,7 +61,7 @@ def _practitioner(month: PatientMonth) -> str | None:
     own = sorted(
         {
             e.staff_id
-            for e in _behavioral_entries(month)
+            for e in behavioral_entries(month)
             if e.staff_id is not None and batch.has_role(e.staff_id, Role.BILLING_PRACTITIONER)
         }
     )
@@ -73,7 +75,7 @@ class _MonthTotal:
     cocm: Decimal = ZERO
 
 
-def _month_types(months: list[Month], batch: Batch) -> dict[Month, bool | None]:
+def what_if_month_types(months: list[Month], batch: Batch) -> dict[Month, bool | None]:
     """Initial (True), subsequent (False) or unknown (None) for each month with time."""
     types: dict[Month, bool | None] = {}
     previous: Month | None = None
@@ -103,12 +105,12 @@ class ComparisonTally:
     def add(self, records: PatientRecords) -> None:
         """Add every patient-month of one patient that has BHI or CoCM time."""
         batch = records.batch
-        months = [m for m in records.months if _behavioral_entries(records.month(m))]
-        types = _month_types(months, batch)
+        months = [m for m in records.months if behavioral_entries(records.month(m))]
+        types = what_if_month_types(months, batch)
         for month in months:
             unit = records.month(month)
-            entries = _behavioral_entries(unit)
-            practitioner = _practitioner(unit)
+            entries = behavioral_entries(unit)
+            practitioner = treating_practitioner(unit)
             # NOTE: each entry counted as if logged to one program alone, by a flag rather
             # than relabelled copies or views of the records (6.5M attribute look-ups at 10k).
             bhi = tally_minutes(
