@@ -43,8 +43,7 @@ def behavioral_entries(month: PatientMonth) -> list[TimeEntry]:
     return [e for e in month.time_entries if e.program and set(e.program) <= BEHAVIORAL]
 
 
-def treating_practitioner(month: PatientMonth) -> str | None:
-    """The month's BHI/CoCM billing practitioner, else the consent's, else one who logged time."""
+def _practitioner(month: PatientMonth) -> str | None:
     for billed in month.lines:
         if billed.code in GENERAL_BHI | COCM_ALL and billed.billing_practitioner:
             return billed.billing_practitioner
@@ -75,7 +74,7 @@ class _MonthTotal:
     cocm: Decimal = ZERO
 
 
-def what_if_month_types(months: list[Month], batch: Batch) -> dict[Month, bool | None]:
+def _month_types(months: list[Month], batch: Batch) -> dict[Month, bool | None]:
     """Initial (True), subsequent (False) or unknown (None) for each month with time."""
     types: dict[Month, bool | None] = {}
     previous: Month | None = None
@@ -102,15 +101,20 @@ class ComparisonTally:
     unpriced: int = 0
     uncertain: int = 0
 
-    def add(self, records: PatientRecords) -> None:
-        """Add every patient-month of one patient that has BHI or CoCM time."""
+    def add(self, records: PatientRecords) -> dict[Month, tuple[int, bool | None]]:
+        """Add every patient-month of one patient that has BHI or CoCM time.
+
+        Returns each such month's countable CoCM minutes and month type (None: unknown), which
+        the readiness assessment reuses instead of tallying the same entries again.
+        """
         batch = records.batch
+        what_if: dict[Month, tuple[int, bool | None]] = {}
         months = [m for m in records.months if behavioral_entries(records.month(m))]
-        types = what_if_month_types(months, batch)
+        types = _month_types(months, batch)
         for month in months:
             unit = records.month(month)
             entries = behavioral_entries(unit)
-            practitioner = treating_practitioner(unit)
+            practitioner = _practitioner(unit)
             # NOTE: each entry counted as if logged to one program alone, by a flag rather
             # than relabelled copies or views of the records (6.5M attribute look-ups at 10k).
             bhi = tally_minutes(
@@ -119,6 +123,7 @@ class ComparisonTally:
             cocm = tally_minutes(
                 entries, Program.COCM, batch, practitioner=practitioner, as_logged_to_program=True
             ).minutes
+            what_if[month] = (cocm, types[month])
             thresholds = thresholds_for(month.last_day)
             general = {"99484": 1} if bhi >= thresholds.general_bhi_minutes else {}
             known = types[month]
@@ -136,6 +141,7 @@ class ComparisonTally:
             row.patient_months += 1
             row.general_bhi += general_value
             row.cocm += min(v for v in cocm_values if v is not None)
+        return what_if
 
     def merge(self, other: ComparisonTally) -> None:
         """Add another partition's tally to this one."""

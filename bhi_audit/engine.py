@@ -217,8 +217,7 @@ class Engine:
         for done, patient_id in enumerate(ids, start=1):
             records = index.records(patient_id)
             patient_months += self._audit_patient(records, out)
-            comparison.add(records)
-            readiness.add(records)
+            readiness.add(records, comparison.add(records))
             if progress is not None:
                 progress(done, len(ids))
         return PartialResult(

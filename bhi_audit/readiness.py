@@ -23,13 +23,14 @@ Like the comparison, the per-patient counts are a tally that partitions add up a
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
 from bhi_audit.codes import COCM_ALL, COCM_INITIAL, COCM_SHORT, GENERAL_BHI, program_of
-from bhi_audit.comparison import behavioral_entries, treating_practitioner, what_if_month_types
+from bhi_audit.comparison import ComparisonTally, behavioral_entries
 from bhi_audit.context import Batch, PatientMonth, PatientRecords
 from bhi_audit.models import CaseloadReview, ConsentElement, Program, Role, Staff
 from bhi_audit.months import Month
@@ -43,7 +44,7 @@ from bhi_audit.result import (
     ReadinessMonth,
     ReadinessStatus,
 )
-from bhi_audit.timecount import supported_cocm_codes, tally_minutes
+from bhi_audit.timecount import supported_cocm_codes
 
 ZERO = Decimal("0.00")
 #: Record references kept per item (sorted; the rest are counted in ``refs_more``).
@@ -137,21 +138,29 @@ class ReadinessTally:
 
     months: dict[tuple[Month, str], _Counts] = field(default_factory=dict)
 
-    def add(self, records: PatientRecords) -> None:
-        """Count every BHI/CoCM patient-month of one patient."""
+    def add(
+        self,
+        records: PatientRecords,
+        what_if: Mapping[Month, tuple[int, bool | None]] | None = None,
+    ) -> None:
+        """Count every BHI/CoCM patient-month of one patient.
+
+        ``what_if``: each month's countable CoCM minutes and month type, as the comparison
+        computed them (:meth:`ComparisonTally.add` returns them); computed here when not given.
+        """
         months = _behavioral_months(records)
         if not months:
             return
-        timed = [m for m in months if behavioral_entries(records.month(m))]
-        types = what_if_month_types(timed, records.batch)
+        if what_if is None:
+            what_if = ComparisonTally().add(records)
         for month in months:
             unit = records.month(month)
             population = "cocm" if is_cocm_month(unit) else "general_bhi"
             counts = self.months.setdefault((month, population), _Counts())
-            self._count(unit, types.get(month), counts)
+            self._count(unit, what_if.get(month), counts)
 
     @staticmethod
-    def _count(unit: PatientMonth, initial: bool | None, counts: _Counts) -> None:
+    def _count(unit: PatientMonth, timed: tuple[int, bool | None] | None, counts: _Counts) -> None:
         key = unit.label
         month = unit.month
         counts.patient_months += 1
@@ -178,17 +187,8 @@ class ReadinessTally:
             counts.consent_none.append(key)
         elif not complete:
             counts.consent_incomplete.append(consents[-1].consent_id)
-        entries = behavioral_entries(unit)
-        minutes = 0
-        if entries:
-            minutes = tally_minutes(
-                entries,
-                Program.COCM,
-                unit.batch,
-                practitioner=treating_practitioner(unit),
-                as_logged_to_program=True,
-            ).minutes
-        codes, unknown = _cocm_codes(minutes, initial, month)
+        # A month with BHI/CoCM billed but no time logged supports nothing.
+        codes, unknown = _cocm_codes(*timed, month) if timed else ({}, False)
         counts.unknown_type += unknown
         if COCM_INITIAL in codes:
             counts.reach_99492 += 1
