@@ -236,3 +236,9 @@ def test_sample_practice(runner):
         ("2026-02", "amber"),
         ("2026-03", "green"),
     ]
+
+
+def test_command_and_json_report_carry_the_same_readiness(runner, practice):
+    report = runner.invoke(main, ["check", str(practice), "--isolated", "--format", "json"])
+    command = runner.invoke(main, ["readiness", str(practice), "--isolated", "--format", "json"])
+    assert json.loads(report.stdout)["readiness"] == json.loads(command.stdout)["readiness"]
