@@ -53,6 +53,7 @@ from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REDACTED_BY_DEFAULT, REPORTERS
 from bhi_audit.reporters import text as text_report
 from bhi_audit.reporters.auditor_pack import PACK_RENDERERS
+from bhi_audit.reporters.readiness_report import READINESS_FORMATS
 from bhi_audit.reporters.text import one_line
 from bhi_audit.result import AuditResult
 from bhi_audit.sampling.appraise import appraise_sample
@@ -643,6 +644,85 @@ def write_baseline(
         f"({accepted} findings) to {output}",
         err=True,
     )
+
+
+@main.command("readiness")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(READINESS_FORMATS)),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--id-map",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV (kind,external_id,bundle_id) matching 837P member ids / NPIs to bundle ids.",
+)
+@click.option(
+    "--redact/--no-redact",
+    default=False,
+    help="Pseudonymise patients and record references, and drop notes (as for `check`).",
+)
+@redact_key_option
+@config_option
+@isolated_option
+@as_of_option
+def readiness(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    id_map: Path | None,
+    redact: bool,
+    redact_key: str | None,
+    config_file: Path | None,
+    isolated: bool,
+    as_of: datetime | None,
+) -> None:
+    """Say, month by month and from the records, whether the practice could bill CoCM.
+
+    Each requirement (psychiatric consultant, care manager, registry, weekly caseload reviews,
+    rating scales, consents, minutes) is green, amber or red with its evidence, beside what the
+    logged minutes would pay as general BHI and as CoCM (docs/readiness.md). PATHS are read as
+    by `check`. Exit 0 whatever the readiness; 2 on a usage error or unusable input.
+    """
+    with user_errors(redact_key if redact else None, redact):
+        paths, names = stdin_paths(paths)
+        check_outputs(
+            [output] if output is not None else [],
+            input_paths(paths, (config_file, id_map)),
+        )
+        run = plan(
+            paths,
+            config_file,
+            CliChoices(as_of=as_of.date() if as_of else None),
+            with_baseline=False,
+            isolated=isolated,
+        )
+        x12 = X12Options(id_map=load_id_map(id_map) if id_map else None)
+        with collector_paused():
+            bundle = load_paths(paths, x12, names=names)
+            # NOTE: no checks: readiness and the comparison come from the records alone.
+            result = Engine([], run.settings).audit(bundle)
+    if redact:
+        shown_paths = tuple(Path(names.get(p, str(p))) for p in paths)
+        result = redacted_result(result, bundle, redact_key, shown_paths)
+    renderer = READINESS_FORMATS[fmt]
+    if output is None:
+        with user_errors(), stdout_errors():
+            renderer(result, report_stdout())
+    else:
+        with user_errors(), open_output(output) as stream:
+            renderer(result, cast(TextIO, stream))
+    warn_exceptions(result, as_of.date() if as_of else None)
 
 
 def report_stdout() -> TextIO:

@@ -38,7 +38,8 @@ ZERO = Decimal("0.00")
 BEHAVIORAL = frozenset({Program.BHI, Program.COCM})
 
 
-def _behavioral_entries(month: PatientMonth) -> list[TimeEntry]:
+def behavioral_entries(month: PatientMonth) -> list[TimeEntry]:
+    """The month's entries logged to BHI, to CoCM, or to both and nothing else."""
     return [e for e in month.time_entries if e.program and set(e.program) <= BEHAVIORAL]
 
 
@@ -59,7 +60,7 @@ def _practitioner(month: PatientMonth) -> str | None:
     own = sorted(
         {
             e.staff_id
-            for e in _behavioral_entries(month)
+            for e in behavioral_entries(month)
             if e.staff_id is not None and batch.has_role(e.staff_id, Role.BILLING_PRACTITIONER)
         }
     )
@@ -100,14 +101,19 @@ class ComparisonTally:
     unpriced: int = 0
     uncertain: int = 0
 
-    def add(self, records: PatientRecords) -> None:
-        """Add every patient-month of one patient that has BHI or CoCM time."""
+    def add(self, records: PatientRecords) -> dict[Month, tuple[int, bool | None]]:
+        """Add every patient-month of one patient that has BHI or CoCM time.
+
+        Returns each such month's countable CoCM minutes and month type (None: unknown), which
+        the readiness assessment reuses instead of tallying the same entries again.
+        """
         batch = records.batch
-        months = [m for m in records.months if _behavioral_entries(records.month(m))]
+        what_if: dict[Month, tuple[int, bool | None]] = {}
+        months = [m for m in records.months if behavioral_entries(records.month(m))]
         types = _month_types(months, batch)
         for month in months:
             unit = records.month(month)
-            entries = _behavioral_entries(unit)
+            entries = behavioral_entries(unit)
             practitioner = _practitioner(unit)
             # NOTE: each entry counted as if logged to one program alone, by a flag rather
             # than relabelled copies or views of the records (6.5M attribute look-ups at 10k).
@@ -117,6 +123,7 @@ class ComparisonTally:
             cocm = tally_minutes(
                 entries, Program.COCM, batch, practitioner=practitioner, as_logged_to_program=True
             ).minutes
+            what_if[month] = (cocm, types[month])
             thresholds = thresholds_for(month.last_day)
             general = {"99484": 1} if bhi >= thresholds.general_bhi_minutes else {}
             known = types[month]
@@ -134,6 +141,7 @@ class ComparisonTally:
             row.patient_months += 1
             row.general_bhi += general_value
             row.cocm += min(v for v in cocm_values if v is not None)
+        return what_if
 
     def merge(self, other: ComparisonTally) -> None:
         """Add another partition's tally to this one."""

@@ -37,6 +37,7 @@ from bhi_audit.evidence import summarize
 from bhi_audit.findings import Finding, Outcome
 from bhi_audit.models import Claim, ClaimLine, Location, Record
 from bhi_audit.policy import line_price, policy_for_year
+from bhi_audit.readiness import ReadinessTally
 from bhi_audit.registry import CheckSpec
 from bhi_audit.result import (
     AuditResult,
@@ -125,6 +126,8 @@ class PartialResult:
     missing: dict[str, set[str]] = field(default_factory=dict)
     #: The partition's worker died: its patients were not audited (see failed_partition).
     lost: bool = False
+    #: CoCM readiness counts of the partition's patients (bhi_audit.readiness).
+    readiness: ReadinessTally = field(default_factory=ReadinessTally)
 
 
 class _Tracked:
@@ -232,6 +235,7 @@ class Engine:
                 self._apply(spec, batch, Unit("batch", None, None, None), out)
         patient_months = 0
         comparison = ComparisonTally()
+        readiness = ReadinessTally()
         if index is None:
             index = PatientIndex(batch, partition, partitions)
             ids = index.ids
@@ -240,7 +244,7 @@ class Engine:
         for done, patient_id in enumerate(ids, start=1):
             records = index.records(patient_id)
             patient_months += self._audit_patient(records, out)
-            comparison.add(records)
+            readiness.add(records, comparison.add(records))
             records.release()
             if progress is not None:
                 progress(done, len(ids))
@@ -250,6 +254,7 @@ class Engine:
             evaluations=out.evaluations,
             patient_months=patient_months,
             comparison=comparison,
+            readiness=readiness,
             missing={kind: set(checks) for kind, checks in batch.asked_missing.items()},
         )
 
@@ -258,6 +263,7 @@ class Engine:
         out = _Collector()
         patient_months = 0
         comparison = ComparisonTally()
+        readiness = ReadinessTally()
         missing: dict[str, set[str]] = defaultdict(set)
         ordered = sorted(partials, key=lambda p: p.partition)
         lost = frozenset(p.partition for p in ordered if p.lost)
@@ -266,9 +272,13 @@ class Engine:
             out.evaluations.extend(partial.evaluations)
             patient_months += partial.patient_months
             comparison.merge(partial.comparison)
+            readiness.merge(partial.readiness)
             for kind, checks in partial.missing.items():
                 missing[kind] |= checks
-        result = self._finish(bundle, batch, out, patient_months, comparison.result(), missing)
+        compared = comparison.result()
+        result = self._finish(bundle, batch, out, patient_months, compared, missing)
+        # NOTE: summary phase, like the comparison: computed from the records, not the findings.
+        result = result.model_copy(update={"readiness": readiness.result(batch, compared)})
         return _with_engine_check(result, batch, lost, len(ordered))
 
     def failed_partition(

@@ -50,7 +50,7 @@ from bhi_audit.models import (
     Staff,
     TimeEntry,
 )
-from bhi_audit.result import AuditResult, Evaluation, InputFileSummary, RejectedRecord
+from bhi_audit.result import AuditResult, Evaluation, InputFileSummary, Readiness, RejectedRecord
 
 REDACTED = "[redacted]"
 NOTE_REDACTED = "[note redacted]"
@@ -460,8 +460,34 @@ def redact(result: AuditResult, phi: Phi, key: bytes) -> AuditResult:
                 for b in result.stale_baseline
             ),
             "config": {**scrub.deep(result.config), "redacted": True},
+            "readiness": _scrub_readiness(result.readiness, scrub),
         }
     )
+
+
+def _scrub_readiness(readiness: Readiness | None, scrub: Scrubber) -> Readiness | None:
+    """Readiness with its record references pseudonymised (re-sorted by what they show) and
+    its texts scrubbed; staff names are not patient identifiers and stay (docs/readiness.md)."""
+    if readiness is None:
+        return None
+    months = tuple(
+        month.model_copy(
+            update={
+                "items": tuple(
+                    item.model_copy(
+                        update={
+                            "summary": scrub.text(item.summary),
+                            "evidence": tuple(scrub.text(e) for e in item.evidence),
+                            "refs": tuple(sorted(scrub.unit(r) for r in item.refs)),
+                        }
+                    )
+                    for item in month.items
+                )
+            }
+        )
+        for month in readiness.months
+    )
+    return readiness.model_copy(update={"months": months})
 
 
 def _scrub_waiver(waiver: Any, text: Callable[[str], str]) -> Any:

@@ -264,6 +264,85 @@ class ModelComparison(FrozenModel):
     note: str
 
 
+#: A readiness item's verdict (docs/readiness.md): the records show it, show it in part (or
+#: leave a qualification blank), or show it absent.
+ReadinessStatus = Literal["green", "amber", "red"]
+
+
+class ReadinessItem(FrozenModel):
+    """One CoCM readiness requirement in one month, with the evidence behind its status."""
+
+    #: ``psychiatric_consultant``, ``care_manager``, ``registry``, ``caseload_reviews``,
+    #: ``rating_scales``, ``consents`` or ``minutes``.
+    item: str
+    title: str
+    status: ReadinessStatus
+    summary: str
+    #: Counts, roster roles and names of staff (never patient identifiers).
+    evidence: tuple[str, ...] = ()
+    #: Record references behind the status (record ids, ``<patient> <month>`` for a gap),
+    #: sorted, at most :data:`bhi_audit.readiness.MAX_REFS`; ``refs_more`` counts the rest.
+    refs: tuple[str, ...] = ()
+    refs_more: int = 0
+    #: Where the rule comes from in the rulebook.
+    rule: str
+
+
+class CocmMinutes(FrozenModel):
+    """How the month's patient-months' countable CoCM minutes fall on the §2.4 table."""
+
+    patient_months: int
+    reach_99492: int
+    reach_99493: int
+    #: Patient-months whose minutes also support 99494 units, and how many units in all.
+    with_99494: int
+    units_99494: int
+    g2214_only: int
+    below_g2214: int
+    #: Patient-months whose month type (initial or subsequent) the records cannot tell.
+    unknown_month_type: int
+
+
+class ReadinessMonth(FrozenModel):
+    """CoCM readiness of one calendar month, with what its minutes would pay."""
+
+    month: str
+    #: Whose patient-months were assessed: the month's CoCM patient-months, or, in a month
+    #: with no CoCM at all, its general BHI patient-months as if they were billed as CoCM.
+    assessed: Literal["cocm", "general_bhi"]
+    patient_months: int
+    #: The worst item status.
+    status: ReadinessStatus
+    items: tuple[ReadinessItem, ...]
+    minutes: CocmMinutes
+    #: The month's row of the comparison, which prices every patient-month with BHI or CoCM
+    #: time (None: no such time, or rates not loaded for the year).
+    priced_patient_months: int = 0
+    general_bhi: Decimal | None = None
+    cocm: Decimal | None = None
+
+
+class RateYear(FrozenModel):
+    """The payment rates a year of the comparison was priced with, and their source."""
+
+    year: int
+    loaded: bool
+    source: str
+    conversion_factors: tuple[str, ...] = ()
+
+
+class Readiness(FrozenModel):
+    """CoCM readiness per month, computed from the records (docs/readiness.md)."""
+
+    months: tuple[ReadinessMonth, ...]
+    general_bhi: Decimal
+    cocm: Decimal
+    rates: tuple[RateYear, ...]
+    note: str
+    #: The comparison's own note (how the minutes were priced; months left out).
+    money_note: str = ""
+
+
 class SwitchedOffCheck(FrozenModel):
     """A check that did not run, and who switched it off (docs/gating.md)."""
 
@@ -321,6 +400,8 @@ class AuditResult(FrozenModel):
     notes: tuple[str, ...]
     totals: Totals
     comparison: ModelComparison | None = None
+    #: CoCM readiness per month (None: no BHI or CoCM patient-month in the input).
+    readiness: Readiness | None = None
     unused_waivers: tuple[UnusedWaiver, ...] = ()
     stale_baseline: tuple[StaleBaselineEntry, ...] = ()
     #: How the run was set up: configuration, checks run and off, gate weakened.

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from bhi_audit.findings import Finding
 from bhi_audit.reporters.common import clean, status_label
+from bhi_audit.reporters.readiness_view import readiness_view
 from bhi_audit.reporters.worklist_view import worklist_view
 from bhi_audit.result import AuditResult
 
@@ -322,6 +323,7 @@ def build_view(result: AuditResult) -> dict[str, Any]:
         "findings_chart": findings_chart,
         "risk_chart": risk_chart,
         "comparison": comparison,
+        "readiness": readiness_view(result),  # reports/templates/_readiness.html.j2 partial
         "finding_count": len(views),
         "pm_groups": _groups_by_patient_month(views),
         "check_groups": check_groups,

@@ -71,12 +71,15 @@ def test_summary_shows_inputs_records_and_configuration(sample_result, render_te
     assert f"${sample_result.totals.at_risk:,.2f}" in page  # total at risk
 
 
-def test_comparison_only_when_present(sample_result, rich_result, render_text):
-    without = sample_result.model_copy(update={"comparison": None})
-    assert 'id="comparison"' not in render_text(html.render, without)
-    page = render_text(html.render, rich_result)
-    assert 'id="comparison"' in page
-    assert "$288.80" in page
+def test_readiness_section_only_when_present(sample_result, render_text):
+    """The readiness partial (_readiness.html.j2) took the comparison section's place."""
+    without = sample_result.model_copy(update={"readiness": None})
+    assert 'id="readiness"' not in render_text(html.render, without)
+    page = render_text(html.render, sample_result)
+    assert 'id="comparison"' not in page
+    assert page.count('id="readiness"') == 1
+    assert sample_result.readiness is not None
+    assert f"${sample_result.readiness.cocm:,.2f}" in page
 
 
 def test_waived_baselined_and_expired_are_labelled(rich_result, render_text):
