@@ -22,7 +22,7 @@
       group.hidden = !group.querySelector("tr.finding:not([hidden])");
     });
     if (shown) {
-      var rows = all("#by-patient-month tr.finding");
+      var rows = all("#all-findings tr.finding");
       var visible = rows.filter(function (r) { return !r.hidden; }).length;
       shown.textContent = visible + " of " + rows.length + " shown";
     }
@@ -65,6 +65,8 @@
   all("a.jump").forEach(function (a) {
     a.addEventListener("click", function () {
       if (view) { view.value = "by-patient-month"; showView(view.value); }
+      var target = document.getElementById(a.getAttribute("href").slice(1));
+      if (target) { target.hidden = false; }
     });
   });
   applyFilters();
