@@ -58,13 +58,16 @@ class Bar:
         return sum(s.value for s in self.segments)
 
 
-def nice_axis(largest: float) -> tuple[float, list[float]]:
-    """A round axis maximum and its ticks (1, 2 or 5 times a power of ten, at most 6)."""
+def nice_axis(largest: float, *, whole: bool = False) -> tuple[float, list[float]]:
+    """A round axis maximum and its ticks (1, 2 or 5 times a power of ten, at most 6);
+    ``whole``: steps of at least 1 (counts have no half findings)."""
     if largest <= 0:
         return 1.0, [0.0, 1.0]
     raw = largest / 4
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    if whole:
+        step = max(step, 1.0)
     top = math.ceil(largest / step - 1e-9) * step
     return top, [i * step for i in range(round(top / step) + 1)]
 
@@ -95,7 +98,7 @@ def bar_chart(
     bars: Sequence[Bar], tick: Callable[[float], str], title: str, *, hidden: int = 0
 ) -> dict[str, Any]:
     """Geometry of a horizontal stacked bar chart on one axis (bars drawn in the given order)."""
-    top, ticks = nice_axis(max((b.total for b in bars), default=0.0))
+    top, ticks = nice_axis(max((b.total for b in bars), default=0.0), whole=tick is count_tick)
     scale = BARS / top
     rows = []
     for index, bar in enumerate(bars):
@@ -133,6 +136,11 @@ def bar_chart(
     }
 
 
+def _counted(number: int, severity: str) -> str:
+    """``3 errors``, ``1 warning``, ``2 info``."""
+    return f"{number} {severity}{'' if number == 1 or severity == 'info' else 's'}"
+
+
 def _sorted_top(bars: list[Bar]) -> tuple[list[Bar], int]:
     """Largest first (ties by label); at most MOST_BARS, and how many were left out."""
     ordered = sorted(bars, key=lambda b: (-b.total, b.label))
@@ -149,7 +157,7 @@ def problems_chart(result: AuditResult) -> dict[str, Any]:
         Bar(
             label=check_id,
             segments=tuple(Segment(float(by[s]), css, s) for s, css in SEVERITY_CSS),
-            text=" · ".join(f"{by[s]} {s}" for s, _ in SEVERITY_CSS if by[s]),
+            text=" · ".join(_counted(by[s], s) for s, _ in SEVERITY_CSS if by[s]),
         )
         for check_id, by in counts.items()
     ]

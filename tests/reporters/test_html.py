@@ -4,22 +4,11 @@ browser (Debian's chromium, driven by Playwright without its downloaded browsers
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from bhi_audit.reporters import html
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def test_sample_matches_golden(sample_result, render_text, golden):
@@ -100,24 +89,6 @@ def test_templates_load_from_the_installed_package():
 def show_all_groups(page):
     """Paint off-screen groups too (content-visibility skips them in full-page screenshots)."""
     page.add_style_tag(content=".view .group { content-visibility: visible; }")
-
-
-def _launch(playwright):
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-
-
-@pytest.fixture
-def browser():
-    """Debian's chromium through Playwright; skipped (with the reason) where it is absent."""
-    if not CHROMIUM.exists() and shutil.which("chromium") is None:
-        pytest.skip("Debian chromium is not installed (/usr/bin/chromium); .ci/run installs it")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test extra)")
-    with sync_api.sync_playwright() as playwright:
-        browser = _launch(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def test_report_in_a_real_browser(browser, rich_result, render_text, tmp_path):
