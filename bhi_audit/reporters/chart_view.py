@@ -30,6 +30,8 @@ AXIS = 22
 COL_WIDTH = 600
 COL_LEFT = 56
 COL_HEIGHT = 180
+#: Room above the plot for the top tick's label and the tallest column's value.
+COL_TOP = 16
 #: The most bars one chart draws; the checks table lists every check.
 MOST_BARS = 12
 SEVERITY_CSS = (("error", "seg-error"), ("warning", "seg-warning"), ("info", "seg-info"))
@@ -232,7 +234,7 @@ def column_chart(
     columns = []
     for i, label in enumerate(labels):
         x = round(COL_LEFT + i * slot + (slot - width) / 2, 1)
-        y = float(COL_HEIGHT)
+        y = float(COL_TOP + COL_HEIGHT)
         pieces = []
         for values, name in zip(series, css, strict=True):
             height = values[i] * scale
@@ -252,12 +254,14 @@ def column_chart(
     return {
         "title": title,
         "width": COL_WIDTH,
-        "height": COL_HEIGHT + 36,
+        "height": COL_TOP + COL_HEIGHT + 22,
         "plot_height": COL_HEIGHT,
         "left": COL_LEFT,
         "column_width": width,
-        "label_y": COL_HEIGHT + 16,
-        "ticks": [{"y": round(COL_HEIGHT - t * scale, 1), "text": tick(t)} for t in ticks],
+        "label_y": COL_TOP + COL_HEIGHT + 16,
+        "ticks": [
+            {"y": round(COL_TOP + COL_HEIGHT - t * scale, 1), "text": tick(t)} for t in ticks
+        ],
         "columns": columns,
     }
 

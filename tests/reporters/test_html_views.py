@@ -156,6 +156,11 @@ def test_trend_only_when_several_months(rich_result):
         }
         assert row["with_error"] == len(with_error)
     assert trend_view(rich_result, months[:1]) is None
+    # Every tick label and column value stays inside the drawing (none clipped at the top).
+    for chart in (trend["rate_chart"], trend["money_chart"]):
+        assert min(t["y"] for t in chart["ticks"]) >= 12
+        assert min(c["text_y"] for c in chart["columns"]) >= 10
+        assert chart["label_y"] < chart["height"]
 
 
 @pytest.mark.parametrize(
