@@ -232,7 +232,8 @@ def _check_rows(result: AuditResult) -> list[dict[str, Any]]:
 
 
 def _comparison_view(result: AuditResult) -> dict[str, Any] | None:
-    """The BHI-versus-CoCM table and chart (left as it was: the readiness partial owns it)."""
+    """The BHI-versus-CoCM table and chart of monthly bars (the readiness partial may take it
+    over)."""
     if result.comparison is None:
         return None
     rows = []
@@ -251,17 +252,8 @@ def _comparison_view(result: AuditResult) -> dict[str, Any] | None:
             (f"{row.month} general BHI", money(row.general_bhi), row.general_bhi, "bar-bhi")
         )
         chart_rows.append((f"{row.month} CoCM", money(row.cocm), row.cocm, "bar-cocm"))
-    chart_rows.append(
-        (
-            "all months general BHI",
-            money(result.comparison.general_bhi),
-            result.comparison.general_bhi,
-            "bar-bhi total",
-        )
-    )
-    chart_rows.append(
-        ("all months CoCM", money(result.comparison.cocm), result.comparison.cocm, "bar-cocm total")
-    )
+    # NOTE: the all-months totals are in the table's footer, not the chart: drawn on the same
+    # scale they made every monthly bar a sliver.
     return {
         "rows": rows,
         "general_bhi": money(result.comparison.general_bhi),

@@ -257,3 +257,31 @@ def test_practice_too_long_is_a_config_error(runner, tmp_path):
     assert result.exit_code == 2
     assert "practice" in result.output
     assert "Traceback" not in result.output
+
+
+def test_comparison_chart_draws_months_only(rich_result):
+    chart = html.build_view(rich_result)["comparison"]["chart"]
+    labels = [b["label"] for b in chart["bars"]]
+    assert labels == [
+        "2026-01 general BHI",
+        "2026-01 CoCM",
+        "2026-02 general BHI",
+        "2026-02 CoCM",
+    ]
+    # The largest month (CoCM 2026-01, $160.32) spans the whole bar area.
+    assert max(b["width"] for b in chart["bars"]) == html.BAR_MAX
+
+
+def test_same_input_and_as_of_give_the_same_bytes(runner, tmp_path):
+    config = tmp_path / "bhi-audit.toml"
+    config.write_text('practice = "Elm Street Clinic"\n', encoding="utf-8")
+    pages = []
+    for run in range(2):
+        report = tmp_path / f"run{run}.html"
+        args = ["check", "sample_claims", "--config", str(config), "--as-of", "2026-04-15"]
+        result = runner.invoke(main, [*args, "--format", "html", "--output", str(report)])
+        assert result.exit_code in (0, 1), result.output
+        pages.append(report.read_bytes())
+    assert pages[0] == pages[1]
+    assert b"as of 15 April 2026" in pages[0]
+    assert b"January\xe2\x80\x93March 2026" in pages[0]
