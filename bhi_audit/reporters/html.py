@@ -201,11 +201,19 @@ def _global_order(view: dict[str, Any]) -> tuple[int, int, int, int]:
 
 
 def _check_rows(result: AuditResult) -> list[dict[str, Any]]:
-    """One row per check that ran, flagged ``quiet`` when it passed everywhere it applied."""
+    """One row per check that ran, flagged ``quiet`` when it passed everywhere it applied; a
+    check whose only flagged lines have no national rate reads "no national rate", not $0."""
+    unpriced = {
+        f.check_id
+        for f in result.findings
+        if f.status == "open" and amount_text(f) == "no national rate"
+    }
     rows = []
     for check in result.checks:
         summary = result.per_check.get(check.id)
         findings = summary.findings if summary else 0
+        at_risk = summary.at_risk if summary else ZERO
+        risk_text = "no national rate" if not at_risk and check.id in unpriced else money(at_risk)
         rows.append(
             {
                 "id": check.id,
@@ -222,7 +230,7 @@ def _check_rows(result: AuditResult) -> list[dict[str, Any]]:
                 "unverifiable": summary.unverifiable if summary else 0,
                 "internal_errors": summary.internal_errors if summary else 0,
                 "findings": findings,
-                "at_risk": money(summary.at_risk if summary else ZERO),
+                "at_risk": risk_text,
                 "at_risk_cents": _cents(summary.at_risk if summary else ZERO),
                 "opportunity": money(summary.opportunity if summary else ZERO),
                 "quiet": findings == 0,

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from bhi_audit.cli import main
+from bhi_audit.engine import Engine
+from bhi_audit.loaders import load_paths
+from bhi_audit.registry import load_registry
 from bhi_audit.reporters import html
 from bhi_audit.reporters.appendix_view import config_rows, path_pieces, readable
 from bhi_audit.reporters.chart_view import nice_axis, problems_chart, trend_view
@@ -105,6 +109,23 @@ def test_a_line_without_a_national_rate_is_not_zero_dollars(sample_result):
     page = html.environment().get_template("report.html.j2").render(html.build_view(result))
     assert "no national rate" in page
     assert '<span data-k="no-rate">1</span> line with no national rate' in page
+
+
+def test_checks_without_a_national_rate_do_not_read_zero_dollars():
+    result = Engine(load_registry(plugins=False).select([])).audit(
+        load_paths([Path("sample_claims")])
+    )
+    # sample_claims bills G0507 (no rate in 2026), G0511 and G0552 on lines only these flag.
+    flagged = {
+        (f.check_id, f.code)
+        for f in result.findings
+        if f.status == "open" and f.severity.value == "error" and f.at_risk is None and f.code
+    }
+    assert ("BHI-CODE-001", "G0507") in flagged
+    rows = {c["id"]: c for c in html.build_view(result)["checks"]}
+    assert result.per_check["BHI-CODE-001"].at_risk == 0
+    assert rows["BHI-CODE-001"]["at_risk"] == "no national rate"
+    assert decision_view(result)["no_rate"] == 3
 
 
 def test_problem_chart_is_sorted_stacked_and_leaves_out_not_verifiable(rich_result):
