@@ -94,6 +94,9 @@ class Config(BaseModel):
     fail_on_unverifiable: bool = False
     #: the longest a waiver may run, in days (from approved_on, else from the as-of day)
     waiver_max_days: int = Field(default=DEFAULT_MAX_DAYS, ge=1)
+    #: the practice's name, shown at the top of the HTML report (display only; trusted, because
+    #: it comes from the configuration, never from the audited data)
+    practice: str | None = Field(default=None, min_length=1, max_length=200)
 
     @model_validator(mode="after")
     def _lists_disjoint(self) -> Config:
@@ -678,6 +681,12 @@ def plan_run(
             "as_of": today.isoformat(),
             "max_days": config.waiver_max_days,
         }
+    # NOTE: practice and a stated --as-of only when given, so that other reports stay as they
+    # were; the HTML report's first screen names them (its run date is never the clock).
+    if config.practice is not None:
+        effective["practice"] = config.practice
+    if as_of is not None:
+        effective["as_of"] = as_of.isoformat()
     if fail_on_unverifiable:  # NOTE: only when on, so that other reports stay as they were
         effective["fail_on_unverifiable"] = True
     if baseline_path is not None and baseline is not None:

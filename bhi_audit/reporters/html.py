@@ -8,7 +8,6 @@ autoescaping on and ``StrictUndefined``, and never mark an input value ``|safe``
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from decimal import Decimal
 from functools import cache
@@ -17,8 +16,16 @@ from typing import Any, TextIO
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from bhi_audit.findings import Finding
+from bhi_audit.findings import Finding, Outcome
+from bhi_audit.reporters.appendix_view import appendix_view
+from bhi_audit.reporters.chart_view import (
+    money_chart,
+    problems_chart,
+    trend_view,
+    unverifiable_chart,
+)
 from bhi_audit.reporters.common import clean, status_label
+from bhi_audit.reporters.decision_view import audited_months, decision_view
 from bhi_audit.reporters.readiness_view import readiness_view
 from bhi_audit.reporters.worklist_view import worklist_view
 from bhi_audit.result import AuditResult
@@ -32,6 +39,8 @@ LABEL_WIDTH = 170
 BAR_MAX = 440
 ROW_HEIGHT = 24
 BAR_HEIGHT = 16
+#: Rows per table of the one-list view (report.js keeps this cut when it sorts).
+CHUNK_ROWS = 200
 
 
 def _printable(value: object) -> object:
@@ -46,7 +55,7 @@ def _printable(value: object) -> object:
 @cache
 def environment() -> Environment:
     """The jinja2 environment, loading templates from the installed ``reports`` package."""
-    return Environment(
+    env = Environment(
         finalize=_printable,
         loader=PackageLoader("reports", "templates"),
         autoescape=True,
@@ -55,11 +64,33 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["thousands"] = thousands
+    return env
+
+
+def thousands(number: int) -> str:
+    """``5,807``: counts on the first screen read at a glance."""
+    return f"{number:,}"
 
 
 def money(amount: Decimal | None) -> str:
     """``$1,234.56``; an em dash for no amount."""
     return "—" if amount is None else f"${amount:,.2f}"
+
+
+def amount_text(finding: Finding) -> str:
+    """A finding's amount at risk; "no national rate" for a flagged line whose code has none
+    (never $0, which would read as "nothing to lose")."""
+    if finding.at_risk is not None:
+        return money(finding.at_risk)
+    if (
+        finding.outcome is Outcome.VIOLATION
+        and finding.severity.value != "info"
+        and finding.code
+        and finding.line_number
+    ):
+        return "no national rate"
+    return ""
 
 
 def _cents(amount: Decimal | None) -> int:
@@ -135,8 +166,9 @@ def _finding_view(index: int, finding: Finding) -> dict[str, Any]:
         ],
         "facts": [(k, "—" if v is None else str(v)) for k, v in finding.facts.items()],
         "source": finding.source,
-        "at_risk": money(finding.at_risk) if finding.at_risk is not None else "",
+        "at_risk": amount_text(finding),
         "at_risk_cents": _cents(finding.at_risk),
+        "open": status in ("open", "waiver expired", "internal error"),
         "opportunity": money(finding.opportunity) if finding.opportunity is not None else "",
         "waiver": waiver,
         "baselined": finding.baselined,
@@ -159,18 +191,32 @@ def _groups_by_patient_month(views: list[dict[str, Any]]) -> list[dict[str, Any]
     ]
 
 
-def build_view(result: AuditResult) -> dict[str, Any]:
-    """The display-ready view model of a result (sorted; strings and numbers only)."""
-    views = [_finding_view(i, f) for i, f in enumerate(result.findings, start=1)]
-    totals = result.totals
-    by_check: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for view in views:
-        by_check[view["check_id"]].append(view)
-    check_names = {c.id: c.name for c in result.checks}
-    checks = []
+def _chunks(views: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The one list cut into tables of CHUNK_ROWS rows, each skipped by the browser's layout
+    while off screen (``content-visibility``), so 10,000 findings open like 200."""
+    return [views[i : i + CHUNK_ROWS] for i in range(0, len(views), CHUNK_ROWS)]
+
+
+def _global_order(view: dict[str, Any]) -> tuple[int, int, int, int]:
+    """The one-list view's first order: open before accepted, errors first, dollars first."""
+    return (0 if view["open"] else 1, -view["severity_rank"], -view["at_risk_cents"], view["n"])
+
+
+def _check_rows(result: AuditResult) -> list[dict[str, Any]]:
+    """One row per check that ran, flagged ``quiet`` when it passed everywhere it applied; a
+    check whose only flagged lines have no national rate reads "no national rate", not $0."""
+    unpriced = {
+        f.check_id
+        for f in result.findings
+        if f.status == "open" and amount_text(f) == "no national rate"
+    }
+    rows = []
     for check in result.checks:
         summary = result.per_check.get(check.id)
-        checks.append(
+        findings = summary.findings if summary else 0
+        at_risk = summary.at_risk if summary else ZERO
+        risk_text = "no national rate" if not at_risk and check.id in unpriced else money(at_risk)
+        rows.append(
             {
                 "id": check.id,
                 "name": check.name,
@@ -185,167 +231,51 @@ def build_view(result: AuditResult) -> dict[str, Any]:
                 "accepted": summary.units_waived + summary.units_baselined if summary else 0,
                 "unverifiable": summary.unverifiable if summary else 0,
                 "internal_errors": summary.internal_errors if summary else 0,
-                "findings": summary.findings if summary else 0,
-                "at_risk": money(summary.at_risk if summary else ZERO),
+                "findings": findings,
+                "at_risk": risk_text,
                 "at_risk_cents": _cents(summary.at_risk if summary else ZERO),
                 "opportunity": money(summary.opportunity if summary else ZERO),
+                "quiet": findings == 0,
             }
         )
-    check_groups = [
-        {
-            "id": check_id,
-            "name": check_names.get(check_id, ""),
-            "count": len(by_check[check_id]),
-            "findings": by_check[check_id],
-        }
-        for check_id in sorted(by_check)
-    ]
-    cards = [
-        ("claims audited", str(totals.claims), "neutral"),
-        ("claims clean", str(totals.claims_clean), "good"),
-        ("claims flagged", str(totals.claims_flagged), "bad" if totals.claims_flagged else "good"),
-        *(
-            [("claims not audited", str(totals.claims_not_audited), "bad")]
-            if totals.claims_not_audited
-            else []
-        ),
-        ("errors open", str(totals.open_errors), "bad" if totals.open_errors else "good"),
-        ("warnings open", str(totals.open_warnings), "warn" if totals.open_warnings else "good"),
-        ("info open", str(totals.open_infos), "neutral"),
-        ("not verifiable", str(totals.unverifiable), "neutral"),
-        ("at risk", money(totals.at_risk), "bad" if totals.at_risk else "good"),
-        ("opportunity", money(totals.opportunity), "neutral"),
-    ]
-    if totals.internal_errors:
-        cards.insert(5, ("internal errors", str(totals.internal_errors), "bad"))
-    if totals.rejected:
-        cards.insert(3, ("records rejected", str(totals.rejected), "bad"))
-    if totals.waived or totals.baselined:
-        cards.append(("waived", str(totals.waived), "neutral"))
-        cards.append(("baselined", str(totals.baselined), "neutral"))
-    if totals.waiver_expired:
-        cards.append(("waivers expired", str(totals.waiver_expired), "bad"))
-    # NOTE: charts show only the checks with something to draw; the checks table lists all.
-    summaries = [(c.id, s) for c in result.checks if (s := result.per_check.get(c.id))]
-    findings_chart = bar_chart(
-        [(cid, str(s.findings), s.findings, "bar-count") for cid, s in summaries if s.findings]
-    )
-    risk_chart = bar_chart(
-        [(cid, money(s.at_risk), s.at_risk, "bar-risk") for cid, s in summaries if s.at_risk]
-    )
-    comparison = None
-    if result.comparison is not None:
-        rows = []
-        chart_rows: list[tuple[str, str, Decimal | int, str]] = []
-        for row in result.comparison.rows:
-            rows.append(
-                {
-                    "month": row.month,
-                    "patient_months": row.patient_months,
-                    "general_bhi": money(row.general_bhi),
-                    "cocm": money(row.cocm),
-                    "difference": money(row.cocm - row.general_bhi),
-                }
-            )
-            chart_rows.append(
-                (f"{row.month} general BHI", money(row.general_bhi), row.general_bhi, "bar-bhi")
-            )
-            chart_rows.append((f"{row.month} CoCM", money(row.cocm), row.cocm, "bar-cocm"))
-        chart_rows.append(
-            (
-                "all months general BHI",
-                money(result.comparison.general_bhi),
-                result.comparison.general_bhi,
-                "bar-bhi total",
-            )
-        )
-        chart_rows.append(
-            (
-                "all months CoCM",
-                money(result.comparison.cocm),
-                result.comparison.cocm,
-                "bar-cocm total",
-            )
-        )
-        comparison = {
-            "rows": rows,
-            "general_bhi": money(result.comparison.general_bhi),
-            "cocm": money(result.comparison.cocm),
-            "difference": money(result.comparison.cocm - result.comparison.general_bhi),
-            "note": result.comparison.note,
-            "chart": bar_chart(chart_rows),
-        }
+    return rows
+
+
+def build_view(result: AuditResult) -> dict[str, Any]:
+    """The display-ready view model of a result (sorted; strings and numbers only)."""
+    views = [_finding_view(i, f) for i, f in enumerate(result.findings, start=1)]
+    for n, view in enumerate(views):
+        view["n"] = n
+    check_names = {c.id: c.name for c in result.checks}
+    by_check = {v["check_id"] for v in views}
+    checks = _check_rows(result)
+    months = audited_months(result)
     return {
         "tool": result.tool,
         "tool_version": result.tool_version,
         "rulebook_version": result.rulebook_version,
-        "cards": cards,
-        "coverage": [(k, str(v)) for k, v in sorted(result.coverage.items())],
-        "setup": _setup_rows(result),
-        "config": [
-            (k, json.dumps(v, sort_keys=True, ensure_ascii=False, default=str))
-            for k, v in sorted(result.config.items())
-        ],
-        "inputs": [{"path": i.path, "format": i.format, "sha256": i.sha256} for i in result.inputs],
-        "records": [
-            {"kind": kind, "read": c.read, "audited": c.audited, "rejected": c.rejected}
-            for kind, c in sorted(result.records.items())
-        ],
-        "rejected": [
-            {"location": r.location, "kind": r.kind, "message": r.message} for r in result.rejected
-        ],
+        "decision": decision_view(result),
         "notes": list(result.notes),
         "missing": [m.message for m in result.missing_records],
-        "unused_waivers": [
-            {
-                "id": w.waiver_id,
-                "check": w.check_id,
-                "scope": w.scope,
-                "expires": w.expires.isoformat(),
-                "state": "expired" if w.expired else "in force",
-                "message": w.message,
-            }
-            for w in result.unused_waivers
-        ],
-        "stale_baseline": [
-            {
-                "check": b.check_id,
-                "patient": b.patient_id or "",
-                "month": b.month or "",
-                "code": b.code or "",
-                "missing": b.missing,
-                "message": b.message,
-            }
-            for b in result.stale_baseline
-        ],
-        "checks": checks,
+        "appendix": appendix_view(result),
+        "checks": [c for c in checks if not c["quiet"]],
+        "quiet_checks": [c for c in checks if c["quiet"]],
+        "problems_chart": problems_chart(result),
+        "money_chart": money_chart(result),
+        "unverifiable_chart": unverifiable_chart(result),
+        "trend": trend_view(result, months),
         "worklist": worklist_view(result),  # the _worklist.html.j2 partial (Fix first, checklist)
-        "findings_chart": findings_chart,
-        "risk_chart": risk_chart,
-        "comparison": comparison,
         "readiness": readiness_view(result),  # reports/templates/_readiness.html.j2 partial
         "finding_count": len(views),
+        "all_chunks": _chunks(sorted(views, key=_global_order)),
+        "chunk_rows": CHUNK_ROWS,
         "pm_groups": _groups_by_patient_month(views),
-        "check_groups": check_groups,
         "filter_severities": [s for s in SEVERITIES if any(v["severity"] == s for v in views)],
         "filter_statuses": sorted({v["status"] for v in views}),
         "filter_checks": [(c, check_names.get(c, "")) for c in sorted(by_check)],
+        "filter_months": sorted({v["month"] for v in views if v["month"]}),
         "filter_patients": sorted({v["patient"] for v in views if v["patient"]}),
     }
-
-
-def _setup_rows(result: AuditResult) -> list[tuple[str, str]]:
-    """The run's setup as (term, text) pairs for "How it was audited" (docs/reports.md)."""
-    setup = result.setup
-    rows = [("configuration", setup.configuration), ("checks run", str(setup.checks_run))]
-    by_reason: dict[str, list[str]] = {}
-    for off in setup.switched_off:
-        by_reason.setdefault(off.reason, []).append(off.check_id)
-    rows += [(f"checks off ({reason})", ", ".join(ids)) for reason, ids in by_reason.items()]
-    rows += [("configuration not used (among the audited data)", p) for p in setup.config_not_used]
-    if setup.weakened_line:
-        rows.append(("gate weakened", setup.weakened_line))
-    return rows
 
 
 def render(result: AuditResult, out: TextIO) -> None:

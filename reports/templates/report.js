@@ -9,22 +9,31 @@
     all(".view").forEach(function (v) { v.hidden = v.id !== name; });
   }
 
+  // Rows and groups are looked up once: sorting moves rows but never adds or removes one.
+  var rows = all("tr.finding");
+  var listRows = all("#all-findings tr.finding");
+  var groups = all(".view .group").map(function (group) {
+    return { el: group, rows: all("tr.finding", group) };
+  });
+  var filtered = false;
+
   function applyFilters() {
     var wanted = {};
-    filters.forEach(function (s) { wanted[s.getAttribute("data-filter")] = s.value; });
-    all("tr.finding").forEach(function (row) {
-      var match = Object.keys(wanted).every(function (key) {
-        return !wanted[key] || row.getAttribute("data-" + key) === wanted[key];
-      });
-      row.hidden = !match;
+    filters.forEach(function (s) { if (s.value) { wanted[s.getAttribute("data-filter")] = s.value; } });
+    var keys = Object.keys(wanted);
+    if (!keys.length && !filtered) { return; }  // nothing chosen, nothing hidden: no work
+    filtered = keys.length > 0;
+    rows.forEach(function (row) {
+      var match = keys.every(function (key) { return row.getAttribute("data-" + key) === wanted[key]; });
+      if (row.hidden === match) { row.hidden = !match; }
     });
-    all(".view .group").forEach(function (group) {
-      group.hidden = !group.querySelector("tr.finding:not([hidden])");
+    groups.forEach(function (group) {
+      var empty = !group.rows.some(function (r) { return !r.hidden; });
+      if (group.el.hidden !== empty) { group.el.hidden = empty; }
     });
     if (shown) {
-      var rows = all("#by-patient-month tr.finding");
-      var visible = rows.filter(function (r) { return !r.hidden; }).length;
-      shown.textContent = visible + " of " + rows.length + " shown";
+      var visible = listRows.filter(function (r) { return !r.hidden; }).length;
+      shown.textContent = visible + " of " + listRows.length + " shown";
     }
   }
 
@@ -41,15 +50,18 @@
     var ascending = th.getAttribute("aria-sort") !== "ascending";
     all("th[aria-sort]", table).forEach(function (h) { h.removeAttribute("aria-sort"); });
     th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-    var body = table.tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows);
-    rows.forEach(function (row, i) { row._order = i; });
-    rows.sort(function (a, b) {
-      var x = cellKey(a, index, numeric), y = cellKey(b, index, numeric);
-      var c = numeric ? x - y : String(x).localeCompare(String(y));
-      return (ascending ? c : -c) || a._order - b._order;
+    // The one list's rows sit in chunks of tables under one header table: sort them all.
+    var list = table.classList.contains("list-head") ? table.parentNode : null;
+    var bodies = list ? all(".list-part tbody", list) : [table.tBodies[0]];
+    var rows = [];
+    bodies.forEach(function (body) { rows = rows.concat(Array.prototype.slice.call(body.rows)); });
+    var keys = rows.map(function (row, i) { return { row: row, key: cellKey(row, index, numeric), order: i }; });
+    keys.sort(function (a, b) {
+      var c = numeric ? a.key - b.key : String(a.key).localeCompare(String(b.key));
+      return (ascending ? c : -c) || a.order - b.order;
     });
-    rows.forEach(function (row) { body.appendChild(row); });
+    var size = list ? Number(list.getAttribute("data-chunk")) : rows.length;
+    keys.forEach(function (k, i) { bodies[Math.floor(i / size)].appendChild(k.row); });
   }
 
   filters.forEach(function (s) { s.addEventListener("change", applyFilters); });
@@ -62,10 +74,16 @@
     th.addEventListener("click", function () { sortBy(th); });
     th.addEventListener("keydown", function (e) { if (e.key === "Enter") { sortBy(th); } });
   });
-  all("a.jump").forEach(function (a) {
-    a.addEventListener("click", function () {
+  // One listener for every "jump to the evidence" link (10,000 findings: 10,000 links).
+  var list = document.getElementById("all-findings");
+  if (list) {
+    list.addEventListener("click", function (e) {
+      var a = e.target.closest ? e.target.closest("a.jump") : null;
+      if (!a) { return; }
       if (view) { view.value = "by-patient-month"; showView(view.value); }
+      var target = document.getElementById(a.getAttribute("href").slice(1));
+      if (target) { target.hidden = false; }
     });
-  });
+  }
   applyFilters();
 })();

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -39,6 +40,18 @@ SAMPLE = Path("tests/reporters/fixtures/sample.json")
 CSV_BUNDLE = Path("tests/reporters/fixtures/csv_bundle")
 HOSTILE = Path("tests/reporters/fixtures/hostile.json")
 REPO = HERE.parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+#: Where browser tests leave screenshots and PDFs for a person to look at (ignored by git);
+#: BHI_AUDIT_TEST_ARTIFACTS may point elsewhere (docs/reports.md, "Browser tests").
+ARTIFACTS = Path(os.environ.get("BHI_AUDIT_TEST_ARTIFACTS") or REPO / "test-artifacts")
 #: Schemas consumers validate against, kept in the repository (tests/schemas/SOURCES.md) so
 #: that every clone runs the schema tests; BHI_AUDIT_SCHEMAS may point at another copy.
 SCHEMAS = Path(os.environ.get("BHI_AUDIT_SCHEMAS") or HERE.parent / "schemas")
@@ -380,3 +393,25 @@ def golden_input(request: pytest.FixtureRequest) -> Callable[[str], AuditResult]
         return value
 
     return result
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium through Playwright; skipped (with the reason) where it is absent."""
+    if not CHROMIUM.exists() and shutil.which("chromium") is None:
+        pytest.skip("Debian chromium is not installed (/usr/bin/chromium); .ci/run installs it")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (test extra)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """``test-artifacts/html/`` (or under BHI_AUDIT_TEST_ARTIFACTS): screenshots to look at."""
+    folder = ARTIFACTS / "html"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
