@@ -463,6 +463,9 @@ def redact(result: AuditResult, phi: Phi, key: bytes) -> AuditResult:
                 for b in result.stale_baseline
             ),
             "config": {**scrub.deep(result.config), "redacted": True},
+            # NOTE: the reviewer's notes may name a patient or claim; reviewer and role are staff.
+            "signoff": result.signoff
+            and result.signoff.model_copy(update={"notes": scrub.text(result.signoff.notes)}),
         }
     )
 
