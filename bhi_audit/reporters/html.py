@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from bhi_audit.findings import Finding
 from bhi_audit.reporters.common import clean, status_label
+from bhi_audit.reporters.signoff_view import signoff_view
 from bhi_audit.result import AuditResult
 
 ZERO = Decimal("0")
@@ -327,6 +328,7 @@ def build_view(result: AuditResult) -> dict[str, Any]:
         "filter_statuses": sorted({v["status"] for v in views}),
         "filter_checks": [(c, check_names.get(c, "")) for c in sorted(by_check)],
         "filter_patients": sorted({v["patient"] for v in views if v["patient"]}),
+        "signoff": signoff_view(result),  # partial _signoff.html.j2
     }
 
 
