@@ -602,7 +602,7 @@ def redacted_result(
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @redact_key_option
 def verify(report_file: Path, paths: tuple[Path, ...], redact_key: str | None) -> None:
-    """Check that a JSON REPORT still matches PATHS (docs/reports.md, "Verify").
+    """Check that a JSON REPORT still matches PATHS (docs/reports.md, "Sign-off and verify").
 
     Audits PATHS again with the configuration and options REPORT recorded, from the same
     working directory, and compares input hashes, rulebook revision, configuration and
