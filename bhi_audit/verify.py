@@ -165,6 +165,20 @@ def describe_finding(finding: Mapping[str, Any]) -> str:
     )
 
 
+def changed_keys(before: Mapping[str, Any], now: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """The dotted keys whose values differ (``waivers.as_of``), descending into tables."""
+    changed: list[str] = []
+    for key in sorted(before.keys() | now.keys()):
+        old, new = before.get(key), now.get(key)
+        if old == new:
+            continue
+        if isinstance(old, Mapping) and isinstance(new, Mapping):
+            changed += changed_keys(old, new, f"{prefix}{key}.")
+        else:
+            changed.append(f"{prefix}{key}")
+    return changed
+
+
 def differences(
     report: RecordedReport,
     inputs: Sequence[Mapping[str, Any]],
@@ -189,8 +203,7 @@ def differences(
             f"rulebook revision: the report has {report.rulebook_version}, "
             f"this bhi-audit has {rulebook_version}"
         )
-    keys = report.config.keys() | config.keys()
-    changed = sorted(key for key in keys if report.config.get(key) != config.get(key))
+    changed = changed_keys(report.config, config)
     if changed:
         lines.append(f"configuration changed: {', '.join(changed)}")
     before_findings = Counter(json.dumps(f, sort_keys=True) for f in report.findings)

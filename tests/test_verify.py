@@ -246,3 +246,33 @@ def test_same_input_and_signoff_give_byte_identical_reports(runner, practice):
         "sign-off notes: fix C007 before submission",
         f"report digest: sha256 {digest}",
     ]
+
+
+def test_waivers_are_judged_on_the_recorded_day(runner, practice):
+    Path("waivers.yaml").write_text(
+        "waivers:\n"
+        "  - id: W-1\n"
+        "    check: BHI-TIME-001\n"
+        "    claim: C041\n"
+        "    reason: time log recovered from the paper chart and re-keyed\n"
+        "    approved_by: J. Rivera (compliance)\n"
+        "    approved_on: 2026-01-01\n"
+        "    expires: 2026-01-31\n",
+        encoding="utf-8",
+    )
+    args = ["check", "sample_claims", "--format", "json", "-o", "report.json"]
+    runner.invoke(main, [*args, "--waivers", "waivers.yaml", "--as-of", "2026-01-15"])
+    report = json.loads(Path("report.json").read_text(encoding="utf-8"))
+    assert [f["claim_id"] for f in report["findings"] if f["waiver"]] == ["C041"]
+    # NOTE: judged on any later day the waiver has expired, and the finding would differ.
+    done = runner.invoke(main, ["verify", "report.json", "sample_claims"])
+    assert done.exit_code == 0, done.output
+
+
+def test_a_changed_waivers_file_is_named_with_the_key_that_moved(runner, practice):
+    Path("waivers.yaml").write_text("waivers: []\n", encoding="utf-8")
+    signed_report(runner, "--waivers", "waivers.yaml")
+    Path("waivers.yaml").write_text("waivers: []  # reviewed\n", encoding="utf-8")
+    done = runner.invoke(main, ["verify", "report.json", "sample_claims"])
+    assert done.exit_code == 1
+    assert done.output.splitlines()[1:] == ["  configuration changed: waivers.sha256"]
