@@ -78,6 +78,8 @@ from bhi_audit.sampling.frame import (
     read_frame,
 )
 from bhi_audit.sampling.pack import AuditorPack, build_pack
+from bhi_audit.signoff import check_signed_digest, load_signoff, stamp
+from bhi_audit.verify import differences, read_report, recorded_choices, recorded_config
 from bhi_audit.waivers import as_of_warning, resolve_scopes
 
 
@@ -418,6 +420,13 @@ def main() -> None:
     show_default=True,
     help="Audit patients in N processes (same report as one; see docs/performance.md).",
 )
+@click.option(
+    "--signoff",
+    "signoff_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Sign the report: reviewer, role, date, decision and notes from FILE (TOML or YAML; "
+    "see docs/reports.md). Fills the HTML sign-off block; every report names the digest signed.",
+)
 def check(
     paths: tuple[Path, ...],
     fmt: str,
@@ -441,6 +450,7 @@ def check(
     baseline_file: Path | None,
     fhir_validate: bool,
     jobs: int,
+    signoff_file: Path | None,
 ) -> None:
     """Audit the claims and documentation in PATHS.
 
@@ -459,8 +469,11 @@ def check(
         # NOTE: before anything is read or written, so a bad --report path loses nothing.
         check_outputs(
             [path for path in (output, *(path for _, path in reports)) if path is not None],
-            input_paths(paths, checks_dirs, (config_file, waivers, baseline_file, id_map)),
+            input_paths(
+                paths, checks_dirs, (config_file, waivers, baseline_file, id_map, signoff_file)
+            ),
         )
+        signed = load_signoff(signoff_file) if signoff_file is not None else None
         run = plan(
             paths,
             config_file,
@@ -478,16 +491,7 @@ def check(
         )
         validator = make_validator() if fhir_validate else None
         x12 = X12Options(id_map=load_id_map(id_map) if id_map else None, validate=x12_validate)
-        settings = run.settings
-        extra: dict[str, object] = {}
-        if fhir_validate:
-            extra["fhir_validate"] = True
-        if x12_validate or id_map:
-            # NOTE: input options go in the report's config only when used, so that other
-            # reports stay byte-for-byte what they were.
-            extra.update(x12_validate=x12_validate, id_map=str(id_map) if id_map else None)
-        if extra:
-            settings = replace(settings, config={**settings.config, **extra})
+        settings = with_input_options(run.settings, fhir_validate, x12_validate, id_map)
         baseline = settings.baseline
         if baseline is not None and baseline.pseudonymous and not redact_key:
             raise UserError(
@@ -504,17 +508,27 @@ def check(
     result = settle_gate(
         result, gate.fail_on, gate.always_fail, gate.never_fail, gate.fail_on_unverifiable
     )
+    # NOTE: the digest is stamped only when a report shows it (it dumps every finding once).
+    digested = signed is not None or bool({"json", "html"} & set(formats))
+    if digested:
+        result = stamp(result, signed.signoff() if signed is not None else None)
     redacted: list[AuditResult] = []
 
     def redacted_once() -> AuditResult:
         if not redacted:
             shown_paths = tuple(Path(names.get(p, str(p))) for p in paths)
-            redacted.append(redacted_result(result, bundle, redact_key, shown_paths))
+            hidden = redacted_result(result, bundle, redact_key, shown_paths)
+            redacted.append(stamp(hidden, redacted=True) if digested else hidden)
         return redacted[0]
 
     def shown(report_format: str) -> AuditResult:
         wanted = redact if redact is not None else report_format in REDACTED_BY_DEFAULT
         return redacted_once() if wanted else result
+
+    if signed is not None and signed.digest is not None and signoff_file is not None:
+        shown_digests = [shown(f).digest for f in formats] + [result.digest]
+        with user_errors(redact_key if quiet_phi else None, quiet_phi):
+            check_signed_digest(signoff_file, signed, {d.sha256 for d in shown_digests if d})
 
     for report_format, path in [(fmt, output), *reports]:
         renderer = REPORTERS[report_format]
@@ -532,6 +546,22 @@ def check(
             result, gate.fail_on, gate.always_fail, gate.never_fail, gate.fail_on_unverifiable
         )
     )
+
+
+def with_input_options(
+    settings: AuditSettings, fhir_validate: bool, x12_validate: bool, id_map: Path | None
+) -> AuditSettings:
+    """The settings with the input options used recorded in the report's configuration.
+
+    Input options go in the report's config only when used, so that other reports stay
+    byte-for-byte what they were; ``verify`` reads them back to audit the same way.
+    """
+    extra: dict[str, object] = {}
+    if fhir_validate:
+        extra["fhir_validate"] = True
+    if x12_validate or id_map:
+        extra.update(x12_validate=x12_validate, id_map=str(id_map) if id_map else None)
+    return replace(settings, config={**settings.config, **extra}) if extra else settings
 
 
 def resolve_pseudonymous_exceptions(
@@ -566,6 +596,88 @@ def redacted_result(
         err=True,
     )
     return redact(result, phi, derive_key(phi))
+
+
+@main.command("verify")
+@click.argument("report_file", metavar="REPORT", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@redact_key_option
+def verify(report_file: Path, paths: tuple[Path, ...], redact_key: str | None) -> None:
+    """Check that a JSON REPORT still matches PATHS (docs/reports.md, "Sign-off and verify").
+
+    Audits PATHS again with the configuration and options REPORT recorded, from the same
+    working directory, and compares input hashes, rulebook revision, configuration and
+    findings. Exit 0 when they match, 1 when they differ (each difference listed), 2 when
+    REPORT or PATHS are unusable (not a bhi-audit JSON report, or edited after it was written).
+    A redacted report needs the key it was written with.
+    """
+    with user_errors():
+        report, recorded = read_report(report_file)
+    redacted = report.digest is not None and report.digest.redacted
+    with user_errors(redact_key if redacted else None, redacted):
+        loaded = recorded_config(recorded)
+        policy_packs.install(policy_packs.load_packs(config_policy_dirs(loaded)))
+        choices = recorded_choices(recorded, loaded)
+        registry = make_registry((*choices.checks_dirs, *config_checks_dirs(loaded)))
+        run = plan_run(registry, loaded, choices, choices.as_of)
+        id_map = Path(recorded.id_map) if recorded.id_map else None
+        settings = with_input_options(
+            run.settings, recorded.fhir_validate, recorded.x12_validate, id_map
+        )
+        if settings.baseline is not None and settings.baseline.pseudonymous and not redact_key:
+            raise UserError(
+                "the report's baseline was written with --redact: give the key it was written "
+                "with (--redact-key or BHI_AUDIT_REDACT_KEY)"
+            )
+        x12 = X12Options(
+            id_map=load_id_map(id_map) if id_map else None, validate=recorded.x12_validate
+        )
+        validator = make_validator() if recorded.fhir_validate else None
+        with collector_paused():
+            bundle = load_paths(paths, x12, fhir_validator=validator)
+            if redact_key:
+                settings = resolve_pseudonymous_exceptions(settings, bundle, redact_key)
+            result = Engine(run.specs, settings).audit(bundle)
+    gate = run.gate
+    result = settle_gate(
+        result, gate.fail_on, gate.always_fail, gate.never_fail, gate.fail_on_unverifiable
+    )
+    if redacted:
+        result = redacted_result(result, bundle, redact_key, paths)
+    fresh = stamp(result, redacted=redacted)
+    assert fresh.digest is not None and report.digest is not None
+    if fresh.digest.sha256 == report.digest.sha256:
+        signed = report.signoff
+        by = (
+            f"; signed off by {signed.reviewer} ({signed.role}) on {signed.date}: {signed.decision}"
+            if signed
+            else "; not signed off"
+        )
+        click.echo(
+            one_line(
+                f"{report_file}: verified: same {len(report.inputs)} inputs, rulebook "
+                f"{report.rulebook_version}, configuration and {len(report.findings)} findings "
+                f"(digest {report.digest.sha256}){by}"
+            )
+        )
+        return
+    parts = fresh.model_dump(mode="json", include={"inputs", "config"})
+    found = differences(
+        report,
+        parts["inputs"],
+        fresh.rulebook_version,
+        parts["config"],
+        [finding.model_dump(mode="json") for finding in fresh.findings],
+    )
+    click.echo(f"{report_file}: does not match PATHS:")
+    for line in found or ["the digest differs"]:
+        click.echo(one_line(f"  {line}"))
+    if redacted:
+        click.echo(
+            "  (a redacted report: verify needs the --redact-key or BHI_AUDIT_REDACT_KEY it was "
+            "written with, or the same lack of one)"
+        )
+    sys.exit(EXIT_FINDINGS)
 
 
 @main.command("baseline")

@@ -461,6 +461,9 @@ def redact(result: AuditResult, phi: Phi, key: bytes) -> AuditResult:
             ),
             "config": {**scrub.deep(result.config), "redacted": True},
             "readiness": _scrub_readiness(result.readiness, scrub),
+            # NOTE: the reviewer's notes may name a patient or claim; reviewer and role are staff.
+            "signoff": result.signoff
+            and result.signoff.model_copy(update={"notes": scrub.text(result.signoff.notes)}),
         }
     )
 

@@ -381,6 +381,41 @@ class RunSetup(FrozenModel):
         )
 
 
+#: What a reviewer decided about the audited batch (``--signoff FILE``; docs/reports.md).
+Decision = Literal["approved", "approved-with-conditions", "not-approved"]
+DECISIONS: tuple[Decision, ...] = ("approved", "approved-with-conditions", "not-approved")
+
+
+class SignOff(FrozenModel):
+    """A reviewer's sign-off of the report, from ``--signoff FILE`` (bhi_audit/signoff.py).
+
+    The file is named by the user on the command line, so it is trusted like ``--config``;
+    its values are still plain text in every report (escaped in HTML, one line in text).
+    """
+
+    reviewer: str
+    role: str
+    date: date
+    decision: Decision
+    notes: str = ""
+
+
+class ReportDigest(FrozenModel):
+    """The report's digest: what a sign-off vouches for (bhi_audit/signoff.py, exactly).
+
+    ``sha256`` is the SHA-256 of the canonical serialisation (``scheme``) of the inputs'
+    hashes, the rulebook revision, ``config_sha256`` and the findings, as this report shows
+    them (pseudonymised when ``redacted``). It never covers itself, the sign-off or the clock.
+    """
+
+    scheme: Literal["bhi-audit-digest/1"] = "bhi-audit-digest/1"
+    sha256: str
+    #: SHA-256 of the canonical serialisation of the effective configuration (``config``).
+    config_sha256: str
+    #: Whether the report was redacted (verify must redact its re-audit the same way).
+    redacted: bool = False
+
+
 class AuditResult(FrozenModel):
     """Everything an audit produced."""
 
@@ -411,3 +446,7 @@ class AuditResult(FrozenModel):
     #: Whether the rejected records fail the gate (they do unless ``--fail-on never``), as
     #: settled by ``gate.settle_gate``; None: not settled. Not in the JSON report.
     rejected_fail_gate: bool | None = Field(default=None, exclude=True)
+    #: The reviewer's sign-off (``--signoff FILE``), or None: the report is not signed.
+    signoff: SignOff | None = None
+    #: What a sign-off vouches for, stamped by bhi_audit/signoff.py after the gate is settled.
+    digest: ReportDigest | None = None

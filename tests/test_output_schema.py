@@ -27,3 +27,21 @@ def test_sample_report_validates():
     document = json.loads(out.getvalue())
     jsonschema.validate(document, SCHEMA)
     assert document["schema_version"] == json_report.SCHEMA_VERSION
+
+
+def test_a_signed_report_validates():
+    from datetime import date
+
+    from bhi_audit.result import SignOff
+    from bhi_audit.signoff import stamp
+
+    signoff = SignOff(
+        reviewer="Dana", role="Compliance officer", date=date(2026, 12, 3), decision="approved"
+    )
+    out = io.StringIO()
+    json_report.render(stamp(run_audit(SAMPLE), signoff), out)
+    document = json.loads(out.getvalue())
+    jsonschema.validate(document, SCHEMA)
+    assert document["signoff"]["decision"] == "approved"
+    assert document["digest"]["scheme"] == "bhi-audit-digest/1"
+    assert len(document["digest"]["sha256"]) == 64

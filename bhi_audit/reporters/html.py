@@ -27,6 +27,7 @@ from bhi_audit.reporters.chart_view import (
 from bhi_audit.reporters.common import clean, status_label
 from bhi_audit.reporters.decision_view import audited_months, decision_view
 from bhi_audit.reporters.readiness_view import readiness_view
+from bhi_audit.reporters.signoff_view import signoff_view
 from bhi_audit.reporters.worklist_view import worklist_view
 from bhi_audit.result import AuditResult
 
@@ -275,6 +276,7 @@ def build_view(result: AuditResult) -> dict[str, Any]:
         "filter_checks": [(c, check_names.get(c, "")) for c in sorted(by_check)],
         "filter_months": sorted({v["month"] for v in views if v["month"]}),
         "filter_patients": sorted({v["patient"] for v in views if v["patient"]}),
+        "signoff": signoff_view(result),  # partial _signoff.html.j2
     }
 
 

@@ -116,6 +116,25 @@ def render(
             out.write(one_line(result.setup.weakened_line) + "\n")
         return
     _render_summary(result, out)
+    _render_signoff(result, out)
+
+
+def _render_signoff(result: AuditResult, out: TextIO) -> None:
+    """``signed off: REVIEWER (ROLE), DATE: DECISION``, notes, and the digest signed.
+
+    Only on a signed report (``--signoff``): an unsigned text report stays as it was.
+    """
+    signed = result.signoff
+    if signed is None:
+        return
+    out.write(
+        one_line(f"signed off: {signed.reviewer} ({signed.role}), {signed.date}: {signed.decision}")
+        + "\n"
+    )
+    if signed.notes:
+        out.write(one_line(f"sign-off notes: {signed.notes}") + "\n")
+    if result.digest is not None:
+        out.write(f"report digest: sha256 {result.digest.sha256}\n")
 
 
 def _clean(result: AuditResult) -> bool:

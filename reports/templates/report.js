@@ -87,3 +87,41 @@
   }
   applyFilters();
 })();
+
+/* _signoff partial: "Download sign-off TOML" builds the --signoff file in the page. */
+(function () {
+  "use strict";
+  var form = document.getElementById("signoff-form");
+  var button = document.getElementById("so-download");
+  if (!form || !button) { return; }
+  function tomlString(text) {
+    return "\"" + String(text).replace(/[\\"\u0000-\u001f\u007f]/g, function (c) {
+      if (c === "\\") { return "\\\\"; }
+      if (c === "\"") { return "\\\""; }
+      if (c === "\n") { return "\\n"; }
+      if (c === "\t") { return "\\t"; }
+      return "\\u" + ("0000" + c.charCodeAt(0).toString(16)).slice(-4);
+    }) + "\"";
+  }
+  button.addEventListener("click", function () {
+    var chosen = form.querySelector("input[name=decision]:checked");
+    var day = form.elements.date.value;
+    var lines = [
+      "# bhi-audit sign-off: bhi-audit check ... --signoff signoff.toml",
+      "reviewer = " + tomlString(form.elements.reviewer.value.trim()),
+      "role = " + tomlString(form.elements.role.value.trim()),
+      /^\d{4}-\d{2}-\d{2}$/.test(day) ? "date = " + day : "# date = YYYY-MM-DD (required)",
+      chosen ? "decision = " + tomlString(chosen.value) : "# decision = \"approved\" (required)",
+      "notes = " + tomlString(form.elements.notes.value.replace(/\r\n?/g, "\n").trim())
+    ];
+    if (form.dataset.digest) { lines.push("digest = " + tomlString(form.dataset.digest)); }
+    var blob = new Blob([lines.join("\n") + "\n"], { type: "application/toml" });
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = "signoff.toml";
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 0);
+  });
+}());
