@@ -619,7 +619,9 @@ def verify(report_file: Path, paths: tuple[Path, ...], redact_key: str | None) -
         policy_packs.install(policy_packs.load_packs(config_policy_dirs(loaded)))
         choices = recorded_choices(recorded, loaded)
         registry = make_registry((*choices.checks_dirs, *config_checks_dirs(loaded)))
-        run = plan_run(registry, loaded, choices, choices.as_of)
+        run = plan_run(
+            registry, loaded, choices, choices.as_of, as_of_stated=recorded.as_of is not None
+        )
         id_map = Path(recorded.id_map) if recorded.id_map else None
         settings = with_input_options(
             run.settings, recorded.fhir_validate, recorded.x12_validate, id_map

@@ -561,6 +561,7 @@ def plan_run(
     as_of: date | None = None,
     *,
     with_baseline: bool = True,
+    as_of_stated: bool | None = None,
 ) -> RunPlan:
     """Resolve config + command line into checks, engine settings and the gate policy.
 
@@ -685,7 +686,8 @@ def plan_run(
     # were; the HTML report's first screen names them (its run date is never the clock).
     if config.practice is not None:
         effective["practice"] = config.practice
-    if as_of is not None:
+    # NOTE: ``verify`` replays the waivers' day as ``as_of`` for a run that stated none.
+    if as_of is not None and (as_of_stated is None or as_of_stated):
         effective["as_of"] = as_of.isoformat()
     if fail_on_unverifiable:  # NOTE: only when on, so that other reports stay as they were
         effective["fail_on_unverifiable"] = True
@@ -718,7 +720,7 @@ def plan_run(
         not_waivable=not_waivable,
         as_of=today,
         setup=setup,
-        as_of_stated=as_of is not None,
+        as_of_stated=as_of is not None if as_of_stated is None else as_of_stated,
     )
     return RunPlan(
         specs=specs,

@@ -64,6 +64,8 @@ class RecordedConfig(_Loose):
     waivers: RecordedWaivers | None = None
     baseline: RecordedBaseline | None = None
     fail_on_unverifiable: bool = False
+    #: The ``--as-of`` day when the run stated one (the HTML report's run date names it).
+    as_of: date | None = None
     fhir_validate: bool = False
     x12_validate: bool = False
     id_map: str | None = None
@@ -150,7 +152,7 @@ def recorded_choices(recorded: RecordedConfig, loaded: LoadedConfig) -> CliChoic
         checks_dirs=tuple(Path(d) for d in recorded.checks_dirs[: max(own_dirs, 0)])
         if "checks_dirs" in given
         else (),
-        as_of=recorded.waivers.as_of if recorded.waivers else None,
+        as_of=recorded.as_of or (recorded.waivers.as_of if recorded.waivers else None),
         fail_on_unverifiable=recorded.fail_on_unverifiable
         if "fail_on_unverifiable" in given
         else None,

@@ -276,3 +276,26 @@ def test_a_changed_waivers_file_is_named_with_the_key_that_moved(runner, practic
     done = runner.invoke(main, ["verify", "report.json", "sample_claims"])
     assert done.exit_code == 1
     assert done.output.splitlines()[1:] == ["  configuration changed: waivers.sha256"]
+
+
+def test_waivers_without_a_stated_day_verify_on_the_recorded_day(runner, practice):
+    # The run states no --as-of: verify replays the waivers' day without reporting "as_of"
+    # as a configuration change (the report's config has no such key).
+    Path("waivers.yaml").write_text("waivers: []\n", encoding="utf-8")
+    runner.invoke(
+        main,
+        [
+            "check",
+            "sample_claims",
+            "--waivers",
+            "waivers.yaml",
+            "--format",
+            "json",
+            "-o",
+            "report.json",
+        ],
+    )
+    report = json.loads(Path("report.json").read_text(encoding="utf-8"))
+    assert "as_of" not in report["config"] and report["config"]["waivers"]["as_of"]
+    done = runner.invoke(main, ["verify", "report.json", "sample_claims"])
+    assert done.exit_code == 0, done.output
