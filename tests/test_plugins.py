@@ -296,8 +296,6 @@ def test_checks_dir_plugin_declaring_requires_gets_the_engines_not_verifiable(ru
     assert [line for line in lines_of(result.stdout) if "ACME-REQ-001" in line] == [
         "missing: no time_entries records in the input: 1 check(s) (ACME-REQ-001) could not "
         "verify the billed 99484",
-        f"{bundle}#/claim_lines/0: P6 2026-03 C6#1 ACME-REQ-001 not verifiable: "
-        "no time entries in the input",
-        f"{bundle}#/claim_lines/2: P7 2026-03 C8#1 ACME-REQ-001 not verifiable: "
-        "no time entries in the input",
+        f"{bundle}:9:5: ACME-REQ-001 unverifiable: no time entries in the input [P6 2026-03 C6#1]",
+        f"{bundle}:11:5: ACME-REQ-001 unverifiable: no time entries in the input [P7 2026-03 C8#1]",
     ]
