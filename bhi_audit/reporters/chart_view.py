@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from bhi_audit.reporters.decision_view import is_problem, lines_amount, money, month_words
+from bhi_audit.reporters.decision_view import is_problem, money, month_words
 from bhi_audit.result import AuditResult
+from bhi_audit.summaries import lines_at_risk
 
 #: Horizontal bar charts (SVG user units): label column, bar area, room for the value text.
 WIDTH = 600
@@ -190,8 +191,8 @@ def _money_by(result: AuditResult, key: Callable[[Any], str | None]) -> dict[str
             groups[k].append(f)
     amounts: dict[str, list[Decimal]] = {}
     for k, members in groups.items():
-        denied = lines_amount(f for f in members if f.severity.value == "error")
-        risk = lines_amount(f for f in members if f.severity.value == "warning")
+        denied = lines_at_risk(f for f in members if f.severity.value == "error")
+        risk = lines_at_risk(f for f in members if f.severity.value == "warning")
         amounts[k] = [
             sum(denied.values(), Decimal(0)),
             sum((v for line, v in risk.items() if line not in denied), Decimal(0)),

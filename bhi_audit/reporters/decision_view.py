@@ -27,6 +27,7 @@ from typing import Any
 
 from bhi_audit.findings import Finding, Outcome
 from bhi_audit.result import AuditResult
+from bhi_audit.summaries import lines_at_risk
 
 ZERO = Decimal("0")
 #: Between the ends of a span of months or days.
@@ -81,23 +82,13 @@ def _is_month(text: str) -> bool:
     return len(year) == 4 and year.isdigit() and number.isdigit() and 1 <= int(number) <= 12
 
 
-def lines_amount(findings: Iterable[Finding]) -> dict[tuple[str, int], Decimal]:
-    """Money per claim line, counted once however many findings flag it (the largest)."""
-    lines: dict[tuple[str, int], Decimal] = {}
-    for finding in findings:
-        if finding.at_risk and finding.claim_id and finding.line_number:
-            key = (finding.claim_id, finding.line_number)
-            lines[key] = max(lines.get(key, finding.at_risk), finding.at_risk)
-    return lines
-
-
 def split_money(findings: Iterable[Finding]) -> tuple[Decimal, Decimal]:
     """(to be denied, at audit risk) of these findings; a line denied is not also at risk."""
     problems = [f for f in findings if is_problem(f)]
-    denied = lines_amount(f for f in problems if f.severity.value == "error")
+    denied = lines_at_risk(f for f in problems if f.severity.value == "error")
     risk = {
         key: amount
-        for key, amount in lines_amount(
+        for key, amount in lines_at_risk(
             f for f in problems if f.severity.value == "warning"
         ).items()
         if key not in denied
