@@ -13,11 +13,11 @@ Not-verifiable and internal-error findings get one sentence each, whatever their
 
 Each fix also names **who to ask** (:func:`who_to_ask`): the role that does that task under
 the rulebook — the billing practitioner obtains consent and owns the diagnosis and care plan
-(§3.1, §3.6), the care manager (BHCM) logs the CoCM minutes, keeps the registry and gives the
+(§3.2, §3.6), the care manager (BHCM) logs the CoCM minutes, keeps the registry and gives the
 rating scales (§1.2, §3.8), the psychiatric consultant reviews the plan at the caseload review
 (§1.2, §3.8), billing staff set codes, units, dates and pointers, and the front desk collects
-cost sharing and records QMB status. Roles only: the result carries no staff roster to name
-the person from.
+cost sharing and records QMB status. Roles only: a finding does not say which staff member it
+concerns, so there is no one to name from the result.
 """
 
 from __future__ import annotations
