@@ -10,6 +10,14 @@ section 9 and the sections each check's docstring cites); none adds a rule.
 Every built-in check has an entry in :data:`FIXES` (a test walks the registry). A plugin
 check without one gets :func:`generic_fix`, built from its own docstring's first line.
 Not-verifiable and internal-error findings get one sentence each, whatever their check.
+
+Each fix also names **who to ask** (:func:`who_to_ask`): the role that does that task under
+the rulebook — the billing practitioner obtains consent and owns the diagnosis and care plan
+(§3.2, §3.6), the care manager (BHCM) logs the CoCM minutes, keeps the registry and gives the
+rating scales (§1.2, §3.8), the psychiatric consultant reviews the plan at the caseload review
+(§1.2, §3.8), billing staff set codes, units, dates and pointers, and the front desk collects
+cost sharing and records QMB status. Roles only: a finding does not say which staff member it
+concerns, so there is no one to name from the result.
 """
 
 from __future__ import annotations
@@ -542,6 +550,102 @@ FIXES: dict[str, FixText] = {
     "BHI-NCCI-002": _mue,
     "BHI-NCCI-003": _addon_primary,
 }
+
+
+# --------------------------------------------------------------------------- who to ask
+
+BILLING_PRACTITIONER = "billing practitioner"
+CARE_MANAGER = "care manager (BHCM)"
+CONSULTANT = "psychiatric consultant"
+BILLING_STAFF = "billing staff"
+FRONT_DESK = "front desk / intake"
+CARE_TEAM = "care team member who logged the time"
+#: Who runs the audit: an internal error is fixed by a run in which the check works.
+AUDIT_OWNER = "whoever runs the audit"
+
+#: Check id -> the role that does what its fix text asks (every built-in check has one).
+ROLES: dict[str, str] = {
+    "BHI-DATA-001": BILLING_STAFF,
+    "BHI-CONS-001": BILLING_PRACTITIONER,
+    "BHI-CONS-002": BILLING_PRACTITIONER,
+    "BHI-CONS-003": BILLING_PRACTITIONER,
+    "BHI-CONS-004": BILLING_PRACTITIONER,
+    "BHI-TIME-001": CARE_TEAM,
+    "BHI-TIME-002": CARE_MANAGER,
+    "BHI-TIME-003": CARE_MANAGER,
+    "BHI-TIME-004": CARE_MANAGER,
+    "BHI-TIME-005": BILLING_STAFF,
+    "BHI-TIME-006": CARE_TEAM,
+    "BHI-TIME-007": CARE_TEAM,
+    "BHI-TIME-008": BILLING_STAFF,
+    "BHI-DOC-001": CARE_TEAM,
+    "BHI-EXCL-001": BILLING_STAFF,
+    "BHI-EXCL-002": BILLING_STAFF,
+    "BHI-EXCL-003": BILLING_STAFF,
+    "BHI-EXCL-004": BILLING_STAFF,
+    "BHI-EXCL-005": BILLING_STAFF,
+    "BHI-EXCL-006": BILLING_STAFF,
+    "BHI-EXCL-007": BILLING_STAFF,
+    "BHI-EXCL-008": BILLING_STAFF,
+    "BHI-EXCL-009": BILLING_STAFF,
+    "BHI-EXCL-010": BILLING_PRACTITIONER,
+    "BHI-EXCL-011": CARE_TEAM,
+    "BHI-CODE-001": BILLING_STAFF,
+    "BHI-CODE-002": BILLING_STAFF,
+    "BHI-DX-001": BILLING_PRACTITIONER,
+    "BHI-DX-002": BILLING_STAFF,
+    "BHI-PRAC-001": BILLING_STAFF,
+    "BHI-PRAC-002": BILLING_PRACTITIONER,
+    "BHI-POS-001": BILLING_STAFF,
+    "BHI-DMHT-001": BILLING_PRACTITIONER,
+    "BHI-INIT-001": BILLING_PRACTITIONER,
+    "BHI-INIT-002": BILLING_PRACTITIONER,
+    "BHI-COCM-001": CONSULTANT,
+    "BHI-COCM-002": CARE_MANAGER,
+    "BHI-COCM-003": CONSULTANT,
+    "BHI-COCM-004": BILLING_PRACTITIONER,
+    "BHI-COCM-005": BILLING_PRACTITIONER,
+    "BHI-COCM-006": CARE_MANAGER,
+    "BHI-GEN-001": BILLING_PRACTITIONER,
+    "BHI-GEN-002": BILLING_PRACTITIONER,
+    "BHI-PAY-001": BILLING_STAFF,
+    "BHI-PAY-002": BILLING_STAFF,
+    "BHI-COST-001": FRONT_DESK,
+    "BHI-NCCI-001": BILLING_STAFF,
+    "BHI-NCCI-002": BILLING_STAFF,
+    "BHI-NCCI-003": BILLING_STAFF,
+}
+
+#: (check id, variant) -> role, where a variant's fix is someone else's task.
+VARIANT_ROLES: dict[tuple[str, str], str] = {
+    # The two practitioners agree which of them bills the month.
+    ("BHI-EXCL-001", "different-practitioner"): BILLING_PRACTITIONER,
+    ("BHI-EXCL-005", "different-practitioner"): BILLING_PRACTITIONER,
+    # Pointers are set on the claim; the diagnosis itself is the practitioner's.
+    ("BHI-DX-001", "no-pointer"): BILLING_STAFF,
+    ("BHI-DX-001", "bad-pointer"): BILLING_STAFF,
+    # Minutes cut or re-dated on the claim, not logged.
+    ("BHI-TIME-006", "out-of-month"): BILLING_STAFF,
+    # The initial month's elements (rulebook §1.2): scale by the BHCM, review by the consultant.
+    ("BHI-COCM-005", "no-consultant-review"): CONSULTANT,
+    ("BHI-COCM-005", "no-rating-scale"): CARE_MANAGER,
+    ("BHI-COCM-004", "training-undocumented"): CARE_MANAGER,
+    ("BHI-COCM-001", "no-consultant"): BILLING_PRACTITIONER,
+}
+
+
+def who_to_ask(finding: Finding) -> str:
+    """The role that can do what the finding's fix text asks (see the module docstring).
+
+    Not-verifiable findings need records supplied, which billing staff gather; an internal
+    error needs a run in which the check works. A plugin check without a role: billing staff.
+    """
+    if finding.outcome is Outcome.UNVERIFIABLE:
+        return BILLING_STAFF
+    if finding.outcome is Outcome.INTERNAL_ERROR:
+        return AUDIT_OWNER
+    variant = VARIANT_ROLES.get((finding.check_id, finding.variant or ""))
+    return variant or ROLES.get(finding.check_id, BILLING_STAFF)
 
 
 def generic_fix(summary: str) -> str:

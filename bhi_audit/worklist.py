@@ -29,7 +29,7 @@ from datetime import date
 from decimal import Decimal
 
 from bhi_audit.findings import Finding, Outcome
-from bhi_audit.fixes import fix_text
+from bhi_audit.fixes import fix_text, who_to_ask
 from bhi_audit.result import AuditResult
 
 ZERO = Decimal("0.00")
@@ -61,6 +61,8 @@ class FixLine:
 
     severity: str  # "error" (to be denied) | "warning" (audit risk)
     text: str
+    #: Who to ask: the role that does the fix (fixes.who_to_ask of the line's first finding).
+    ask: str
     checks: tuple[str, ...]
     #: ``Finding.fingerprint`` of each finding behind the line (the SARIF partial fingerprint).
     refs: tuple[str, ...]
@@ -89,6 +91,8 @@ class ChecklistItem:
 
     kind: str  # one of KINDS
     text: str
+    #: Who to ask (fixes.who_to_ask of the item's first finding).
+    ask: str
     refs: tuple[str, ...]
 
 
@@ -129,6 +133,7 @@ def _fix_lines(findings: list[Finding], summaries: dict[str, str]) -> tuple[FixL
         FixLine(
             severity=severity,
             text=text,
+            ask=who_to_ask(group[0]),
             checks=tuple(dict.fromkeys(f.check_id for f in group)),
             refs=tuple(dict.fromkeys(f.fingerprint for f in group)),
         )
@@ -211,19 +216,23 @@ def documentation_checklist(result: AuditResult) -> tuple[PatientChecklist, ...]
     """
     summaries = _summaries(result)
     items: dict[str, dict[tuple[str, str], list[str]]] = defaultdict(dict)
+    asks: dict[tuple[str, str, str], str] = {}
     for finding in result.findings:
         kind = _kind(finding)
         if kind is None or not finding.patient_id:
             continue
         text = fix_text(finding, summaries.get(finding.check_id, ""))
         refs = items[finding.patient_id].setdefault((kind, text), [])
+        asks.setdefault((finding.patient_id, kind, text), who_to_ask(finding))
         if finding.fingerprint not in refs:
             refs.append(finding.fingerprint)
     return tuple(
         PatientChecklist(
             patient_id=patient,
             items=tuple(
-                ChecklistItem(kind=kind, text=text, refs=tuple(refs))
+                ChecklistItem(
+                    kind=kind, text=text, ask=asks[(patient, kind, text)], refs=tuple(refs)
+                )
                 for (kind, text), refs in sorted(
                     items[patient].items(), key=lambda item: KINDS.index(item[0][0])
                 )

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bhi_audit.findings import Outcome
-from bhi_audit.fixes import FIXES, fix_text, generic_fix
+from bhi_audit.fixes import FIXES, ROLES, VARIANT_ROLES, fix_text, generic_fix, who_to_ask
 from bhi_audit.registry import builtin_modules, load_registry
 
 from conftest import REPO, run_audit
@@ -21,6 +21,48 @@ def test_every_builtin_check_has_a_fix_text():
     missing = [spec.id for spec in registry.specs if spec.id not in FIXES]
     assert missing == [], f"add a fix text to bhi_audit/fixes.py for {missing}"
     assert set(FIXES) == {spec.id for spec in registry.specs}, "fix text of no check"
+
+
+def test_every_builtin_check_names_who_to_ask():
+    ids = {spec.id for spec in load_registry(plugins=False).specs}
+    assert sorted(ids - set(ROLES)) == [], "add a role to fixes.ROLES"
+    assert set(ROLES) == ids, "role of no check"
+    assert {check for check, _ in VARIANT_ROLES} <= ids
+    assert all(role.strip() for role in [*ROLES.values(), *VARIANT_ROLES.values()])
+
+
+#: Who to ask, per fixture (fixture, check, role).
+ASK = [
+    ("consent_before_billing/fail_no_consent_on_file.json", "BHI-CONS-001", "billing practitioner"),
+    ("time_g2214_range/fail_15_min.json", "BHI-TIME-004", "care manager (BHCM)"),
+    (
+        "bhi_with_cocm_same_month/fail_same_practitioner_99493.json",
+        "BHI-EXCL-001",
+        "billing staff",
+    ),
+    (
+        "bhi_with_cocm_same_month/fail_different_practitioners.json",
+        "BHI-EXCL-001",
+        "billing practitioner",
+    ),
+]
+
+
+@pytest.mark.parametrize(("fixture", "check_id", "expected"), ASK, ids=[c[1] for c in ASK])
+def test_who_to_ask_per_check_and_variant(fixture, check_id, expected):
+    result = run_audit(FIXTURES / fixture, select=[check_id])
+    assert [who_to_ask(f) for f in result.findings if f.outcome is Outcome.VIOLATION] == [expected]
+
+
+def test_who_to_ask_for_not_verifiable_internal_error_and_plugin_findings():
+    finding = run_audit(REPO / "sample_claims", select=["BHI-TIME-002"]).findings[0]
+    assert who_to_ask(finding.model_copy(update={"outcome": Outcome.UNVERIFIABLE})) == (
+        "billing staff"
+    )
+    assert who_to_ask(finding.model_copy(update={"outcome": Outcome.INTERNAL_ERROR})) == (
+        "whoever runs the audit"
+    )
+    assert who_to_ask(finding.model_copy(update={"check_id": "ACME-001"})) == "billing staff"
 
 
 def _failing_cases() -> list[tuple[str, Path]]:

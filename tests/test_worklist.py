@@ -63,6 +63,7 @@ def test_rows_name_claim_patient_month_codes_and_fixes(ranking):
     assert [(f.severity, f.text, f.checks) for f in first.fixes] == [
         ("error", "add the CoCM consent dated on or before 2026-03-10", ("BHI-CONS-001",))
     ]
+    assert [f.ask for f in first.fixes] == ["billing practitioner"]
 
 
 def test_warning_money_is_audit_risk_and_a_line_is_counted_once(ranking):
@@ -127,6 +128,8 @@ def test_checklist_is_per_patient_deduplicated_errors_first(ranking):
         ("error", "add the BHI consent dated on or before 2026-01-15"),
         ("warning", dx),
     ]
+    # Who to ask: the practitioner obtains consent; billing staff re-point the line.
+    assert [i.ask for i in checklist["P8"]] == ["billing practitioner", "billing staff"]
 
 
 def test_checklist_lists_what_is_not_verifiable():
@@ -172,7 +175,8 @@ def test_csv_follows_the_worklist_order_with_rank_deadline_fix_and_ref(ranking):
     assert rows[0]["fix"] == "add the CoCM consent dated on or before 2026-03-10"
     fingerprints = {f.fingerprint for f in ranking.findings}
     assert {r["finding"] for r in rows} == fingerprints
-    assert list(rows[0])[-5:] == ["rank", "deadline", "fix", "finding", "resolution"]
+    assert list(rows[0])[-6:] == ["rank", "deadline", "fix", "ask", "finding", "resolution"]
+    assert rows[0]["ask"] == "billing practitioner"  # consent: the practitioner obtains it
 
 
 def test_redacted_worklist_shows_only_pseudonyms(ranking):

@@ -6,7 +6,8 @@ record that was not audited is work too. Then the findings in fix-first order
 denied, then timely-filing deadline, then claim id — each claim's findings together in the
 result's order; then every other finding in the result's order (patient, month, claim, line,
 check). ``rank`` is the claim's place in the fix-first worklist, ``deadline`` its
-timely-filing date, ``fix`` what document or change fixes the finding, ``finding`` its
+timely-filing date, ``fix`` what document or change fixes the finding, ``ask`` who to ask
+(the role that does the fix, bhi_audit/fixes.py), ``finding`` its
 reference (the SARIF partial fingerprint). Statuses are the settled ones
 (reporters/common.py). Text cells that a
 spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or CR) get
@@ -22,7 +23,7 @@ from decimal import Decimal
 from typing import TextIO
 
 from bhi_audit.findings import Finding
-from bhi_audit.fixes import fix_text
+from bhi_audit.fixes import fix_text, who_to_ask
 from bhi_audit.reporters.common import INPUT_CHECK_ID, INPUT_CHECK_NAME, status_label
 from bhi_audit.reporters.text import one_line
 from bhi_audit.result import AuditResult, RejectedRecord
@@ -47,6 +48,7 @@ COLUMNS = (
     "rank",
     "deadline",
     "fix",
+    "ask",
     "finding",
     "resolution",
 )
@@ -83,7 +85,9 @@ def rejected_row(rejected: RejectedRecord) -> list[str]:
     return list(row.values())
 
 
-def row_of(finding: Finding, rank: str = "", deadline: str = "", fix: str = "") -> list[str]:
+def row_of(
+    finding: Finding, rank: str = "", deadline: str = "", fix: str = "", ask: str = ""
+) -> list[str]:
     """The worklist row of one finding, with its claim's rank and deadline and its fix."""
     return [
         _text(finding.patient_id),
@@ -104,6 +108,7 @@ def row_of(finding: Finding, rank: str = "", deadline: str = "", fix: str = "") 
         rank,
         deadline,
         _text(fix),
+        ask,
         finding.fingerprint,
         "",
     ]
@@ -134,5 +139,6 @@ def render(result: AuditResult, out: TextIO) -> None:
                 str(rank) if rank is not None else "",
                 deadlines.get(claim, ""),
                 fix_text(finding, summaries.get(finding.check_id, "")),
+                who_to_ask(finding),
             )
         )

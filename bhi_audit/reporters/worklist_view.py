@@ -43,6 +43,7 @@ def _fix(fix: FixLine) -> dict[str, Any]:
     return {
         "severity": fix.severity,
         "text": fix.text,
+        "ask": fix.ask,
         "checks": ", ".join(fix.checks),
         "refs": _refs(fix.refs),
     }
@@ -76,6 +77,7 @@ def worklist_view(result: AuditResult) -> dict[str, Any]:
                     "kind": item.kind,
                     "kind_css": item.kind.replace(" ", "-"),
                     "text": item.text,
+                    "ask": item.ask,
                     "refs": _refs(item.refs),
                 }
                 for item in patient.items

@@ -1,7 +1,8 @@
 """The HTML report in Debian's chromium: the first screen states the decision (numbers computed
 here from the findings), filters act on all findings at once, and the printed PDF stays within
-a page bound with no page holding only a heading. Screenshots of the top of the page and the
-PDF are left in the test artefacts folder (``test-artifacts/html/``, ignored by git)."""
+a page bound with no page holding only a heading, and the Fix first rows keep the ranking rule's
+order. Screenshots of the top of the page and of the readiness section, and the PDF, are left
+in the test artefacts folder (``test-artifacts/html/``, ignored by git)."""
 
 from __future__ import annotations
 
@@ -161,4 +162,33 @@ def test_printed_report_is_a_clean_document(browser, sample_claims_result, tmp_p
         for heading in headings:
             rest = rest.replace(heading, "")
         assert len(rest) > 40, f"page {number} holds only a heading: {text[:120]!r}"
+    assert problems == []
+
+
+def test_fix_first_rows_follow_the_rules_order(browser, sample_claims_result, tmp_path):
+    """Denied dollars descending, then filing date ascending (none last), then claim id."""
+    page, problems = open_report(browser, sample_claims_result, tmp_path / "report.html")
+    rows = page.locator("#worklist tr.wl-row")
+    read = rows.evaluate_all(
+        "rows => rows.map(r => [r.dataset.rank, r.dataset.deniedCents, r.dataset.deadline,"
+        " r.dataset.claim])"
+    )
+    assert len(read) > 1
+    assert [int(rank) for rank, *_ in read] == list(range(1, len(read) + 1))
+    # NOTE: "—" (no dated line) sorts after every ISO date, as the rule puts those last.
+    keys = [(-int(cents), deadline, claim) for _, cents, deadline, claim in read]
+    assert keys == sorted(keys)
+    assert len({cents for _, cents, _, _ in read}) > 1, "fixture must exercise the dollar key"
+    assert problems == []
+
+
+def test_readiness_section_is_shown_and_captured(
+    browser, sample_claims_result, tmp_path, artifacts
+):
+    page, problems = open_report(browser, sample_claims_result, tmp_path / "report.html")
+    section = page.locator("#readiness")
+    assert section.count() == 1
+    assert section.locator("#readiness-h").inner_text().startswith("CoCM readiness")
+    section.screenshot(path=str(artifacts / "readiness-sample_claims_result.png"))
+    assert (artifacts / "readiness-sample_claims_result.png").stat().st_size > 0
     assert problems == []

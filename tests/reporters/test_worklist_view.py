@@ -96,6 +96,7 @@ def test_first_row_says_what_fixes_it(year_sample):
         "2027-03-31",
     )
     assert [f["text"] for f in first["fixes"]] == ["bill G0568 or 99492 for 2026-03, not both"]
+    assert [f["ask"] for f in first["fixes"]] == ["billing staff"]
 
 
 def test_hostile_ids_and_texts_are_escaped(run_hostile):
