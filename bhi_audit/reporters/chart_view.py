@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from bhi_audit.reporters.decision_view import is_problem, money, month_words
+from bhi_audit.reporters.common import money
+from bhi_audit.reporters.decision_view import is_problem, month_words
 from bhi_audit.result import AuditResult
 from bhi_audit.summaries import lines_at_risk
 

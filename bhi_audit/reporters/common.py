@@ -9,6 +9,7 @@ a status.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from bhi_audit.findings import Finding, FindingStatus
 
@@ -27,6 +28,15 @@ STATUS_LABEL: dict[FindingStatus, str] = {
     "unverifiable": "not verifiable",
     "internal-error": "internal error",
 }
+
+
+def money(amount: Decimal | None) -> str:
+    """``$1,234.56``; an em dash for no amount (no rate, or nothing to price).
+
+    One formatter for every view of the HTML report and the readiness page, so the same
+    amount never reads two ways on one page.
+    """
+    return "—" if amount is None else f"${amount:,.2f}"
 
 
 def clean(text: str) -> str:

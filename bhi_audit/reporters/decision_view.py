@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from bhi_audit.findings import Finding, Outcome
+from bhi_audit.reporters.common import money
 from bhi_audit.result import AuditResult
 from bhi_audit.summaries import lines_at_risk
 
@@ -34,11 +35,6 @@ ZERO = Decimal("0")
 EN_DASH = "\N{EN DASH}"
 #: Record kinds whose rejection leaves a claim (or one of its lines) unaudited.
 CLAIM_KINDS = ("claims", "claim_lines")
-
-
-def money(amount: Decimal | None) -> str:
-    """``$1,234.56``; an em dash for no amount."""
-    return "—" if amount is None else f"${amount:,.2f}"
 
 
 def is_problem(finding: Finding) -> bool:

@@ -24,7 +24,7 @@ from bhi_audit.reporters.chart_view import (
     trend_view,
     unverifiable_chart,
 )
-from bhi_audit.reporters.common import clean, status_label
+from bhi_audit.reporters.common import clean, money, status_label
 from bhi_audit.reporters.decision_view import audited_months, decision_view
 from bhi_audit.reporters.readiness_view import readiness_view
 from bhi_audit.reporters.signoff_view import signoff_view
@@ -72,11 +72,6 @@ def environment() -> Environment:
 def thousands(number: int) -> str:
     """``5,807``: counts on the first screen read at a glance."""
     return f"{number:,}"
-
-
-def money(amount: Decimal | None) -> str:
-    """``$1,234.56``; an em dash for no amount."""
-    return "—" if amount is None else f"${amount:,.2f}"
 
 
 def amount_text(finding: Finding) -> str:

@@ -12,8 +12,9 @@ import json
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from bhi_audit.reporters.common import money
 from bhi_audit.reporters.html import environment
-from bhi_audit.reporters.readiness_view import STATUS_WORDS, money, readiness_view
+from bhi_audit.reporters.readiness_view import STATUS_WORDS, readiness_view
 from bhi_audit.reporters.text import one_line
 from bhi_audit.result import AuditResult, ReadinessMonth
 

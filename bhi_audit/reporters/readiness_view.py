@@ -8,9 +8,9 @@ Strings and numbers only, already sorted; the template decides nothing (docs/rea
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
+from bhi_audit.reporters.common import money
 from bhi_audit.result import AuditResult, Readiness, ReadinessMonth
 
 #: How a status reads beside its colour (colour is never the only signal).
@@ -19,11 +19,6 @@ ASSESSED = {
     "cocm": "CoCM patient-months",
     "general_bhi": "no CoCM this month: general BHI patient-months as if billed as CoCM",
 }
-
-
-def money(amount: Decimal | None) -> str:
-    """``$1,234.56``; an em dash for no amount (rates not loaded, or no time logged)."""
-    return "—" if amount is None else f"${amount:,.2f}"
 
 
 def _difference(month: ReadinessMonth) -> str:

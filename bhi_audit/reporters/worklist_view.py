@@ -17,6 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from bhi_audit.reporters.common import money
 from bhi_audit.result import AuditResult
 from bhi_audit.worklist import (
     FixLine,
@@ -29,10 +30,6 @@ TOP_CLAIMS = 25
 OPEN_PATIENTS = TOP_CLAIMS
 REF_DIGITS = 12
 ZERO = Decimal("0")
-
-
-def _money(amount: Decimal) -> str:
-    return f"${amount:,.2f}"
 
 
 def _refs(refs: tuple[str, ...]) -> list[dict[str, str]]:
@@ -56,10 +53,10 @@ def _row(row: WorklistRow) -> dict[str, Any]:
         "patient": row.patient_id,
         "month": row.month,
         "codes": ", ".join(row.codes),
-        "denied": _money(row.to_be_denied) if row.to_be_denied else "",
+        "denied": money(row.to_be_denied) if row.to_be_denied else "",
         "denied_cents": int(row.to_be_denied * 100),
         "no_rate": ", ".join(row.no_rate),
-        "risk": _money(row.audit_risk) if row.audit_risk else "—",
+        "risk": money(row.audit_risk) if row.audit_risk else "—",
         "deadline": row.deadline.isoformat() if row.deadline is not None else "—",
         "fixes": [_fix(fix) for fix in row.fixes],
     }
@@ -90,8 +87,8 @@ def worklist_view(result: AuditResult) -> dict[str, Any]:
         "top": TOP_CLAIMS,
         "shown": rows[:TOP_CLAIMS],
         "more": rows[TOP_CLAIMS:],
-        "to_be_denied": _money(sum((r.to_be_denied for r in worklist), ZERO)),
-        "audit_risk": _money(sum((r.audit_risk for r in worklist), ZERO)),
+        "to_be_denied": money(sum((r.to_be_denied for r in worklist), ZERO)),
+        "audit_risk": money(sum((r.audit_risk for r in worklist), ZERO)),
         "no_rate_claims": sum(1 for r in worklist if r.no_rate),
         "patients": len(checklist),
         "checklist": checklist[:OPEN_PATIENTS],
