@@ -118,6 +118,15 @@ class BundleBuilder:
                 [str(err.get("type", "invalid")) for err in errors],
             )
             return None
+        return record if self.keep(kind, record, location) else None
+
+    def keep(self, kind: str, record: Record, location: Location) -> bool:
+        """Keep one already validated record, or reject it as a duplicate; whether it was kept.
+
+        Why apart from :meth:`add_row`: a loader that validates whole columns at once hands
+        its valid rows here without validating them again, and every loader shares one
+        duplicate rule and one count.
+        """
         # NOTE: records with the same fields given share one fields-set object (pydantic
         # copies it on model_copy, and nothing mutates it): a set per record was a quarter of
         # a large bundle's memory.
@@ -130,11 +139,15 @@ class BundleBuilder:
             if first is not None:
                 field_name = key[1].split("=")[0]
                 self.reject(kind, location, [(field_name, f"duplicate of {first}")], ["duplicate"])
-                return None
+                return False
             self._seen[key] = location
         self.read[kind] = self.read.get(kind, 0) + 1
-        self.records.setdefault(kind, []).append(record.at(location))
-        return record
+        self.store(kind, record.at(location))
+        return True
+
+    def store(self, kind: str, record: Record) -> None:
+        """Hold one kept record until :meth:`build` (a streaming loader files it elsewhere)."""
+        self.records.setdefault(kind, []).append(record)
 
     @staticmethod
     def _identity(record: Record) -> tuple[str, str] | None:
