@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -39,10 +38,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bhi_audit.errors import ConfigError
 from bhi_audit.result import DECISIONS, AuditResult, Decision, ReportDigest, SignOff
+from bhi_audit.settingsfile import YAML_SUFFIXES, read_settings
 from bhi_audit.yamltext import TextYamlLoader
 
 SCHEME = "bhi-audit-digest/1"
-YAML_SUFFIXES = {".yaml", ".yml"}
 #: Longest reviewer / role, and notes (a sign-off is a short statement, not a document).
 MAX_NAME = 200
 MAX_NOTES = 5000
@@ -171,27 +170,6 @@ class SignOffFile(BaseModel):
         )
 
 
-def _read(path: Path) -> Any:
-    """The parsed file: a TOML table or a YAML document (every scalar text)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read sign-off file ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: sign-off file is not UTF-8 text") from None
-    suffix = path.suffix.lower()
-    try:
-        if suffix in YAML_SUFFIXES:
-            return yaml.load(text, Loader=TextYamlLoader)
-        if suffix == ".toml":
-            return tomllib.loads(text)
-    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid {suffix[1:].upper()} ({exc})") from None
-    except (RecursionError, ValueError) as exc:
-        raise ConfigError(f"{path}: not a usable sign-off file ({type(exc).__name__})") from None
-    raise ConfigError(f"{path}: sign-off file must be .toml, .yaml or .yml")
-
-
 def key_lines(path: Path) -> dict[str, int]:
     """The line each top-level key is set on (empty when it cannot be told)."""
     try:
@@ -220,7 +198,7 @@ def key_lines(path: Path) -> dict[str, int]:
 
 def load_signoff(path: Path) -> SignOffFile:
     """The validated sign-off file; every problem is ``path:line: field: message`` (exit 2)."""
-    data = _read(path)
+    data = read_settings(path, "sign-off file")
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: sign-off file must be a table of keys (reviewer, role, ...)")
     try:

@@ -34,7 +34,6 @@ reported as ``file:line: waiver ID: field: message``.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
@@ -48,9 +47,8 @@ from bhi_audit.errors import ConfigError
 from bhi_audit.findings import Finding, Outcome, WaiverNote
 from bhi_audit.registry import Registry
 from bhi_audit.result import UnusedWaiver
-from bhi_audit.yamltext import TextYamlLoader
+from bhi_audit.settingsfile import read_settings
 
-YAML_SUFFIXES = {".yaml", ".yml"}
 NonEmpty = Field(min_length=1)
 #: A reason must say something: at least this many characters and words (docs/gating.md).
 MIN_REASON_CHARS = 15
@@ -174,29 +172,6 @@ class WaiverFile(BaseModel):
     waivers: list[Waiver] = Field(default_factory=list)
 
 
-def _read(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read waivers file ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: waivers file is not UTF-8 text") from None
-    try:
-        if path.suffix.lower() in YAML_SUFFIXES:
-            # NOTE: every scalar stays text (bhi_audit/yamltext.py): ids such as 00100 keep
-            # their zeros, and a date such as 2026-06-31 is the error of its waiver's field.
-            return yaml.load(text, Loader=TextYamlLoader) or {}
-        if path.suffix.lower() == ".toml":
-            return tomllib.loads(text)
-    except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid {path.suffix[1:].upper()} ({exc})") from None
-    except RecursionError:
-        raise ConfigError(f"{path}: not usable waivers file (nested too deeply)") from None
-    except ValueError as exc:  # e.g. an explicit !!timestamp that is not a date
-        raise ConfigError(f"{path}: not usable waivers file ({str(exc).split(';')[0]})") from None
-    raise ConfigError(f"{path}: waivers file must be .yaml, .yml or .toml")
-
-
 def item_lines(path: Path) -> list[int]:
     """The line each waiver starts on, in file order (empty when it cannot be told).
 
@@ -260,7 +235,7 @@ def load_waivers(
     ``as_of`` (default today) is where a waiver without ``approved_on`` starts for the
     ``max_days`` limit on its length.
     """
-    data = _read(path)
+    data = read_settings(path, "waivers file") or {}
     lines = item_lines(path)
     try:
         parsed = WaiverFile.model_validate(data)

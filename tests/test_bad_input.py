@@ -262,6 +262,12 @@ def _deep_waivers(tmp_path: Path) -> list[str]:
     return ["--waivers", str(path)]
 
 
+def _deep_signoff(tmp_path: Path) -> list[str]:
+    path = tmp_path / "signoff.yaml"
+    path.write_text("reviewer: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    return ["--signoff", str(path)]
+
+
 def _deep_config(tmp_path: Path) -> list[str]:
     path = tmp_path / "bhi-audit.toml"
     path.write_text("select = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
@@ -278,10 +284,11 @@ def _deep_baseline(tmp_path: Path) -> list[str]:
     ("option", "message"),
     [
         (_deep_waivers, "waivers.yaml: not usable waivers file (nested too deeply)"),
+        (_deep_signoff, "signoff.yaml: not usable sign-off file (nested too deeply)"),
         (_deep_config, "bhi-audit.toml: not usable TOML (nested too deeply)"),
         (_deep_baseline, "baseline.json: not a usable baseline file (nested too deeply)"),
     ],
-    ids=["waivers", "config", "baseline"],
+    ids=["waivers", "signoff", "config", "baseline"],
 )
 def test_deeply_nested_files_are_one_line(runner, tmp_path, option, message):
     result = invoke(runner, "check", ERRORS_DOCUMENT, *option(tmp_path))
