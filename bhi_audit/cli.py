@@ -990,6 +990,12 @@ def explain(check_id: str, checks_dirs: tuple[Path, ...]) -> None:
     )
     for variant, severity in sorted(spec.severities.items()):
         click.echo(f"  variant {variant}: {severity.value}")
+    if spec.requires:
+        # NOTE: what the engine enforces for it (REQUIRES), so the reader need not open the code.
+        click.echo(
+            f"  requires records: {', '.join(spec.requires)} "
+            "(when the input has none: not verifiable, never passed)"
+        )
     click.echo("")
     click.echo(spec.doc)
     if spec.options_model is not None:

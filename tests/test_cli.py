@@ -350,6 +350,15 @@ def test_explain_shows_variant_severities(runner):
     assert "  variant same-practitioner: error" in result.stdout
 
 
+def test_explain_names_the_records_a_check_requires(runner):
+    result = invoke(runner, "explain", "BHI-COCM-003")
+    assert (
+        "  requires records: caseload_reviews (when the input has none: not verifiable, never "
+        "passed)\n"
+    ) in result.stdout
+    assert "requires records" not in invoke(runner, "explain", "BHI-EXCL-001").stdout
+
+
 def test_explain_ignores_case_and_suggests_a_near_miss(runner):
     assert invoke(runner, "explain", "bhi-time-002").stdout.startswith("BHI-TIME-002 (")
     result = invoke(runner, "explain", "bhi-time-02")
