@@ -89,9 +89,11 @@ def format_finding(finding: Finding) -> str:
 
 
 def format_rejected(rejected: RejectedRecord) -> str:
-    """``file:7:1: BHI-INPUT error: rejected claims record: minutes: ...`` (same grammar)."""
+    """``file:7:1: BHI-INPUT error: rejected claims record: minutes: ... [C041]`` (same
+    grammar: the claim a rejected claim or claim line names is its subject)."""
     where = place(rejected.file, rejected.line, rejected.column)
-    return f"{where}: {INPUT_CHECK_ID} error: rejected {rejected.kind} record: {rejected.message}"
+    text = f"{where}: {INPUT_CHECK_ID} error: rejected {rejected.kind} record: {rejected.message}"
+    return f"{text} [{rejected.claim_id}]" if rejected.claim_id else text
 
 
 def render(
