@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
+from lxml import etree
 
 from bhi_audit.cli import main
 from bhi_audit.redact import claim_pseudonym
@@ -206,3 +207,23 @@ def test_redaction_pseudonymises_the_claim_in_the_same_id_space(runner, csv_bund
         assert claim_pseudonym(b"k", "C041") in text, fmt
         for raw in ("C041", "C042", "C045"):
             assert raw not in text, (fmt, raw)
+
+
+def test_github_gitlab_and_junit_messages_name_the_claim(runner, csv_bundle, tmp_path):
+    args = ["check", str(csv_bundle), *CHECK, "--no-redact"]
+    for fmt, name in (("github", "report.github"), ("gitlab", "gl.json"), ("junit", "j.xml")):
+        args += ["--report", f"{fmt}:{tmp_path / name}"]
+    runner.invoke(main, args)
+    named = "rejected claims record: diagnoses.0: not an ICD-10-CM code: 'NOTACODE' [C041]"
+    unnamed = "rejected claims record: claim_id: required field is missing"
+    github = (tmp_path / "report.github").read_text(encoding="utf-8").splitlines()
+    where = f"::error file={csv_bundle}/claims.csv,line="
+    title = ",title=BHI-INPUT rejected-input::"
+    assert f"{where}4{title}{named}" in github
+    assert f"{where}6{title}{unnamed}" in github
+    gitlab = json.loads((tmp_path / "gl.json").read_text(encoding="utf-8"))
+    descriptions = [issue["description"] for issue in gitlab]
+    assert named in descriptions and unnamed in descriptions
+    junit = etree.parse(str(tmp_path / "j.xml"))
+    failures = [f.get("message") for f in junit.iter("failure") if f.get("type") == "rejected"]
+    assert named in failures and unnamed in failures
