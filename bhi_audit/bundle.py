@@ -24,6 +24,10 @@ class Rejection:
     #: The kind of problem per reason (a pydantic error type such as ``missing``, or
     #: ``duplicate``), never an input value: what ``--redact`` shows instead of the message.
     problems: tuple[str, ...] = ()
+    #: For a rejected ``claims`` or ``claim_lines`` record, the claim it names, as the raw
+    #: input gave it (it may itself be the invalid value); None when it could not be read.
+    #: Why: a rejected claim leaves that claim unaudited, and the first screen names it.
+    claim_id: str | None = None
 
     @property
     def message(self) -> str:

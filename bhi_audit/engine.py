@@ -501,6 +501,7 @@ class Engine:
                 column=r.location.column,
                 message=r.message,
                 reasons=r.reasons,
+                claim_id=r.claim_id,
             )
             for r in sorted(
                 bundle.rejected,

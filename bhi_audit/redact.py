@@ -16,7 +16,9 @@ What is replaced (docs/security.md section 3):
 - dates of birth and Medicare ids -> ``[redacted]``; free text typed into the input
   (time-entry notes and activities, caseload-review notes) -> ``[note redacted]``;
 - rejected-record messages -> the field and the kind of problem the loader recorded
-  (``Rejection.problems``), never the message, which may quote the input;
+  (``Rejection.problems``), never the message, which may quote the input; the claim a
+  rejected claim or claim line names -> its ``cl-`` pseudonym, even when no kept record
+  holds that claim id;
 - internal-error messages -> the check id and the exception type, never the exception text
   (which may hold a record's repr; the traceback stays in the debug log).
 
@@ -141,6 +143,9 @@ def collect_phi(bundle: Bundle, paths: Iterable[str] = ()) -> Phi:
                 free_text.update(t for t in (record.note, record.activity) if t)
             if isinstance(record, Episode) and record.end_reason:
                 free_text.add(record.end_reason)
+    # NOTE: a rejected claim or claim line names its claim as given, which may be in no kept
+    # record (bhi_audit.bundle.Rejection.claim_id): the same id space, so the same pseudonym.
+    claim_ids.update(r.claim_id for r in bundle.rejected if r.claim_id)
     files = {f.path for f in bundle.files} | {p for p in paths if p}
     problems = {
         (r.kind, str(r.location), r.reasons): r.problems for r in bundle.rejected if r.problems
@@ -371,6 +376,7 @@ class Scrubber:
                 "file": self.file(record.file),
                 "message": message,
                 "reasons": tuple(reasons),
+                "claim_id": self.claim(record.claim_id),
             }
         )
 

@@ -40,6 +40,9 @@ class RejectedRecord(FrozenModel):
     reasons: tuple[tuple[str, str], ...]
     #: The 1-based column to go with ``line`` (see ``Finding.column``).
     column: int | None = None
+    #: The claim a rejected ``claims`` / ``claim_lines`` record names (as given, possibly
+    #: invalid), so reports say which claim it leaves unaudited; None when unreadable.
+    claim_id: str | None = None
 
 
 class RecordCount(FrozenModel):

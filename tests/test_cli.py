@@ -586,7 +586,7 @@ def test_line_breaks_from_the_input_cannot_split_or_forge_report_lines(runner, t
     (rejected,) = [line for line in lines if ": rejected claim_lines record: " in line]
     assert rejected == (
         f"{path}:1:{line_column}: BHI-INPUT error: rejected claim_lines record: "
-        "col\\r\\numn: unknown field"
+        "col\\r\\numn: unknown field [C2]"
     )
 
 

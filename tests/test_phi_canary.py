@@ -27,6 +27,7 @@ from click.testing import CliRunner
 import bhi_audit.generator as generator
 from bhi_audit.cli import main
 from bhi_audit.generator import GenerateSpec, generate
+from bhi_audit.redact import claim_pseudonym
 from bhi_audit.reporters import REPORTERS
 
 CANARY = re.compile(r"canary\d+", re.IGNORECASE)
@@ -189,6 +190,17 @@ def practices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
         f"{canaries.token('twice', 'I')},{patient},RN001,2026-01-06,5,BHI,\n",
         encoding="utf-8",
     )
+    # A rejected claim and a rejected line of another claim: the rejections name the claims.
+    rejected_claims = (canaries.token("rejected claim", "I"), canaries.token("line claim", "I"))
+    (bad / "claims.csv").write_text(
+        "claim_id,patient_id,billing_practitioner,diagnoses\n"
+        f"{rejected_claims[0]},{patient},RN001,NOTACODE\n",
+        encoding="utf-8",
+    )
+    (bad / "claim_lines.csv").write_text(
+        f"claim_id,line_number,code,date_of_service\n{rejected_claims[1]},1,BADCODE,2026-01-05\n",
+        encoding="utf-8",
+    )
     extras = root / "extras"
     extras.mkdir()
     (extras / "plugin").mkdir()
@@ -220,7 +232,13 @@ def practices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
         + f"patient,{canaries.token('mapped member', 'M')},{patient}\n",
         encoding="utf-8",
     )
-    yield {"runs": runs, "bad": str(bad), "extras": extras, "canaries": canaries}
+    yield {
+        "runs": runs,
+        "bad": str(bad),
+        "extras": extras,
+        "canaries": canaries,
+        "rejected_claims": rejected_claims,
+    }
     shutil.rmtree(root, ignore_errors=True)
 
 
@@ -266,6 +284,13 @@ def test_no_canary_in_any_redacted_output(practices, tmp_path, fmt):
         assert problem in redacted, problem
     for problem in REJECTION_KINDS.get(fmt, ()):
         assert problem in redacted, problem
+    # The rejected claim and claim line name their claims: by id unredacted, by pseudonym
+    # (the claim id space) redacted, in every format that lists a rejection's claim.
+    for claim in practices["rejected_claims"]:
+        assert f"[{claim}]" in plain
+        for report in ("csv", "html", "json", "sarif", "text"):
+            shown = (tmp_path / "redacted" / f"report.{report}").read_text(encoding="utf-8")
+            assert claim_pseudonym(KEY.encode("utf-8"), claim) in shown, (claim, report)
 
 
 def test_redacted_stderr_keeps_the_warnings_without_identifiers(practices, tmp_path):

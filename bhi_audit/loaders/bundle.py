@@ -18,9 +18,24 @@ from typing import Any
 from pydantic import ValidationError
 
 from bhi_audit.bundle import Bundle, InputFile, Rejection
-from bhi_audit.models import KIND_BY_NAME, ClaimLine, Location, Period, Record
+from bhi_audit.models import KIND_BY_NAME, Claim, ClaimLine, Location, Period, Record
 
-__all__ = ["Bundle", "BundleBuilder", "InputFile", "Rejection", "describe_error", "sha256_of"]
+__all__ = [
+    "CLAIM_KINDS",
+    "Bundle",
+    "BundleBuilder",
+    "InputFile",
+    "Rejection",
+    "claim_id_of",
+    "describe_error",
+    "raw_claim_id",
+    "sha256_of",
+]
+
+#: Record kinds whose rows name a claim (``claim_id``): a rejected one leaves that claim unaudited.
+CLAIM_KINDS = frozenset({"claims", "claim_lines"})
+#: Longest claim id a rejection keeps (the model's own limit): an invalid id may be any size.
+_CLAIM_ID_MAX = 128
 
 
 def describe_error(error: Mapping[str, Any]) -> tuple[str, str]:
@@ -36,6 +51,36 @@ def describe_error(error: Mapping[str, Any]) -> tuple[str, str]:
     elif error.get("type") == "missing":
         message = "required field is missing"
     return loc, message
+
+
+def raw_claim_id(value: Any) -> str | None:
+    """A claim id as the raw input gave it, or None when it is absent or not text or a number.
+
+    Why raw: the row holding it was rejected, possibly for this very value, yet the reports
+    must still say which claim is left unaudited. Surrounding blanks are dropped (as the
+    model drops them, so a kept line and a rejected claim share one id and one pseudonym
+    under ``--redact``); a lone surrogate is written as its escape, which any report can write;
+    an overlong value is cut to the model's limit and marked with ``…``.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        return None
+    if not text:
+        return None
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= _CLAIM_ID_MAX else text[:_CLAIM_ID_MAX] + "…"
+
+
+def claim_id_of(kind: str, data: Any) -> str | None:
+    """The claim id a raw row of ``claims`` or ``claim_lines`` names (None for other kinds)."""
+    if kind not in CLAIM_KINDS or not isinstance(data, Mapping):
+        return None
+    return raw_claim_id(data.get("claim_id"))
 
 
 def sha256_of(path: Path) -> str:
@@ -75,11 +120,13 @@ class BundleBuilder:
         location: Location,
         reasons: list[tuple[str, str]],
         problems: list[str] | None = None,
+        claim_id: str | None = None,
     ) -> None:
         """Count a record of ``kind`` as read and rejected.
 
         ``problems`` names the kind of each reason's problem without quoting the input, so a
         redacted report can say what was wrong without echoing a value (bhi_audit.redact).
+        ``claim_id`` is the claim a rejected claim or claim line names (:func:`claim_id_of`).
         """
         self.read[kind] = self.read.get(kind, 0) + 1
         self.rejected.append(
@@ -88,6 +135,7 @@ class BundleBuilder:
                 location=location,
                 reasons=tuple(reasons),
                 problems=tuple(problems or ()),
+                claim_id=claim_id,
             )
         )
 
@@ -116,6 +164,7 @@ class BundleBuilder:
                 location,
                 [describe_error(err) for err in errors],
                 [str(err.get("type", "invalid")) for err in errors],
+                claim_id_of(kind, data),
             )
             return None
         return record if self.keep(kind, record, location) else None
@@ -138,7 +187,13 @@ class BundleBuilder:
             first = self._seen.get(key)
             if first is not None:
                 field_name = key[1].split("=")[0]
-                self.reject(kind, location, [(field_name, f"duplicate of {first}")], ["duplicate"])
+                self.reject(
+                    kind,
+                    location,
+                    [(field_name, f"duplicate of {first}")],
+                    ["duplicate"],
+                    record.claim_id if isinstance(record, Claim | ClaimLine) else None,
+                )
                 return False
             self._seen[key] = location
         self.read[kind] = self.read.get(kind, 0) + 1

@@ -14,7 +14,7 @@ import io
 from pathlib import Path
 
 from bhi_audit.errors import InputError, InputErrors
-from bhi_audit.loaders.bundle import BundleBuilder
+from bhi_audit.loaders.bundle import BundleBuilder, claim_id_of
 from bhi_audit.models import KIND_BY_NAME, Location, Record
 
 
@@ -72,6 +72,7 @@ def load_csv_file(path: Path, display: str, kind: str, builder: BundleBuilder) -
                     kind,
                     Location(file=display, row=line_start),
                     [("", f"row has {len(cells)} cells but the header has {len(header)}")],
+                    claim_id=claim_id_of(kind, dict(zip(header, cells, strict=False))),
                 )
                 continue
             row = {

@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 
 from bhi_audit.errors import InputError
 from bhi_audit.loaders import fhir_codes as codes
-from bhi_audit.loaders.bundle import BundleBuilder, Rejection
+from bhi_audit.loaders.bundle import BundleBuilder, Rejection, claim_id_of, raw_claim_id
 from bhi_audit.loaders.csv_bundle import read_text
 from bhi_audit.loaders.fhir_mapping import (
     MAPPERS,
@@ -192,6 +192,7 @@ class FhirSession:
                     source.location(problems[0][0]),
                     [(where, f"{label}: {message}") for where, message in problems],
                     ["fhir_validation"] * len(problems),
+                    _claim_id(kind, resource),
                 )
                 return
         if rtype == EOB:
@@ -210,6 +211,7 @@ class FhirSession:
                 source.location(exc.path),
                 [(exc.path, f"{label}: {exc.message}")],
                 ["fhir_mapping"],
+                _claim_id(kind, resource),
             )
             return
         if drafts is None:
@@ -257,6 +259,7 @@ class FhirSession:
                 source.location(draft.error.path),
                 [(draft.error.path, f"{label}: {draft.error.message}")],
                 ["fhir_mapping"],
+                claim_id_of(draft.kind, draft.row),
             )
         elif draft.kind == "staff":
             self.practitioners.append(Pending(draft, label, source))
@@ -358,6 +361,7 @@ class FhirSession:
                     pending.source.location(errors[0][0]),
                     [(where, f"{pending.label}: {msg}") for where, msg in errors],
                     ["unresolved_reference"] * len(errors),
+                    claim_id_of(pending.draft.kind, pending.draft.row),
                 )
             else:
                 if pending.draft.kind == "claim_lines":
@@ -562,7 +566,14 @@ def add_draft(builder: BundleBuilder, pending: Pending) -> None:
         location=pending.source.location(first or ""),
         reasons=tuple(reasons),
         problems=rejection.problems,
+        claim_id=rejection.claim_id,
     )
+
+
+def _claim_id(kind: str, resource: dict[str, Any]) -> str | None:
+    """The claim id of a Claim resource rejected whole: its logical id, which the mapper makes
+    the claim id (``map_claim``), read raw since the resource may be rejected for it."""
+    return raw_claim_id(resource.get("id")) if kind == "claims" else None
 
 
 def _identifiers(resource: dict[str, Any]) -> list[Any]:

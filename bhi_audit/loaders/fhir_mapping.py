@@ -693,7 +693,8 @@ def map_claim(resource: dict[str, Any]) -> list[Draft] | None:
         try:
             drafts.append(_claim_line(rid, as_object(item, where), where, sequence_position))
         except FhirReject as exc:
-            drafts.append(Draft("claim_lines", {}, label=label, error=exc))
+            # NOTE: the row of a rejected line holds only its claim id, for the rejection to name.
+            drafts.append(Draft("claim_lines", {"claim_id": rid}, label=label, error=exc))
         else:
             drafts[-1].label = label
     return drafts

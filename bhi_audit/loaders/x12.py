@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bhi_audit.errors import InputError
-from bhi_audit.loaders.bundle import BundleBuilder
+from bhi_audit.loaders.bundle import BundleBuilder, raw_claim_id
 from bhi_audit.loaders.mapping import IdMap
 from bhi_audit.loaders.x12_reader import FREQUENCIES, SetEnd, X12Claim, X12Line, read_837
 from bhi_audit.models import Location, Patient, Staff
@@ -253,13 +253,15 @@ class X12Loader:
     def reject_claim(self, claim: X12Claim, problems: list[tuple[str, str]]) -> None:
         """Reject a claim and, with it, each of its lines."""
         kinds = ["x12_validation" if fld == "pyx12" else "" for fld, _ in problems]
-        self.builder.reject("claims", self.at(claim.segment), problems, kinds)
+        claim_id = raw_claim_id(claim.claim_id)
+        self.builder.reject("claims", self.at(claim.segment), problems, kinds, claim_id)
         for line in claim.lines:
             self.builder.reject(
                 "claim_lines",
                 self.at(line.segment),
                 [("claim_id", f"claim {claim.claim_id} (segment {claim.segment}) is rejected")],
                 ["claim_rejected"],
+                claim_id,
             )
 
     def add_claim(self, claim: X12Claim) -> None:
@@ -287,12 +289,18 @@ class X12Loader:
                     self.at(line.segment),
                     [("claim_id", f"claim {claim.claim_id} (segment {claim.segment}) is rejected")],
                     ["claim_rejected"],
+                    raw_claim_id(claim.claim_id),
                 )
             return
         for line in claim.lines:
             line_row, problems = _line_row(claim.claim_id, line)
             if line_row is None:
-                self.builder.reject("claim_lines", self.at(line.segment), problems)
+                self.builder.reject(
+                    "claim_lines",
+                    self.at(line.segment),
+                    problems,
+                    claim_id=raw_claim_id(claim.claim_id),
+                )
             else:
                 self.builder.add_row("claim_lines", line_row, self.at(line.segment))
 

@@ -75,6 +75,7 @@ def rejected_row(rejected: RejectedRecord) -> list[str]:
     """The worklist row of one rejected record."""
     row = dict.fromkeys(COLUMNS, "")
     row.update(
+        claim=_text(rejected.claim_id),
         check=INPUT_CHECK_ID,
         check_name=INPUT_CHECK_NAME,
         severity="error",

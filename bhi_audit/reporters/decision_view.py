@@ -142,7 +142,7 @@ def decision_view(result: AuditResult) -> dict[str, Any]:
     practice = result.config.get("practice")
     label, day = run_date(result)
     rejected_claims = [
-        {"kind": r.kind, "location": r.location, "message": r.message}
+        {"kind": r.kind, "claim_id": r.claim_id, "location": r.location, "message": r.message}
         for r in result.rejected
         if r.kind in CLAIM_KINDS
     ]

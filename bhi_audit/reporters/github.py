@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from bhi_audit.findings import Finding, Outcome
-from bhi_audit.reporters.text import one_line
+from bhi_audit.reporters.text import one_line, rejected_message
 from bhi_audit.result import AuditResult
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -78,7 +78,7 @@ def lines(result: AuditResult) -> list[str]:
     out += [
         command(
             "error",
-            f"rejected {r.kind} record: {r.message}",
+            rejected_message(r),
             r.file,
             r.line,
             "BHI-INPUT rejected-input",

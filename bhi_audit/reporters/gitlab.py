@@ -27,6 +27,7 @@ from typing import Any, TextIO
 
 from bhi_audit.findings import Finding, Outcome
 from bhi_audit.reporters.common import INPUT_CHECK_ID
+from bhi_audit.reporters.text import rejected_message
 from bhi_audit.result import AuditResult
 
 SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
@@ -62,7 +63,7 @@ def issues(result: AuditResult) -> list[dict[str, Any]]:
     found = [
         _issue(
             INPUT_CHECK_ID,
-            f"rejected {r.kind} record: {r.message}",
+            rejected_message(r),
             "critical",
             r.file,
             r.line,

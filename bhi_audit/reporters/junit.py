@@ -44,6 +44,7 @@ from bhi_audit.reporters.common import (
     acceptance,
     clean,
 )
+from bhi_audit.reporters.text import rejected_message
 from bhi_audit.result import AuditResult, Evaluation
 
 __all__ = ["build", "clean", "describe_finding", "render"]
@@ -226,7 +227,7 @@ def _add_input_suite(
         case.set("classname", INPUT_CHECK_ID)
         case.set("name", clean(rejected.location))
         case.set("time", "0")
-        message = clean(f"rejected {rejected.kind} record: {rejected.message}")
+        message = clean(rejected_message(rejected))
         if result.rejected_fail_gate is False:  # --fail-on never: shown, not failed
             out = etree.SubElement(case, "system-out")
             out.text = message + "\n"

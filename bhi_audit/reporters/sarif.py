@@ -161,6 +161,13 @@ def _rejected_result(rejected: RejectedRecord, rule_index: int) -> dict[str, Any
             "pointer": "/" + rejected.location.split("#/", 1)[1]
         }
     key = "\0".join([INPUT_CHECK_ID, rejected.location, rejected.kind])
+    properties: dict[str, Any] = {
+        "kind": rejected.kind,
+        "outcome": "rejected",
+        "unit": rejected.location,
+    }
+    if rejected.claim_id is not None:
+        properties["claim"] = rejected.claim_id
     return {
         "ruleId": INPUT_CHECK_ID,
         "ruleIndex": rule_index,
@@ -171,7 +178,7 @@ def _rejected_result(rejected: RejectedRecord, rule_index: int) -> dict[str, Any
         "partialFingerprints": {
             "bhiAuditFinding/v1": hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
         },
-        "properties": {"kind": rejected.kind, "outcome": "rejected", "unit": rejected.location},
+        "properties": properties,
     }
 
 

@@ -88,10 +88,19 @@ def format_finding(finding: Finding) -> str:
     return text
 
 
+def rejected_message(rejected: RejectedRecord) -> str:
+    """``rejected claims record: minutes: ... [C041]``: the claim a rejected claim or claim
+    line names is its subject, in brackets as a finding's (the text, GitHub, GitLab and JUnit
+    messages of a rejected record)."""
+    text = f"rejected {rejected.kind} record: {rejected.message}"
+    return f"{text} [{rejected.claim_id}]" if rejected.claim_id else text
+
+
 def format_rejected(rejected: RejectedRecord) -> str:
-    """``file:7:1: BHI-INPUT error: rejected claims record: minutes: ...`` (same grammar)."""
+    """``file:7:1: BHI-INPUT error: rejected claims record: minutes: ... [C041]`` (same
+    grammar)."""
     where = place(rejected.file, rejected.line, rejected.column)
-    return f"{where}: {INPUT_CHECK_ID} error: rejected {rejected.kind} record: {rejected.message}"
+    return f"{where}: {INPUT_CHECK_ID} error: {rejected_message(rejected)}"
 
 
 def render(

@@ -199,6 +199,7 @@ def test_rejections_keep_field_and_kind_of_problem_only(runner):
     label = file_label(b"k", "tests/reporters/fixtures/csv_bundle/staff.csv")
     staff = [r for r in report["rejected"] if r["file"] == label]
     assert staff[0] == {
+        "claim_id": None,
         "column": 1,
         "file": label,
         "kind": "staff",
