@@ -227,3 +227,44 @@ def test_github_gitlab_and_junit_messages_name_the_claim(runner, csv_bundle, tmp
     junit = etree.parse(str(tmp_path / "j.xml"))
     failures = [f.get("message") for f in junit.iter("failure") if f.get("type") == "rejected"]
     assert named in failures and unnamed in failures
+
+
+def test_a_claim_with_a_rejected_record_is_blocked_once_and_in_no_other_state(csv_bundle):
+    from bhi_audit.reporters.decision_view import claim_states
+
+    result = run_audit(csv_bundle, select=CHECK[1:])
+    audited = set(result.per_claim)
+    assert {"C1", "C2"} <= audited  # kept claims: one has a rejected line, one a rejected twin
+    states = claim_states(result)
+    # C041, C042, C045 (rejected, not kept), C1 and C2 (kept, but not submittable as read),
+    # and the row whose claim id could not be read: six blocked claims, each counted once.
+    assert states["blocked"] == 6
+    assert states["ready"] + states["fix"] + states["review"] == len(audited - {"C1", "C2"})
+
+
+def test_the_appendix_lists_each_rejected_record_with_its_claim(runner, csv_bundle, tmp_path):
+    out = tmp_path / "report.html"
+    run = runner.invoke(main, ["check", str(csv_bundle), *CHECK, "--report", f"html:{out}"])
+    assert run.exit_code == 1, run.output
+    html = out.read_text(encoding="utf-8")
+    table = html[html.index('id="appendix-rejected"') :]
+    table = table[: table.index("</table>")]
+    assert "<th>claim</th>" in table
+    assert "<td>claim_lines</td><td>C045</td><td>date_of_service:" in table
+    assert "<td>claims</td><td></td><td>claim_id: required field is missing</td>" in table
+
+
+def test_two_rejected_lines_of_one_claim_block_one_claim(tmp_path):
+    from bhi_audit.reporters.decision_view import claim_states
+
+    bundle = _csv_bundle(
+        tmp_path,
+        [],
+        [
+            ["C050", "1", "BADCODE", "1", "2026-03-20", "1", "10.00"],
+            ["C050", "2", "99484", "1", "2026-02-30", "1", "10.00"],
+        ],
+    )
+    result = run_audit(bundle, select=CHECK[1:])
+    assert [r.claim_id for r in result.rejected] == ["C050", "C050"]
+    assert claim_states(result)["blocked"] == 1

@@ -118,7 +118,12 @@ def appendix_view(result: AuditResult) -> dict[str, Any]:
         "setup": setup_rows(result),
         "config": config_rows(result.config),
         "rejected": [
-            {"location": path_pieces(r.location), "kind": r.kind, "message": r.message}
+            {
+                "location": path_pieces(r.location),
+                "kind": r.kind,
+                "claim_id": r.claim_id,
+                "message": r.message,
+            }
             for r in result.rejected
         ],
         "unused_waivers": [

@@ -6,7 +6,9 @@ not hide among the page layout:
 
 - a claim is **to fix** when an open error finding names it (it will be denied as billed), **to
   review** when only open warnings name it (audit risk), **ready** otherwise; claims whose
-  ``--jobs`` partition was lost are **not audited**, and rejected claim records are **blocked**;
+  ``--jobs`` partition was lost are **not audited**, and a claim with a rejected claim record
+  or line is **blocked** (counted once, and in no other state: it cannot be submitted as
+  read); a rejected record whose claim id could not be read counts as one blocked claim;
 - dollars **to be denied** are the open errors' amounts at risk and dollars **at audit risk**
   the open warnings', each claim line counted once (a line that is both counts as denied), as
   the result's own total does (``engine._lines_at_risk``);
@@ -124,13 +126,16 @@ def claim_states(result: AuditResult) -> dict[str, int]:
     fix.discard(None)
     review.discard(None)
     not_audited = {c for c, s in result.per_claim.items() if s.status == "not audited"}
-    audited = set(result.per_claim) - not_audited
+    rejected = [r for r in result.rejected if r.kind in CLAIM_KINDS]
+    blocked = {r.claim_id for r in rejected if r.claim_id is not None}
+    unnamed = sum(1 for r in rejected if r.claim_id is None)
+    audited = set(result.per_claim) - not_audited - blocked
     return {
         "ready": len(audited - fix - review),
         "fix": len(fix & audited),
         "review": len(review & audited),
-        "not_audited": len(not_audited),
-        "blocked": sum(1 for r in result.rejected if r.kind in CLAIM_KINDS),
+        "not_audited": len(not_audited - blocked),
+        "blocked": len(blocked) + unnamed,
     }
 
 
