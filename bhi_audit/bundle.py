@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bhi_audit.models import Location, Period, Record
+from bhi_audit.models import Claim, ClaimLine, Location, Period, Record
+
+#: Record kinds whose rows name a claim (``claim_id``): a rejected one leaves that claim unaudited.
+CLAIM_KINDS = frozenset({Claim.KIND, ClaimLine.KIND})
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bhi_audit.bundle import Bundle, InputFile, Rejection
+from bhi_audit.bundle import CLAIM_KINDS, Bundle, InputFile, Rejection
 from bhi_audit.models import KIND_BY_NAME, Claim, ClaimLine, Location, Period, Record
 
 __all__ = [
@@ -32,8 +32,6 @@ __all__ = [
     "sha256_of",
 ]
 
-#: Record kinds whose rows name a claim (``claim_id``): a rejected one leaves that claim unaudited.
-CLAIM_KINDS = frozenset({"claims", "claim_lines"})
 #: Longest claim id a rejection keeps (the model's own limit): an invalid id may be any size.
 _CLAIM_ID_MAX = 128
 

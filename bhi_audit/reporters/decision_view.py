@@ -27,6 +27,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from bhi_audit.bundle import CLAIM_KINDS
 from bhi_audit.findings import Finding, Outcome
 from bhi_audit.reporters.common import money
 from bhi_audit.result import AuditResult
@@ -35,8 +36,6 @@ from bhi_audit.summaries import lines_at_risk
 ZERO = Decimal("0")
 #: Between the ends of a span of months or days.
 EN_DASH = "\N{EN DASH}"
-#: Record kinds whose rejection leaves a claim (or one of its lines) unaudited.
-CLAIM_KINDS = ("claims", "claim_lines")
 
 
 def is_problem(finding: Finding) -> bool:
