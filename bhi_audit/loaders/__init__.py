@@ -103,17 +103,20 @@ def load_spilled(
     fhir_validator: Validator | None = None,
     names: Mapping[Path, str] | None = None,
     partitions: int | None = None,
+    directory: Path | None = None,
 ) -> SpilledInput:
     """Load every input path as :func:`load_paths` does, filed by patient partition on disk.
 
     The number of partitions follows the input's size (``bhi_audit.spill.partitions_for``)
     unless ``partitions`` is given; ``phi`` captures what ``--redact`` needs while loading.
     The caller closes the result (``SpilledInput.close``); on an input error nothing is left.
+    The spill files go to a new private directory inside ``directory`` (default: the system's
+    temporary directory; a Dask cluster needs one that every worker mounts).
     """
     paths = list(paths)
     if partitions is None:
         partitions = partitions_for(sum(map(_size, paths)), jobs)
-    builder = SpillingBuilder(partitions, phi=phi)
+    builder = SpillingBuilder(partitions, phi=phi, directory=directory)
     try:
         load_into(paths, builder, x12, fhir_validator, names)
         return builder.spilled()
