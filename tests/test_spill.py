@@ -306,3 +306,67 @@ def test_location_of_a_spilled_record_survives_the_round_trip(tmp_path):
     writer.close()
     [[(kind, back)]] = spill.read_chunks(writer.path(0))
     assert (kind, back, str(back.location)) == ("patients", patient, "p.csv:7")
+
+
+BATCH_CHECK = '''"""Test check: counts the claims it is fed, and crashes on request.
+
+Why: a batch-scope check on a streamed input (tests/test_spill.py).
+Source: none; a synthetic test check.
+Passes: never.
+Fails: always, once per batch it is fed with a claim in it.
+"""
+
+import os
+
+from bhi_audit.checkapi import Problem
+from bhi_audit.models import Assessment, Claim
+
+ID = "TEST-BATCH-001"
+NAME = "batch-check"
+SCOPE = "batch"
+DEFAULT_SEVERITY = "warning"
+REQUIRES = (Assessment,)
+
+
+def check(batch, options):
+    """One problem naming the input as a whole; a crash when asked."""
+    if os.environ.get("STREAM_TEST_CRASH"):
+        raise RuntimeError("boom")
+    yield Problem(message="the input as a whole")
+'''
+
+
+@pytest.mark.parametrize("crash", [False, True])
+@pytest.mark.parametrize("drop_assessments", [False, True])
+def test_a_batch_check_gives_one_verdict_however_many_partitions(
+    crash, drop_assessments, tmp_path, monkeypatch
+):
+    (tmp_path / "stream_batch_check.py").write_text(BATCH_CHECK, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    if crash:
+        monkeypatch.setenv("STREAM_TEST_CRASH", "1")
+    import importlib
+
+    module = importlib.import_module("stream_batch_check")
+    bundle_dir = tmp_path / "bundle"
+    shutil.copytree(SAMPLE, bundle_dir, ignore=shutil.ignore_patterns("json", "x12", "*.md"))
+    if drop_assessments:
+        (bundle_dir / "assessments.csv").unlink()
+    engine = Engine([*load_registry(plugins=False).specs, spec_from_module(module, "test")])
+    expected = engine.audit(load_paths([bundle_dir]))
+    spilled = load_spilled([bundle_dir], partitions=4)
+    try:
+        streamed = audit_spilled(engine, spilled, 1)
+    finally:
+        spilled.close()
+    assert _rendered(streamed) == _rendered(expected)
+    mine = [f for f in streamed.findings if f.check_id == "TEST-BATCH-001"]
+    assert len(mine) == 1
+    assert mine[0].outcome is (
+        Outcome.INTERNAL_ERROR
+        if crash and not drop_assessments
+        else Outcome.UNVERIFIABLE
+        if drop_assessments
+        else Outcome.VIOLATION
+    )
+    assert streamed.per_check["TEST-BATCH-001"].applicable == 1
