@@ -315,7 +315,6 @@ class Engine:
         partitions: int,
         reason: str,
         index: PatientIndex | None = None,
-        patients: int | None = None,
     ) -> PartialResult:
         """The partial result of a partition whose audit never completed (its worker died).
 
@@ -324,9 +323,7 @@ class Engine:
         It names the partition and how many patients it held, never which ones; ``reason``
         (from the runner: how the worker ended) must not quote the data either.
         """
-        if patients is not None:
-            pass  # counted by the runner (a streamed input's partition is not loaded here)
-        elif index is None:
+        if index is None:
             patients = len(PatientIndex(batch, partition, partitions))
         else:
             patients = sum(1 for i in index.ids if partition_of(i, partitions) == partition)
