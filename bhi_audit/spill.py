@@ -87,6 +87,14 @@ class PartitionWriter:
         pickle.dump(buffer, handle, protocol=pickle.HIGHEST_PROTOCOL)
         buffer.clear()
 
+    def abandon(self) -> None:
+        """Close every file without writing what is buffered (the spill is being removed)."""
+        for buffer in self._buffers:
+            buffer.clear()
+        for handle in self._handles.values():
+            handle.close()
+        self._handles.clear()
+
     def close(self) -> None:
         """Write what is buffered and close every file."""
         for index in range(len(self._buffers)):

@@ -370,3 +370,24 @@ def test_a_batch_check_gives_one_verdict_however_many_partitions(
         else Outcome.VIOLATION
     )
     assert streamed.per_check["TEST-BATCH-001"].applicable == 1
+
+
+def test_a_full_temp_disk_is_one_error_line_and_exit_2(runner, tmp_path, monkeypatch):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+
+    def full(self, index):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(spill.PartitionWriter, "_flush", full)
+    result = runner.invoke(main, ["check", str(SAMPLE), "--format", "json"])
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"bhi-audit: error: {scratch}/bhi-audit-spill-")
+    assert line.endswith(
+        ": cannot write the temporary partition files (No space left on device); "
+        "point TMPDIR at a private folder with room"
+    )
+    assert "Traceback" not in result.output
+    assert list(scratch.iterdir()) == []

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from bhi_audit.errors import InputError, InputErrors
+from bhi_audit.errors import InputError, InputErrors, OutputError
 from bhi_audit.loaders.bundle import Bundle, BundleBuilder, InputFile, Rejection
 from bhi_audit.loaders.csv_bundle import load_csv_directory, load_csv_file
 from bhi_audit.loaders.document import load_document
@@ -120,6 +120,13 @@ def load_spilled(
     try:
         load_into(paths, builder, x12, fhir_validator, names)
         return builder.spilled()
+    except OSError as exc:  # the loaders report unreadable input; this is the spill itself
+        builder.discard()
+        raise OutputError(
+            str(builder.directory),
+            f"cannot write the temporary partition files ({exc.strerror or type(exc).__name__}); "
+            "point TMPDIR at a private folder with room",
+        ) from None
     except BaseException:
         builder.discard()
         raise

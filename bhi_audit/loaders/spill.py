@@ -72,7 +72,7 @@ class SpillingBuilder(BundleBuilder):
 
     def discard(self) -> None:
         """Remove the spill files (loading failed)."""
-        self._writer.close()
+        self._writer.abandon()
         shutil.rmtree(self.directory, ignore_errors=True)
 
     def spilled(self) -> SpilledInput:
