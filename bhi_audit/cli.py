@@ -40,15 +40,22 @@ from bhi_audit.config import (
 from bhi_audit.engine import AuditSettings, Engine, Progress
 from bhi_audit.errors import BhiAuditError, ConfigError, InputError, InputErrors, OutputError
 from bhi_audit.gate import EXIT_FINDINGS, EXIT_USAGE, FAIL_ON_CHOICES, exit_code, settle_gate
-from bhi_audit.loaders import Bundle, X12Options, load_paths
+from bhi_audit.loaders import Bundle, X12Options, load_paths, load_spilled
 from bhi_audit.loaders.fhir_validate import make_validator
 from bhi_audit.loaders.mapping import load_id_map
 from bhi_audit.loaders.stdin import STDIN, STDIN_NAME, spool
 from bhi_audit.models import RECORD_KINDS, ClaimLine, Period
 from bhi_audit.outputs import atomic_output, check_outputs
-from bhi_audit.parallel import audit_in_processes
+from bhi_audit.parallel import audit_spilled
 from bhi_audit.policy import packs as policy_packs
-from bhi_audit.redact import collect_phi, derive_key, file_label, pseudonym_index, redact
+from bhi_audit.redact import (
+    PhiCollector,
+    collect_phi,
+    derive_key,
+    file_label,
+    pseudonym_index,
+    redact,
+)
 from bhi_audit.registry import CheckSpec, Registry, load_registry
 from bhi_audit.reporters import REDACTED_BY_DEFAULT, REPORTERS
 from bhi_audit.reporters import text as text_report
@@ -498,12 +505,26 @@ def check(
                 "the baseline was written with --redact: give the key it was written with "
                 "(--redact-key or BHI_AUDIT_REDACT_KEY) so its pseudonyms can be matched"
             )
+        # NOTE: the input is filed by patient partition on disk as it is read, and audited one
+        # partition at a time (docs/performance.md); what redaction needs is captured while
+        # loading, whenever a report or standard error may be redacted.
         with collector_paused(), progress_bar() as progress:
-            bundle = load_paths(paths, x12, fhir_validator=validator, names=names)
-            if redact_key:
-                settings = resolve_pseudonymous_exceptions(settings, bundle, redact_key)
-            engine = Engine(run.specs, settings)
-            result = audit_in_processes(engine, bundle, jobs, progress)
+            spilled = load_spilled(
+                paths,
+                jobs,
+                phi=bool(redact_key or quiet_phi or redact),
+                x12=x12,
+                fhir_validator=validator,
+                names=names,
+            )
+            try:
+                bundle, phi = spilled.header, spilled.phi
+                if redact_key:
+                    settings = resolve_pseudonymous_exceptions(settings, bundle, redact_key, phi)
+                engine = Engine(run.specs, settings)
+                result = audit_spilled(engine, spilled, jobs, progress)
+            finally:
+                spilled.close()
     gate = run.gate
     result = settle_gate(
         result, gate.fail_on, gate.always_fail, gate.never_fail, gate.fail_on_unverifiable
@@ -517,7 +538,7 @@ def check(
     def redacted_once() -> AuditResult:
         if not redacted:
             shown_paths = tuple(Path(names.get(p, str(p))) for p in paths)
-            hidden = redacted_result(result, bundle, redact_key, shown_paths)
+            hidden = redacted_result(result, bundle, redact_key, shown_paths, phi)
             redacted.append(stamp(hidden, redacted=True) if digested else hidden)
         return redacted[0]
 
@@ -565,7 +586,7 @@ def with_input_options(
 
 
 def resolve_pseudonymous_exceptions(
-    settings: AuditSettings, bundle: Bundle, key: str
+    settings: AuditSettings, bundle: Bundle, key: str, collected: PhiCollector | None = None
 ) -> AuditSettings:
     """Waivers and a baseline that name pseudonyms (``pt-…``, ``cl-…``), pointed at real ids.
 
@@ -575,17 +596,27 @@ def resolve_pseudonymous_exceptions(
     baseline = settings.baseline
     if not settings.waivers and (baseline is None or not baseline.pseudonymous):
         return settings
-    real = pseudonym_index(collect_phi(bundle), key.encode("utf-8"))
+    phi = collected.phi(bundle) if collected is not None else collect_phi(bundle)
+    real = pseudonym_index(phi, key.encode("utf-8"))
     if baseline is not None and baseline.pseudonymous:
         baseline = resolve_pseudonyms(baseline, real)
     return replace(settings, waivers=resolve_scopes(settings.waivers, real), baseline=baseline)
 
 
 def redacted_result(
-    result: AuditResult, bundle: Bundle, key: str | None, paths: tuple[Path, ...] = ()
+    result: AuditResult,
+    bundle: Bundle,
+    key: str | None,
+    paths: tuple[Path, ...] = (),
+    collected: PhiCollector | None = None,
 ) -> AuditResult:
-    """The result with patients pseudonymised, keyed by ``key`` or, failing that, the input."""
-    phi = collect_phi(bundle, [str(p) for p in paths])
+    """The result with patients pseudonymised, keyed by ``key`` or, failing that, the input.
+
+    ``collected``: what the streaming loader captured of the records (``bundle`` then holds
+    only the header: files and rejections).
+    """
+    shown = [str(p) for p in paths]
+    phi = collected.phi(bundle, shown) if collected is not None else collect_phi(bundle, shown)
     if key:
         return redact(result, phi, key.encode("utf-8"))
     click.echo(

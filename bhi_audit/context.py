@@ -94,6 +94,12 @@ class Batch:
     #: kind -> ids of the checks that asked for it while the input had none of it. Filled as
     #: checks run; the engine reports it as missing documentation (docs/gating.md).
     asked_missing: dict[str, set[str]] = field(default_factory=dict, compare=False, repr=False)
+    #: ``(partition, partitions)`` when the bundle holds one patient partition of a streamed
+    #: input and the common records (roster, caseload reviews, period); None: the whole input.
+    part: tuple[int, int] | None = field(default=None, compare=False)
+    #: Every patient id of the whole input when ``part`` is set (a caseload review, common to
+    #: every partition, may name a patient of any of them).
+    all_patient_ids: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     def provided(self, kind: str) -> bool:
         """Whether the input supplied this kind of record at all.
@@ -106,6 +112,21 @@ class Batch:
             return True
         self.asked_missing.setdefault(kind, set()).add(ASKING_CHECK.get() or "?")
         return False
+
+    @property
+    def reports_common(self) -> bool:
+        """Whether a batch-scope check reports on the common records here (once per audit).
+
+        Why: every partition of a streamed input holds the roster and the caseload reviews, so
+        a batch-scope check that runs on each partition must judge them in only one of them.
+        """
+        return self.part is None or self.part[0] == 0
+
+    def knows_patient(self, patient_id: str) -> bool:
+        """Whether the input has a patient record ``patient_id`` (in any partition)."""
+        if self.all_patient_ids is not None:
+            return patient_id in self.all_patient_ids
+        return patient_id in self.patients
 
     def staff_member(self, staff_id: str | None) -> Staff | None:
         """The roster entry of ``staff_id``, if known."""
@@ -293,30 +314,52 @@ def _by_patient(records: Iterable[object], attr: str = "patient_id") -> dict[str
     return grouped
 
 
+#: The date that dates each kind of record, for the coverage an input without a stated
+#: ``period`` is inferred from (kind -> attribute; an attribute may be None on a record).
+DATED_BY: dict[str, str] = {
+    ClaimLine.KIND: "date_of_service",
+    TimeEntry.KIND: "date",
+    Consent.KIND: "date_obtained",
+    Assessment.KIND: "date",
+    Visit.KIND: "date",
+    CaseloadReview.KIND: "date",
+    CarePlan.KIND: "created",
+    RegistryEnrollment.KIND: "enrolled_on",
+    Episode.KIND: "start",
+}
+
+
 def infer_coverage(bundle: Bundle) -> Coverage:
     """Use the stated period, else the whole months spanned by every dated record."""
     if bundle.period is not None:
         return Coverage(bundle.period.records_from, bundle.period.records_to, stated=True)
-    days: list[date] = [line.date_of_service for line in bundle.of(ClaimLine)]
-    for kind, attr in (
-        (TimeEntry, "date"),
-        (Consent, "date_obtained"),
-        (Assessment, "date"),
-        (Visit, "date"),
-        (CaseloadReview, "date"),
-        (CarePlan, "created"),
-        (RegistryEnrollment, "enrolled_on"),
-        (Episode, "start"),
-    ):
-        days.extend(d for d in (getattr(r, attr) for r in bundle.of(kind)) if d is not None)
-    if not days:
+    days: list[date] = []
+    for kind, attr in DATED_BY.items():
+        days.extend(
+            d for d in (getattr(r, attr) for r in bundle.records.get(kind, [])) if d is not None
+        )
+    return coverage_of(min(days, default=None), max(days, default=None))
+
+
+def coverage_of(first: date | None, last: date | None) -> Coverage:
+    """The whole months from ``first`` to ``last`` (inferred, not stated); none: 1970-01-01."""
+    if first is None or last is None:
         today = date(1970, 1, 1)
         return Coverage(today, today, stated=False)
-    return Coverage(Month.of(min(days)).first_day, Month.of(max(days)).last_day, stated=False)
+    return Coverage(Month.of(first).first_day, Month.of(last).last_day, stated=False)
 
 
-def build_batch(bundle: Bundle) -> Batch:
-    """Index the roster, claims and reviews of a bundle."""
+def build_batch(
+    bundle: Bundle,
+    coverage: Coverage | None = None,
+    part: tuple[int, int] | None = None,
+    all_patient_ids: frozenset[str] | None = None,
+) -> Batch:
+    """Index the roster, claims and reviews of a bundle.
+
+    A bundle that holds one partition of a streamed input (bhi_audit/spill.py) is given the
+    whole input's ``coverage``, which ``part`` of it it is, and every patient id of the input.
+    """
     reviews: dict[Month, list[CaseloadReview]] = defaultdict(list)
     by_patient: dict[str, list[CaseloadReview]] = defaultdict(list)
     for review in sorted(bundle.of(CaseloadReview), key=lambda r: (r.date, r.review_id)):
@@ -330,7 +373,9 @@ def build_batch(bundle: Bundle) -> Batch:
         claims={c.claim_id: c for c in bundle.of(Claim)},
         reviews_by_month={m: tuple(rs) for m, rs in reviews.items()},
         reviews_by_patient={p: tuple(rs) for p, rs in by_patient.items()},
-        coverage=infer_coverage(bundle),
+        coverage=coverage or infer_coverage(bundle),
+        part=part,
+        all_patient_ids=all_patient_ids,
     )
 
 

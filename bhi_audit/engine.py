@@ -54,7 +54,14 @@ from bhi_audit.result import (
     StaleBaselineEntry,
     UnusedWaiver,
 )
-from bhi_audit.summaries import ZERO, summarize_checks, summarize_claims, summarize_totals
+from bhi_audit.summaries import (
+    ZERO,
+    ClaimFacts,
+    claim_facts,
+    summarize_checks,
+    summarize_claims,
+    summarize_totals,
+)
 from bhi_audit.waivers import Waiver, apply_waivers, as_of_warning
 
 log = logging.getLogger(__name__)
@@ -128,6 +135,11 @@ class PartialResult:
     lost: bool = False
     #: CoCM readiness counts of the partition's patients (bhi_audit.readiness).
     readiness: ReadinessTally = field(default_factory=ReadinessTally)
+    #: What the per-claim summaries need of the partition's claims (and, in partition 0, of
+    #: lines whose claim is not in the input), so that the merge needs none of the records.
+    claims: dict[str, ClaimFacts] = field(default_factory=dict)
+    #: The years of service of the partition's claim lines (for the payment-policy notes).
+    years: frozenset[int] = frozenset()
 
 
 class _Tracked:
@@ -230,7 +242,9 @@ class Engine:
         partition then reads only its own patients' records, instead of grouping them all.
         """
         out = _Collector()
-        if partition == 0:
+        # NOTE: a part of a streamed input (Batch.part) holds only its own patients' records:
+        # batch-scope checks then run on every part, and merge() keeps one verdict of them.
+        if partition == 0 or batch.part is not None:
             for spec in self._by_scope["batch"]:
                 self._apply(spec, batch, Unit("batch", None, None, None), out)
         patient_months = 0
@@ -248,6 +262,7 @@ class Engine:
             records.release()
             if progress is not None:
                 progress(done, len(ids))
+        facts, years = _partition_claims(batch, partition, partitions)
         return PartialResult(
             partition=partition,
             findings=out.findings,
@@ -256,15 +271,24 @@ class Engine:
             comparison=comparison,
             readiness=readiness,
             missing={kind: set(checks) for kind, checks in batch.asked_missing.items()},
+            claims=facts,
+            years=years,
         )
 
     def merge(self, bundle: Bundle, batch: Batch, partials: Iterable[PartialResult]) -> AuditResult:
-        """Combine the partial results of every partition into the finished result."""
+        """Combine the partial results of every partition into the finished result.
+
+        ``bundle`` and ``batch`` need only hold the run's header: files, counts, rejections,
+        provided kinds, coverage and the common records (roster, caseload reviews, period);
+        everything drawn from the patients' records comes from the partials.
+        """
         out = _Collector()
         patient_months = 0
         comparison = ComparisonTally()
         readiness = ReadinessTally()
         missing: dict[str, set[str]] = defaultdict(set)
+        facts: dict[str, ClaimFacts] = {}
+        years: set[int] = set()
         ordered = sorted(partials, key=lambda p: p.partition)
         lost = frozenset(p.partition for p in ordered if p.lost)
         for partial in ordered:
@@ -275,11 +299,14 @@ class Engine:
             readiness.merge(partial.readiness)
             for kind, checks in partial.missing.items():
                 missing[kind] |= checks
+            facts.update(partial.claims)
+            years |= partial.years
+        _once_per_batch(out, ordered, {s.id for s in self._by_scope["batch"]})
         compared = comparison.result()
-        result = self._finish(bundle, batch, out, patient_months, compared, missing)
+        result = self._finish(bundle, batch, out, patient_months, compared, missing, facts, years)
         # NOTE: summary phase, like the comparison: computed from the records, not the findings.
         result = result.model_copy(update={"readiness": readiness.result(batch, compared)})
-        return _with_engine_check(result, batch, lost, len(ordered))
+        return _with_engine_check(result, lost, len(ordered))
 
     def failed_partition(
         self,
@@ -300,6 +327,7 @@ class Engine:
             patients = len(PatientIndex(batch, partition, partitions))
         else:
             patients = sum(1 for i in index.ids if partition_of(i, partitions) == partition)
+        facts, years = _partition_claims(batch, partition, partitions)
         unit = f"partition {partition + 1} of {partitions}"
         batch_checks = " and the batch-scope checks" if partition == 0 else ""
         finding = Finding(
@@ -323,6 +351,9 @@ class Engine:
             patient_months=0,
             comparison=ComparisonTally(),
             lost=True,
+            # NOTE: its claims are still listed (as "not audited"), never silently dropped.
+            claims=facts,
+            years=years,
         )
 
     def _audit_patient(self, records: PatientRecords, out: _Collector) -> int:
@@ -484,7 +515,9 @@ class Engine:
         out: _Collector,
         patient_months: int,
         comparison: ModelComparison | None,
-        missing: Mapping[str, set[str]] | None = None,
+        missing: Mapping[str, set[str]],
+        facts: Mapping[str, ClaimFacts],
+        years: Iterable[int],
     ) -> AuditResult:
         findings, unused_waivers, stale_baseline = self._apply_exceptions(out.findings)
         _settle(out.evaluations, findings)
@@ -522,7 +555,7 @@ class Engine:
             records[kind] = RecordCount(
                 read=read, audited=read - bad - unused, rejected=bad, not_used=unused
             )
-        per_claim = summarize_claims(batch.claims, batch.bundle.of(ClaimLine), findings)
+        per_claim = summarize_claims(facts, findings)
         return AuditResult(
             tool="bhi-audit",
             tool_version=__version__,
@@ -555,9 +588,9 @@ class Engine:
             per_check=summarize_checks([s.id for s in self.specs], findings, evaluations),
             per_claim=per_claim,
             evaluations=evaluations,
-            notes=(*self._as_of_notes(batch), *_policy_notes(bundle)),
+            notes=(*self._as_of_notes(batch), *_policy_notes(years)),
             totals=summarize_totals(findings, per_claim, patient_months, len(rejected)),
-            missing_records=self._missing_records(bundle, missing or {}),
+            missing_records=self._missing_records(facts, missing),
             unused_waivers=unused_waivers,
             stale_baseline=stale_baseline,
             comparison=comparison,
@@ -577,11 +610,11 @@ class Engine:
         return (warning,) if warning else ()
 
     def _missing_records(
-        self, bundle: Bundle, missing: Mapping[str, set[str]]
+        self, facts: Mapping[str, ClaimFacts], missing: Mapping[str, set[str]]
     ) -> tuple[MissingRecords, ...]:
         """Kinds of record the input lacks that checks of the billed codes asked for."""
         specs = {s.id: s for s in self.specs}
-        billed = {line.code for line in bundle.of(ClaimLine)}
+        billed = {code for fact in facts.values() for code in fact.codes}
         entries = []
         for kind in sorted(missing):
             checks = sorted(c for c in missing[kind] if c in specs)
@@ -627,7 +660,7 @@ class Engine:
 
 
 def _with_engine_check(
-    result: AuditResult, batch: Batch, partitions_lost: frozenset[int], partitions: int
+    result: AuditResult, partitions_lost: frozenset[int], partitions: int
 ) -> AuditResult:
     """The result with :data:`ENGINE_CHECK` listed and summarised when a partition was lost.
 
@@ -641,8 +674,8 @@ def _with_engine_check(
         return result
     per_claim = dict(result.per_claim)
     for claim_id, claimed in result.per_claim.items():
-        claim = batch.claims.get(claim_id)
-        if claim is not None and partition_of(claim.patient_id, partitions) in partitions_lost:
+        patient_id = claimed.patient_id
+        if patient_id is not None and partition_of(patient_id, partitions) in partitions_lost:
             per_claim[claim_id] = claimed.model_copy(update={"status": NOT_AUDITED})
     statuses = [c.status for c in per_claim.values()]
     totals = result.totals.model_copy(
@@ -670,6 +703,73 @@ def _with_engine_check(
             "totals": totals,
         }
     )
+
+
+def _partition_claims(
+    batch: Batch, partition: int, partitions: int
+) -> tuple[dict[str, ClaimFacts], frozenset[int]]:
+    """The claim facts and years of service of one partition's claims and lines.
+
+    A claim belongs to its patient's partition, and lines whose claim is not in the input to
+    partition 0; a batch that holds one part of a streamed input holds only its own.
+    """
+    claims = batch.claims
+    if batch.part is None and partitions > 1:
+        claims = {
+            claim_id: claim
+            for claim_id, claim in claims.items()
+            if partition_of(claim.patient_id, partitions) == partition
+        }
+    lines = [
+        line
+        for line in batch.bundle.of(ClaimLine)
+        if line.claim_id in claims or (partition == 0 and line.claim_id not in batch.claims)
+    ]
+    return claim_facts(claims, lines), frozenset(line.date_of_service.year for line in lines)
+
+
+_VERDICT_RANK = {"passed": 0, "unverifiable": 1, "failed": 2, "internal-error": 3}
+
+
+def _once_per_batch(out: _Collector, partials: list[PartialResult], batch_checks: set[str]) -> None:
+    """One verdict and one set of findings per batch-scope check, in place.
+
+    Why: on a streamed input each partition runs the batch-scope checks over its own records
+    (Batch.part), so a check's ``batch`` unit comes back once per partition. Its verdict is
+    the worst of them (as one run over everything would have found); a problem found in
+    several partitions (one about the input as a whole, such as a missing kind) is kept once;
+    a check that crashed anywhere keeps only its first internal error, as a single run would.
+    """
+    worst: dict[str, str] = {}
+    others = []
+    for evaluation in out.evaluations:
+        check_id, unit, status = evaluation
+        if unit == "batch" and check_id in batch_checks:
+            previous = worst.get(check_id, "passed")
+            worst[check_id] = max(previous, status, key=_VERDICT_RANK.__getitem__)
+        else:
+            others.append(evaluation)
+    if sum(1 for e in out.evaluations if e[1] == "batch" and e[0] in batch_checks) <= len(worst):
+        return  # one partition ran them: nothing to combine
+    out.evaluations[:] = others + [(c, "batch", s) for c, s in worst.items()]
+    crashed = {c for c, s in worst.items() if s == "internal-error"}
+    reported: set[str] = set()
+    first: dict[str, int] = {}
+    findings = []
+    for partial in partials:
+        for finding in partial.findings:
+            if finding.unit != "batch" or finding.check_id not in batch_checks:
+                findings.append(finding)
+                continue
+            if finding.check_id in crashed:
+                if finding.outcome is Outcome.INTERNAL_ERROR and finding.check_id not in reported:
+                    reported.add(finding.check_id)
+                    findings.append(finding)
+                continue
+            key = finding.model_dump_json()
+            if first.setdefault(key, partial.partition) == partial.partition:
+                findings.append(finding)
+    out.findings[:] = findings
 
 
 def _describe(exc: BaseException) -> str:
@@ -721,10 +821,9 @@ def _claim_fields(record: Record | None) -> tuple[str | None, int | None, str | 
     return None, None, None
 
 
-def _policy_notes(bundle: Bundle) -> tuple[str, ...]:
-    years = sorted({line.date_of_service.year for line in bundle.of(ClaimLine)})
+def _policy_notes(years: Iterable[int]) -> tuple[str, ...]:
     notes = []
-    for year in years:
+    for year in sorted(set(years)):
         note = policy_for_year(year).note
         if note:
             notes.append(note)

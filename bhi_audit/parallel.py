@@ -15,8 +15,13 @@ worker died first, end-of-file. It then knows exactly which partition never comp
 engine reports it as an internal-error finding (:meth:`~bhi_audit.engine.Engine.failed_partition`):
 the run fails, every report shows it, and nothing hangs.
 
-Start methods: with ``fork`` (the Linux default) the workers inherit the loaded input and the
-engine from the parent without copying; with ``spawn`` or ``forkserver`` (macOS, Windows) they
+What a worker audits comes from a partition source: a streamed input's spill files
+(:class:`SpilledPartitions`, what ``check`` uses: each worker reads only its own partition's
+file, and the parent never holds the records) or a batch already in memory
+(:class:`BatchPartitions`, for callers that loaded a whole bundle).
+
+Start methods: with ``fork`` (the Linux default) the workers inherit the engine and the source
+from the parent without copying; with ``spawn`` or ``forkserver`` (macOS, Windows) they
 receive both pickled once per worker, which needs every check module to be importable by name
 in the worker.
 """
@@ -31,24 +36,85 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from typing import Protocol
 
 from bhi_audit.bundle import Bundle
 from bhi_audit.context import Batch, PatientIndex, build_batch
 from bhi_audit.diagnoses import billable_status
 from bhi_audit.engine import Engine, PartialResult, Progress
 from bhi_audit.result import AuditResult
+from bhi_audit.spill import SpilledInput
+
+
+class PartitionSource(Protocol):
+    """Where a partition's records come from, for the parent and its workers."""
+
+    @property
+    def partitions(self) -> int:
+        """How many partitions there are."""
+        ...
+
+    def audit(self, engine: Engine, partition: int) -> PartialResult:
+        """Audit one partition (in whichever process calls it)."""
+        ...
+
+    def failed(self, engine: Engine, partition: int, reason: str) -> PartialResult:
+        """The engine's internal-error partial result for a partition that was lost."""
+        ...
+
+
+@dataclass
+class BatchPartitions:
+    """Partitions of a batch held in memory (the patient index is built once, shared)."""
+
+    batch: Batch
+    partitions: int
+    index: PatientIndex
+
+    def audit(self, engine: Engine, partition: int) -> PartialResult:
+        """Audit one partition of the batch."""
+        return engine.audit_partition(self.batch, partition, self.partitions, index=self.index)
+
+    def failed(self, engine: Engine, partition: int, reason: str) -> PartialResult:
+        """A lost partition of the batch."""
+        return engine.failed_partition(self.batch, partition, self.partitions, reason, self.index)
+
+
+@dataclass
+class SpilledPartitions:
+    """Partitions of a streamed input: each is read from its own spill file when audited."""
+
+    spilled: SpilledInput
+
+    @property
+    def partitions(self) -> int:
+        """How many partitions the input was filed into."""
+        return self.spilled.partitions
+
+    def audit(self, engine: Engine, partition: int) -> PartialResult:
+        """Read one partition, audit it; its records are released when this returns."""
+        return engine.audit_partition(self.spilled.batch(partition), partition, self.partitions)
+
+    def failed(self, engine: Engine, partition: int, reason: str) -> PartialResult:
+        """A lost partition, read again only to list its claims and count its patients."""
+        try:
+            batch = self.spilled.batch(partition)
+        except Exception:  # NOTE: its file is unreadable too: report it with what is known
+            batch = self.spilled.header_batch()
+        return engine.failed_partition(batch, partition, self.partitions, reason)
+
 
 #: What each worker audits its partitions with (set by inheritance or from its arguments).
-_shared: tuple[Engine, Batch, int, PatientIndex] | None = None
+_shared: tuple[Engine, PartitionSource] | None = None
 #: How long a worker that already sent its result may take to exit before it is killed (it has
 #: nothing left to lose; only a check's leftover thread could keep it alive).
 _EXIT_GRACE_SECONDS = 10.0
 _SIGINT = {signal.SIGINT}
 
 
-def _share(engine: Engine, batch: Batch, partitions: int, index: PatientIndex) -> None:
+def _share(engine: Engine, source: PartitionSource) -> None:
     global _shared
-    _shared = (engine, batch, partitions, index)
+    _shared = (engine, source)
 
 
 def _share_clear() -> None:
@@ -59,7 +125,7 @@ def _share_clear() -> None:
 def _run_partition(
     partition: int,
     pipe: Connection,
-    shared: tuple[Engine, Batch, int, PatientIndex] | None,
+    shared: tuple[Engine, PartitionSource] | None,
 ) -> None:
     """A worker: audit one partition and send its partial result, or why there is none."""
     # NOTE: Ctrl-C reaches every process of the terminal's process group. Only the parent acts
@@ -70,9 +136,9 @@ def _run_partition(
     if shared is not None:
         _share(*shared)
     assert _shared is not None, "worker started without an engine and batch"
-    engine, batch, partitions, index = _shared
+    engine, source = _shared
     try:
-        pipe.send(("done", engine.audit_partition(batch, partition, partitions, index=index)))
+        pipe.send(("done", source.audit(engine, partition)))
     except KeyboardInterrupt:  # a check raised it: the run stops, as with --jobs 1
         with contextlib.suppress(Exception):
             pipe.send(("interrupted", ""))
@@ -121,8 +187,7 @@ def _why_no_result(exitcode: int | None) -> str:
 
 def audit_partitions(
     engine: Engine,
-    batch: Batch,
-    partitions: int,
+    source: PartitionSource,
     jobs: int,
     progress: Progress | None = None,
     start_method: str | None = None,
@@ -135,17 +200,15 @@ def audit_partitions(
     """
     context = multiprocessing.get_context(start_method)
     forked = context.get_start_method() == "fork"
-    # NOTE: the index is built once, here: each worker then touches only its own patients'
-    # records, so forked workers copy few pages of the parent's memory.
-    index = PatientIndex(batch)
+    partitions = source.partitions
     # NOTE: set before the workers start, so that forked workers inherit it; spawned workers
     # get the same objects pickled as an argument instead.
-    _share(engine, batch, partitions, index)
+    _share(engine, source)
     if forked:
         # NOTE: read the ICD-10-CM code sets (about 0.1 s and 18 MB, read on first use) once in
         # the parent, so that forked workers share them instead of each reading their own.
         billable_status("F32.1")
-    shared = None if forked else (engine, batch, partitions, index)
+    shared = None if forked else (engine, source)
     waiting = list(range(partitions))
     running: dict[Connection, _Worker] = {}
     partials = []
@@ -158,14 +221,12 @@ def audit_partitions(
                 if isinstance(started, _Worker):
                     running[started.results] = started
                 else:
-                    finished.append(
-                        engine.failed_partition(batch, partition, partitions, started, index)
-                    )
+                    finished.append(source.failed(engine, partition, started))
             if not finished:
                 for ready in wait(list(running)):
                     assert isinstance(ready, Connection)
                     worker = running.pop(ready)
-                    finished.append(_collect(engine, batch, partitions, index, worker))
+                    finished.append(_collect(engine, source, worker))
             for partial in finished:
                 partials.append(partial)
                 if progress is not None:
@@ -182,7 +243,7 @@ def audit_partitions(
 def _start(
     context: multiprocessing.context.BaseContext,
     partition: int,
-    shared: tuple[Engine, Batch, int, PatientIndex] | None,
+    shared: tuple[Engine, PartitionSource] | None,
 ) -> _Worker | str:
     """Start one partition's worker; why it could not be started, if it could not."""
     results, sender = context.Pipe(duplex=False)
@@ -202,9 +263,7 @@ def _start(
     return _Worker(partition, process, results)
 
 
-def _collect(
-    engine: Engine, batch: Batch, partitions: int, index: PatientIndex, worker: _Worker
-) -> PartialResult:
+def _collect(engine: Engine, source: PartitionSource, worker: _Worker) -> PartialResult:
     """The partial result a ready worker sent, or the engine's failure for its partition."""
     try:
         kind, payload = worker.results.recv()
@@ -224,7 +283,7 @@ def _collect(
     if kind == "interrupted":
         raise KeyboardInterrupt
     reason = payload if kind == "failed" else _why_no_result(worker.process.exitcode)
-    return engine.failed_partition(batch, worker.partition, partitions, str(reason), index)
+    return source.failed(engine, worker.partition, str(reason))
 
 
 def audit_in_processes(
@@ -241,5 +300,32 @@ def audit_in_processes(
     if jobs <= 1:
         return engine.audit(bundle, progress)
     batch = build_batch(bundle)
-    partials = audit_partitions(engine, batch, jobs, jobs, progress, start_method)
+    # NOTE: the index is built once, here: each worker then touches only its own patients'
+    # records, so forked workers copy few pages of the parent's memory.
+    source = BatchPartitions(batch, jobs, PatientIndex(batch))
+    partials = audit_partitions(engine, source, jobs, progress, start_method)
     return engine.merge(bundle, batch, partials)
+
+
+def audit_spilled(
+    engine: Engine,
+    spilled: SpilledInput,
+    jobs: int,
+    progress: Progress | None = None,
+    start_method: str | None = None,
+) -> AuditResult:
+    """Audit a streamed input partition by partition: here (``jobs`` 1) or in ``jobs`` workers.
+
+    Only one partition's records are in a process at a time; the parent keeps the header and
+    each partition's compact partial result, and merges them.
+    """
+    source = SpilledPartitions(spilled)
+    if jobs <= 1:
+        partials = []
+        for partition in range(spilled.partitions):
+            partials.append(source.audit(engine, partition))
+            if progress is not None:
+                progress(partition + 1, spilled.partitions)
+    else:
+        partials = audit_partitions(engine, source, jobs, progress, start_method)
+    return engine.merge(spilled.header, spilled.header_batch(), partials)

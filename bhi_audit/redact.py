@@ -49,6 +49,7 @@ from bhi_audit.models import (
     ClaimLine,
     Episode,
     Patient,
+    Record,
     Staff,
     TimeEntry,
 )
@@ -114,50 +115,73 @@ def collect_phi(bundle: Bundle, paths: Iterable[str] = ()) -> Phi:
     is pseudonymised too. ``paths`` are the input paths as given (directories included), whose
     names may be derived from a patient's.
     """
-    identities: dict[str, PatientIdentity] = {}
-    for patient in bundle.of(Patient):
-        identities[patient.patient_id] = PatientIdentity(
-            patient_id=patient.patient_id,
-            name=patient.name,
-            dob=patient.dob.isoformat() if patient.dob else None,
-            medicare_id=patient.medicare_id,
-        )
-    free_text: set[str] = set()
-    claim_ids: set[str] = set()
-    record_ids: set[str] = set()
+    collector = PhiCollector()
     for records in bundle.records.values():
         for record in records:
-            pid = getattr(record, "patient_id", None)
-            if isinstance(pid, str) and pid not in identities:
-                identities[pid] = PatientIdentity(patient_id=pid)
-            if isinstance(record, Claim | ClaimLine):
-                claim_ids.add(record.claim_id)
-            elif not isinstance(record, Staff | Patient) and record.record_id:
-                record_ids.add(str(record.record_id))
-            if isinstance(record, CaseloadReview):
-                for reviewed in record.patients_reviewed:
-                    identities.setdefault(reviewed, PatientIdentity(patient_id=reviewed))
-                if record.notes:
-                    free_text.add(record.notes)
-            if isinstance(record, TimeEntry):
-                free_text.update(t for t in (record.note, record.activity) if t)
-            if isinstance(record, Episode) and record.end_reason:
-                free_text.add(record.end_reason)
-    # NOTE: a rejected claim or claim line names its claim as given, which may be in no kept
-    # record (bhi_audit.bundle.Rejection.claim_id): the same id space, so the same pseudonym.
-    claim_ids.update(r.claim_id for r in bundle.rejected if r.claim_id)
-    files = {f.path for f in bundle.files} | {p for p in paths if p}
-    problems = {
-        (r.kind, str(r.location), r.reasons): r.problems for r in bundle.rejected if r.problems
-    }
-    return Phi(
-        patients=tuple(identities[k] for k in sorted(identities)),
-        free_text=tuple(sorted(t.strip() for t in free_text if t.strip())),
-        claim_ids=tuple(sorted(claim_ids)),
-        record_ids=tuple(sorted(record_ids - claim_ids - set(identities))),
-        files=tuple(sorted(files)),
-        problems=problems,
-    )
+            collector.add(record)
+    return collector.phi(bundle, paths)
+
+
+class PhiCollector:
+    """What :func:`collect_phi` gathers, fed one record at a time.
+
+    Why: a streamed audit (bhi_audit/spill.py) never holds the whole input, so redaction's
+    identifiers are captured while loading, as each record is kept; the result is the same
+    :class:`Phi` as :func:`collect_phi` of the whole bundle, in whatever order records come.
+    """
+
+    def __init__(self) -> None:
+        self.identities: dict[str, PatientIdentity] = {}
+        self.free_text: set[str] = set()
+        self.claim_ids: set[str] = set()
+        self.record_ids: set[str] = set()
+
+    def add(self, record: Record) -> None:
+        """Take the identifiers and free text of one kept record."""
+        identities = self.identities
+        if isinstance(record, Patient):
+            # NOTE: a patient's own record names them fully, whichever record came first.
+            identities[record.patient_id] = PatientIdentity(
+                patient_id=record.patient_id,
+                name=record.name,
+                dob=record.dob.isoformat() if record.dob else None,
+                medicare_id=record.medicare_id,
+            )
+        pid = getattr(record, "patient_id", None)
+        if isinstance(pid, str) and pid not in identities:
+            identities[pid] = PatientIdentity(patient_id=pid)
+        if isinstance(record, Claim | ClaimLine):
+            self.claim_ids.add(record.claim_id)
+        elif not isinstance(record, Staff | Patient) and record.record_id:
+            self.record_ids.add(str(record.record_id))
+        if isinstance(record, CaseloadReview):
+            for reviewed in record.patients_reviewed:
+                identities.setdefault(reviewed, PatientIdentity(patient_id=reviewed))
+            if record.notes:
+                self.free_text.add(record.notes)
+        if isinstance(record, TimeEntry):
+            self.free_text.update(t for t in (record.note, record.activity) if t)
+        if isinstance(record, Episode) and record.end_reason:
+            self.free_text.add(record.end_reason)
+
+    def phi(self, bundle: Bundle, paths: Iterable[str] = ()) -> Phi:
+        """The finished :class:`Phi`, with the files and rejections of ``bundle``."""
+        identities = self.identities
+        # NOTE: a rejected claim or claim line names its claim as given, which may be in no kept
+        # record (bhi_audit.bundle.Rejection.claim_id): the same id space, so the same pseudonym.
+        claim_ids = self.claim_ids | {r.claim_id for r in bundle.rejected if r.claim_id}
+        files = {f.path for f in bundle.files} | {p for p in paths if p}
+        problems = {
+            (r.kind, str(r.location), r.reasons): r.problems for r in bundle.rejected if r.problems
+        }
+        return Phi(
+            patients=tuple(identities[k] for k in sorted(identities)),
+            free_text=tuple(sorted(t.strip() for t in self.free_text if t.strip())),
+            claim_ids=tuple(sorted(claim_ids)),
+            record_ids=tuple(sorted(self.record_ids - claim_ids - set(identities))),
+            files=tuple(sorted(files)),
+            problems=problems,
+        )
 
 
 def derive_key(phi: Phi) -> bytes:

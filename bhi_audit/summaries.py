@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from bhi_audit.checkapi import Severity
 from bhi_audit.findings import Finding, Outcome
@@ -51,8 +53,40 @@ def summarize_checks(
     return summary
 
 
+class ClaimFacts(NamedTuple):
+    """What a claim's summary needs of the input: its patient, first date of service, codes.
+
+    Why compact: a partitioned audit keeps these for every claim instead of the claims and
+    lines themselves, so the merge needs no record of the input.
+    """
+
+    #: None when the input has lines under this claim id but no such claim.
+    patient_id: str | None
+    first_service: date | None
+    codes: tuple[str, ...]
+
+
+def claim_facts(
+    claims: Mapping[str, Claim], claim_lines: Iterable[ClaimLine]
+) -> dict[str, ClaimFacts]:
+    """The facts of every claim and of every claim id that lines name, by claim id."""
+    lines: dict[str, list[ClaimLine]] = defaultdict(list)
+    for line in claim_lines:
+        lines[line.claim_id].append(line)
+    facts = {}
+    for claim_id in set(claims) | set(lines):
+        claim = claims.get(claim_id)
+        mine = sorted(lines.get(claim_id, ()), key=lambda line: line.line_number)
+        facts[claim_id] = ClaimFacts(
+            patient_id=claim.patient_id if claim is not None else None,
+            first_service=min((line.date_of_service for line in mine), default=None),
+            codes=tuple(dict.fromkeys(line.code for line in mine)),
+        )
+    return facts
+
+
 def summarize_claims(
-    claims: Mapping[str, Claim], claim_lines: Iterable[ClaimLine], findings: tuple[Finding, ...]
+    facts: Mapping[str, ClaimFacts], findings: tuple[Finding, ...]
 ) -> dict[str, ClaimSummary]:
     """How each claim fared (every claim of the input, and any a finding names), by id.
 
@@ -67,24 +101,22 @@ def summarize_claims(
         counts[finding.claim_id][finding.severity.value] += 1
     for (claim_id, _), amount in lines_at_risk(findings).items():
         risk[claim_id] += amount
-    lines: dict[str, list[ClaimLine]] = defaultdict(list)
-    for line in claim_lines:
-        lines[line.claim_id].append(line)
+    claims = {claim_id for claim_id, fact in facts.items() if fact.patient_id is not None}
+    none = ClaimFacts(None, None, ())
     result = {}
-    for claim_id in sorted(set(claims) | set(counts)):
+    for claim_id in sorted(claims | set(counts)):
         c = counts.get(claim_id, {})
         flagged = c.get("error", 0) + c.get("warning", 0) > 0
-        claim = claims.get(claim_id)
-        mine = sorted(lines.get(claim_id, ()), key=lambda line: line.line_number)
+        fact = facts.get(claim_id, none)
         result[claim_id] = ClaimSummary(
             status="flagged" if flagged else "clean",
             errors=c.get("error", 0),
             warnings=c.get("warning", 0),
             infos=c.get("info", 0),
             at_risk=risk.get(claim_id, ZERO),
-            patient_id=claim.patient_id if claim is not None else None,
-            first_service=min((line.date_of_service for line in mine), default=None),
-            codes=tuple(dict.fromkeys(line.code for line in mine)),
+            patient_id=fact.patient_id,
+            first_service=fact.first_service,
+            codes=fact.codes,
         )
     return result
 

@@ -61,7 +61,12 @@ def _unknown(batch: Batch, kind: str, value: str | None, known: Mapping[str, obj
 
 
 def check(batch: Batch, options: None) -> Iterator[Problem]:
-    """One problem per reference that does not resolve."""
+    """One problem per reference that does not resolve.
+
+    NOTE: a streamed audit runs it on each patient partition (bhi_audit/spill.py): a claim,
+    its lines, its patient and their documentation are always in one partition, so the
+    references between them resolve within it; the common records are judged in partition 0.
+    """
     bundle = batch.bundle
     lines_by_claim: set[str] = {line.claim_id for line in bundle.of(ClaimLine)}
     for claim in bundle.of(Claim):
@@ -90,9 +95,11 @@ def check(batch: Batch, options: None) -> Iterator[Problem]:
             yield _doc_problem(
                 record, field, f"{_STAFF_NOUN[field]} {staff_id} is not on the roster"
             )
-    for review in bundle.of(CaseloadReview):
+    # NOTE: caseload reviews are common to every partition of a streamed audit: judged once
+    # (Batch.reports_common), against every patient of the input (Batch.knows_patient).
+    for review in bundle.of(CaseloadReview) if batch.reports_common else ():
         for patient_id in review.patients_reviewed:
-            if _unknown(batch, "patients", patient_id, batch.patients):
+            if batch.provided("patients") and not batch.knows_patient(patient_id):
                 yield _doc_problem(
                     review, "patients_reviewed", f"patient {patient_id} is not in patients"
                 )
@@ -121,6 +128,8 @@ def _staff_references(batch: Batch) -> Iterator[tuple[Record, str]]:
         (RegistryEnrollment, ("bhcm_id", "consultant_id")),
     )
     for kind, names in fields:
+        if kind is CaseloadReview and not batch.reports_common:
+            continue
         for record in batch.bundle.of(kind):
             for field in names:
                 yield record, field

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 
 import pytest
 
 from bhi_audit.engine import Engine
 from bhi_audit.generator import GenerateSpec, generate
-from bhi_audit.loaders import load_paths
+from bhi_audit.loaders import load_paths, load_spilled
+from bhi_audit.models import Claim
 from bhi_audit.registry import load_registry
 from bhi_audit.reporters import REPORTERS
 
@@ -45,22 +47,61 @@ def client():
         yield client
 
 
+@contextmanager
+def spilled(path, partitions):
+    spilled = load_spilled([path], partitions=partitions)
+    try:
+        yield spilled
+    finally:
+        spilled.close()
+
+
 @pytest.mark.parametrize("where", ["sample", "practice"])
-@pytest.mark.parametrize("partitions", [None, 3])
+@pytest.mark.parametrize("partitions", [1, 3])
 def test_dask_result_equals_single_process(where, partitions, practice, client):
     from bhi_audit.distributed import audit_on_client
 
+    path = SAMPLE if where == "sample" else practice
     engine = Engine(load_registry(plugins=False).specs)
-    bundle = load_paths([SAMPLE if where == "sample" else practice])
-    on_cluster = audit_on_client(client, engine, bundle, partitions)
-    assert _json(on_cluster) == _json(engine.audit(bundle))
+    with spilled(path, partitions) as streamed:
+        on_cluster = audit_on_client(client, engine, streamed)
+    assert _json(on_cluster) == _json(engine.audit(load_paths([path])))
+
+
+def test_tasks_read_their_own_partition_file_not_a_broadcast_batch(client, monkeypatch):
+    from bhi_audit import spill
+    from bhi_audit.distributed import audit_on_client
+
+    read: list[int] = []
+    real = spill.SpilledInput.bundle
+
+    def bundle(self, partition):
+        read.append(partition)
+        return real(self, partition)
+
+    monkeypatch.setattr(spill.SpilledInput, "bundle", bundle)
+    scattered: list[object] = []
+    real_scatter = client.scatter
+
+    def scatter(data, **kwargs):
+        scattered.extend(data)
+        return real_scatter(data, **kwargs)
+
+    monkeypatch.setattr(client, "scatter", scatter)
+    engine = Engine(load_registry(plugins=False).specs)
+    with spilled(SAMPLE, 3) as streamed:
+        audit_on_client(client, engine, streamed)
+    assert sorted(read) == [0, 1, 2]  # each partition read once, by its own task
+    sent = [item for item in scattered if isinstance(item, spill.SpilledInput)]
+    assert [s.header.of(Claim) for s in sent] == [[]]  # no claim is sent, only the header
 
 
 def test_a_failed_task_is_a_lost_partition_not_a_traceback(client):
     from bhi_audit.distributed import audit_on_client
 
     engine = EngineFailingOn(load_registry(plugins=False).specs, partition=1)
-    result = audit_on_client(client, engine, load_paths([SAMPLE]), partitions=2)
+    with spilled(SAMPLE, 2) as streamed:
+        result = audit_on_client(client, engine, streamed)
     assert [f.message for f in result.findings if f.check_id == "BHI-ENGINE"] == [
         f"internal error: partition 2 of 2 ({sample_partition_size(1)} patients) was not audited: "
         "its task failed "

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from bhi_audit.errors import InputError, InputErrors
+from bhi_audit.errors import InputError, InputErrors, OutputError
 from bhi_audit.loaders.bundle import Bundle, BundleBuilder, InputFile, Rejection
 from bhi_audit.loaders.csv_bundle import load_csv_directory, load_csv_file
 from bhi_audit.loaders.document import load_document
@@ -20,10 +20,12 @@ from bhi_audit.loaders.fhir import (
     ndjson_files,
     parse_json_document,
 )
+from bhi_audit.loaders.spill import SpillingBuilder
 from bhi_audit.loaders.x12 import X12Options, is_x12, load_x12
 from bhi_audit.models import KIND_BY_NAME, REQUIRED_KINDS
+from bhi_audit.spill import SpilledInput, partitions_for
 
-__all__ = ["Bundle", "InputFile", "Rejection", "X12Options", "load_paths"]
+__all__ = ["Bundle", "InputFile", "Rejection", "X12Options", "load_paths", "load_spilled"]
 
 DOCUMENT_SUFFIXES = {".json", ".yaml", ".yml"}
 
@@ -88,9 +90,68 @@ def load_paths(
     them. ``fhir_validator`` (``--fhir-validate``) fully validates every FHIR resource first.
     ``names`` gives a path another name in locations (``<stdin>``, see ``loaders/stdin.py``).
     """
+    builder = BundleBuilder()
+    load_into(paths, builder, x12, fhir_validator, names)
+    return builder.build()
+
+
+def load_spilled(
+    paths: Iterable[Path],
+    jobs: int = 1,
+    phi: bool = False,
+    x12: X12Options | None = None,
+    fhir_validator: Validator | None = None,
+    names: Mapping[Path, str] | None = None,
+    partitions: int | None = None,
+    directory: Path | None = None,
+) -> SpilledInput:
+    """Load every input path as :func:`load_paths` does, filed by patient partition on disk.
+
+    The number of partitions follows the input's size (``bhi_audit.spill.partitions_for``)
+    unless ``partitions`` is given; ``phi`` captures what ``--redact`` needs while loading.
+    The caller closes the result (``SpilledInput.close``); on an input error nothing is left.
+    The spill files go to a new private directory inside ``directory`` (default: the system's
+    temporary directory; a Dask cluster needs one that every worker mounts).
+    """
+    paths = list(paths)
+    if partitions is None:
+        partitions = partitions_for(sum(map(_size, paths)), jobs)
+    builder = SpillingBuilder(partitions, phi=phi, directory=directory)
+    try:
+        load_into(paths, builder, x12, fhir_validator, names)
+        return builder.spilled()
+    except OSError as exc:  # the loaders report unreadable input; this is the spill itself
+        builder.discard()
+        raise OutputError(
+            str(builder.directory),
+            f"cannot write the temporary partition files ({exc.strerror or type(exc).__name__}); "
+            "point TMPDIR at a private folder with room",
+        ) from None
+    except BaseException:
+        builder.discard()
+        raise
+
+
+def _size(path: Path) -> int:
+    """Bytes of a file, or of the files directly in a directory (0 if unreadable)."""
+    try:
+        if path.is_dir():
+            return sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def load_into(
+    paths: Iterable[Path],
+    builder: BundleBuilder,
+    x12: X12Options | None = None,
+    fhir_validator: Validator | None = None,
+    names: Mapping[Path, str] | None = None,
+) -> None:
+    """Load every input path into ``builder`` (see :func:`load_paths`)."""
     paths = list(paths)
     names = names or {}
-    builder = BundleBuilder()
     fhir = FhirSession(validator=fhir_validator)
     errors: list[InputError] = []
     x12_paths = [path for path in paths if not path.is_dir() and is_x12(path)]
@@ -119,4 +180,3 @@ def load_paths(
             )
     if errors:
         raise InputErrors(errors)
-    return builder.build()
