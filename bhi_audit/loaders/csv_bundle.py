@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bhi_audit.errors import InputError, InputErrors
 from bhi_audit.loaders.bundle import BundleBuilder
-from bhi_audit.loaders.csv_columns import ColumnValidator, collector_paused
+from bhi_audit.loaders.csv_columns import ColumnValidator
 from bhi_audit.models import KIND_BY_NAME, Location, Record
 
 #: Rows validated together, column by column: large enough to amortise a column pass, small
@@ -111,19 +111,18 @@ def add_rows(
     Why the model for the others: it alone words the rejection reasons, so they stay exactly
     what they were. Empties ``pending``.
     """
-    with collector_paused():
-        records = columns.validate([cells for _, cells in pending])
-        for (line_start, cells), record in zip(pending, records, strict=True):
-            location = Location(file=display, row=line_start)
-            if record is not None:
-                builder.keep(kind, record, location)
-                continue
-            row = {
-                column: cell
-                for column, cell in zip(columns.header, cells, strict=False)
-                if cell.strip() != ""
-            }
-            builder.add_row(kind, row, location)
+    records = columns.validate([cells for _, cells in pending])
+    for (line_start, cells), record in zip(pending, records, strict=True):
+        location = Location(file=display, row=line_start)
+        if record is not None:
+            builder.keep(kind, record, location)
+            continue
+        row = {
+            column: cell
+            for column, cell in zip(columns.header, cells, strict=False)
+            if cell.strip() != ""
+        }
+        builder.add_row(kind, row, location)
     pending.clear()
 
 

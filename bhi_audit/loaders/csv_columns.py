@@ -14,12 +14,10 @@ docs/performance.md says why this is plain Python and not pyarrow or polars).
 
 from __future__ import annotations
 
-import gc
 import inspect
 import typing
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
@@ -42,24 +40,6 @@ MEMO_LIMIT = 65_536
 Convert = Callable[[Sequence[str]], list[Any]]
 #: A check on one row's values (every field) and the fields given in it.
 RowCheck = Callable[[dict[str, Any], AbstractSet[str]], bool]
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a chunk of rows becomes records.
-
-    Why: records and the containers built on the way form no reference cycles, yet every 700
-    new containers start a collection, and the older generations' collections walk every
-    record kept so far: a third of the CPU of loading a large bundle. Reference counting
-    still frees everything at once; the collector resumes (if it ran before) after the chunk.
-    """
-    running = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if running:
-            gc.enable()
 
 
 @dataclass(frozen=True)
