@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import field_validator, model_validator
 
 from bhi_audit.generator import GenerateSpec, generate
 from bhi_audit.loaders import csv_bundle, csv_columns
 from bhi_audit.loaders.bundle import BundleBuilder
-from bhi_audit.models import KIND_BY_NAME, RECORD_KINDS, Record
+from bhi_audit.models import KIND_BY_NAME, RECORD_KINDS, Patient, Record
 
 from conftest import SAMPLE
 
@@ -279,6 +280,30 @@ def test_rows_across_chunks_keep_order(tmp_path: Path, monkeypatch: pytest.Monke
     ]
 
 
-def test_a_model_validator_the_pass_cannot_reproduce_turns_it_off() -> None:
-    """Every kind today is fully reproduced; the plan says so."""
+class _CheckedPatient(Patient):
+    """A patient kind with a whole-record rule the column pass cannot run."""
+
+    @model_validator(mode="after")
+    def _named(self) -> _CheckedPatient:
+        if self.name is None:
+            raise ValueError("name is required here")
+        return self
+
+
+class _UpperPatient(Patient):
+    """A patient kind whose validator runs before the field's type (and may change it)."""
+
+    @field_validator("patient_id", mode="before")
+    @classmethod
+    def _upper_id(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+
+def test_a_validator_the_pass_cannot_reproduce_turns_it_off() -> None:
+    """Every kind today is built by the pass; a model or before-validator turns it off."""
     assert all(csv_columns.plan_for(model).enabled for model in KIND_BY_NAME.values())
+    for model in (_CheckedPatient, _UpperPatient):
+        validator = csv_columns.ColumnValidator(model)
+        validator.set_header(["patient_id", "name"])
+        assert not validator.plan.enabled
+        assert validator.validate([["p1", "Zoe"], ["p2", ""]]) == [None, None]
