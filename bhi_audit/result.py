@@ -104,7 +104,13 @@ class CheckSummary(FrozenModel):
 
 
 class ClaimSummary(FrozenModel):
-    """How one claim fared."""
+    """How one claim fared.
+
+    ``flagged`` records what the audit found: an error or warning names the claim, accepted
+    (waived, baselined) or not, just as ``errors`` and ``warnings`` count every violation.
+    Whether the claim can go out is decided from the settled ``Finding.status`` (the HTML first
+    screen's "ready" and the fix-first worklist), never from this field.
+    """
 
     status: str  # "clean" | "flagged" | "not audited" (its --jobs partition was lost)
     errors: int

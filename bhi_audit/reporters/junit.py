@@ -42,6 +42,7 @@ from bhi_audit.reporters.common import (
     INPUT_CHECK_NAME,
     SEVERITY_RANK,
     acceptance,
+    amount,
     clean,
 )
 from bhi_audit.result import AuditResult, Evaluation
@@ -49,8 +50,8 @@ from bhi_audit.result import AuditResult, Evaluation
 __all__ = ["build", "clean", "describe_finding", "render"]
 
 
-def _money(amount: Decimal | None) -> str:
-    return f"{amount:.2f}" if amount is not None else "0.00"
+def _money(value: Decimal | None) -> str:
+    return amount(value) or "0.00"
 
 
 def describe_finding(finding: Finding) -> str:
