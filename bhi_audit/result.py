@@ -140,6 +140,21 @@ class Evaluation(NamedTuple):
     status: EvaluationStatus
 
 
+def findings_by_evaluation(
+    findings: tuple[Finding, ...],
+) -> dict[tuple[str, str], tuple[Finding, ...]]:
+    """Each evaluation's findings, keyed by its ``(check_id, unit)``, in the findings' order.
+
+    Why here: the engine settles an evaluation's status from exactly these findings
+    (``engine._settle``); a reporter that shows them beside the verdict (JUnit's testcase
+    ``system-out``) looks them up here instead of keeping its own join.
+    """
+    grouped: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        grouped.setdefault((finding.check_id, finding.unit), []).append(finding)
+    return {key: tuple(group) for key, group in grouped.items()}
+
+
 class _Json:
     """Models that exist only at the JSON boundary (the report's schema, validation)."""
 
