@@ -471,3 +471,19 @@ class AuditResult(FrozenModel):
     signoff: SignOff | None = None
     #: What a sign-off vouches for, stamped by bhi_audit/signoff.py after the gate is settled.
     digest: ReportDigest | None = None
+
+
+def patient_months_by_month(result: AuditResult) -> dict[str, set[str]]:
+    """The patient-months (units) the patient-month checks applied to, by month ``YYYY-MM``.
+
+    Why here: a patient-month unit reads ``<patient> <YYYY-MM>``; the HTML first screen (the
+    period audited) and its month-over-month chart (patient-months per month) both need it,
+    and reading the month out of the unit string is done once, in one place.
+    """
+    patient_month = {c.id for c in result.checks if c.scope == "patient_month"}
+    by_month: dict[str, set[str]] = {}
+    for evaluation in result.evaluations:
+        if evaluation.check_id in patient_month:
+            month = evaluation.unit.rsplit(" ", 1)[-1]
+            by_month.setdefault(month, set()).add(evaluation.unit)
+    return by_month

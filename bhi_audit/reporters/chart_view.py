@@ -18,7 +18,7 @@ from typing import Any
 
 from bhi_audit.reporters.common import money
 from bhi_audit.reporters.decision_view import month_words
-from bhi_audit.result import AuditResult
+from bhi_audit.result import AuditResult, patient_months_by_month
 from bhi_audit.summaries import is_open_problem, open_line_money
 
 #: Horizontal bar charts (SVG user units): label column, bar area, room for the value text.
@@ -265,11 +265,7 @@ def trend_view(result: AuditResult, months: list[str]) -> dict[str, Any] | None:
     at risk) by month of service; None when the input spans fewer than two months."""
     if len(months) < 2:
         return None
-    patient_month = {c.id for c in result.checks if c.scope == "patient_month"}
-    audited: dict[str, set[str]] = defaultdict(set)
-    for e in result.evaluations:
-        if e.check_id in patient_month:
-            audited[e.unit.rsplit(" ", 1)[-1]].add(e.unit)
+    audited = patient_months_by_month(result)
     with_error: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for f in result.findings:
         if f.month and f.patient_id and is_open_problem(f) and f.severity.value == "error":

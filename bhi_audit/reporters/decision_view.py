@@ -27,7 +27,7 @@ from typing import Any
 
 from bhi_audit.findings import Finding
 from bhi_audit.reporters.common import money
-from bhi_audit.result import AuditResult
+from bhi_audit.result import AuditResult, patient_months_by_month
 from bhi_audit.summaries import is_open_problem, open_line_money
 
 #: Between the ends of a span of months or days.
@@ -61,8 +61,7 @@ def period_words(months: list[str]) -> str:
 
 def audited_months(result: AuditResult) -> list[str]:
     """The months of the patient-months audited (and of the findings), sorted."""
-    patient_month = {c.id for c in result.checks if c.scope == "patient_month"}
-    months = {e.unit.rsplit(" ", 1)[-1] for e in result.evaluations if e.check_id in patient_month}
+    months = set(patient_months_by_month(result))
     months.update(f.month for f in result.findings if f.month)
     return sorted(m for m in months if _is_month(m))
 
