@@ -57,7 +57,7 @@ from bhi_audit.redact import (
     redact,
 )
 from bhi_audit.registry import CheckSpec, Registry, load_registry
-from bhi_audit.reporters import REDACTED_BY_DEFAULT, REPORTERS
+from bhi_audit.reporters import REDACTED_BY_DEFAULT, REPORTERS, json_report
 from bhi_audit.reporters import text as text_report
 from bhi_audit.reporters.auditor_pack import PACK_RENDERERS
 from bhi_audit.reporters.readiness_report import READINESS_FORMATS
@@ -428,6 +428,15 @@ def main() -> None:
     help="Audit patients in N processes (same report as one; see docs/performance.md).",
 )
 @click.option(
+    "--evaluations",
+    "evaluations_listed",
+    type=click.Choice(json_report.EVALUATIONS_LISTED),
+    default=json_report.DEFAULT_LISTED,
+    show_default=True,
+    help="JSON report: list only the evaluations (check x unit) that did not pass, or all of "
+    "them, passes included (as before schema_version 2; see docs/reports.md).",
+)
+@click.option(
     "--signoff",
     "signoff_file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -457,6 +466,7 @@ def check(
     baseline_file: Path | None,
     fhir_validate: bool,
     jobs: int,
+    evaluations_listed: json_report.EvaluationsListed,
     signoff_file: Path | None,
 ) -> None:
     """Audit the claims and documentation in PATHS.
@@ -470,6 +480,8 @@ def check(
     formats = [fmt, *(f for f, _ in reports)]
     if (quiet or statistics) and "text" not in formats:
         raise CommandLineError("--quiet and --statistics shape the text report (--format text)")
+    if evaluations_listed != json_report.DEFAULT_LISTED and "json" not in formats:
+        raise CommandLineError("--evaluations shapes the JSON report (--format json)")
     quiet_phi = redact if redact is not None else any(f in REDACTED_BY_DEFAULT for f in formats)
     with user_errors(redact_key if quiet_phi else None, quiet_phi):
         paths, names = stdin_paths(paths)
@@ -555,6 +567,8 @@ def check(
         renderer = REPORTERS[report_format]
         if report_format == "text" and (quiet or statistics):
             renderer = partial(text_report.render, quiet=quiet, statistics=statistics)
+        if report_format == "json":
+            renderer = partial(json_report.render, evaluations=evaluations_listed)
         if path is None:
             with user_errors(), stdout_errors():
                 renderer(shown(report_format), report_stdout())

@@ -107,7 +107,13 @@ class CheckSummary(FrozenModel):
 
 
 class ClaimSummary(FrozenModel):
-    """How one claim fared."""
+    """How one claim fared.
+
+    ``flagged`` records what the audit found: an error or warning names the claim, accepted
+    (waived, baselined) or not, just as ``errors`` and ``warnings`` count every violation.
+    Whether the claim can go out is decided from the settled ``Finding.status`` (the HTML first
+    screen's "ready" and the fix-first worklist), never from this field.
+    """
 
     status: str  # "clean" | "flagged" | "not audited" (its --jobs partition was lost)
     errors: int
@@ -135,6 +141,21 @@ class Evaluation(NamedTuple):
     check_id: str
     unit: str
     status: EvaluationStatus
+
+
+def findings_by_evaluation(
+    findings: tuple[Finding, ...],
+) -> dict[tuple[str, str], tuple[Finding, ...]]:
+    """Each evaluation's findings, keyed by its ``(check_id, unit)``, in the findings' order.
+
+    Why here: the engine settles an evaluation's status from exactly these findings
+    (``engine._settle``); a reporter that shows them beside the verdict (JUnit's testcase
+    ``system-out``) looks them up here instead of keeping its own join.
+    """
+    grouped: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        grouped.setdefault((finding.check_id, finding.unit), []).append(finding)
+    return {key: tuple(group) for key, group in grouped.items()}
 
 
 class _Json:
@@ -453,3 +474,19 @@ class AuditResult(FrozenModel):
     signoff: SignOff | None = None
     #: What a sign-off vouches for, stamped by bhi_audit/signoff.py after the gate is settled.
     digest: ReportDigest | None = None
+
+
+def patient_months_by_month(result: AuditResult) -> dict[str, set[str]]:
+    """The patient-months (units) the patient-month checks applied to, by month ``YYYY-MM``.
+
+    Why here: a patient-month unit reads ``<patient> <YYYY-MM>``; the HTML first screen (the
+    period audited) and its month-over-month chart (patient-months per month) both need it,
+    and reading the month out of the unit string is done once, in one place.
+    """
+    patient_month = {c.id for c in result.checks if c.scope == "patient_month"}
+    by_month: dict[str, set[str]] = {}
+    for evaluation in result.evaluations:
+        if evaluation.check_id in patient_month:
+            month = evaluation.unit.rsplit(" ", 1)[-1]
+            by_month.setdefault(month, set()).add(evaluation.unit)
+    return by_month

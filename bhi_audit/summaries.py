@@ -123,13 +123,53 @@ def summarize_claims(
 
 def lines_at_risk(findings: Iterable[Finding]) -> dict[tuple[str, int], Decimal]:
     """Money at risk per claim line, counted once however many findings flag the line (the
-    largest amount, when one finding puts only some of the line's units at risk)."""
+    largest amount, when one finding puts only some of the line's units at risk).
+
+    A line priced at $0.00 is still a line at risk (with nothing to lose): it is kept, so that
+    :func:`open_line_money` never also counts a line an open error denies as at audit risk.
+    """
     lines: dict[tuple[str, int], Decimal] = {}
     for finding in findings:
-        if finding.at_risk and finding.claim_id and finding.line_number:
+        if finding.at_risk is not None and finding.claim_id and finding.line_number:
             key = (finding.claim_id, finding.line_number)
             lines[key] = max(lines.get(key, finding.at_risk), finding.at_risk)
     return lines
+
+
+def is_open_problem(finding: Finding) -> bool:
+    """An open error or warning: work that decides whether the claim is paid or audited.
+
+    "Open" is the settled status (``Finding.status``), so waived, baselined, not-verifiable
+    and internal-error findings never count; an open info is advice, not a problem.
+    """
+    return finding.status == "open" and finding.severity is not Severity.INFO
+
+
+class LineMoney(NamedTuple):
+    """Open problems' money per claim line: to be denied (open errors) and at audit risk."""
+
+    #: (claim id, line number) -> the largest amount an open error puts at risk.
+    denied: dict[tuple[str, int], Decimal]
+    #: The same for open warnings, on lines no open error already denies.
+    risk: dict[tuple[str, int], Decimal]
+
+    @property
+    def totals(self) -> tuple[Decimal, Decimal]:
+        """(dollars to be denied, dollars at audit risk)."""
+        return sum(self.denied.values(), ZERO), sum(self.risk.values(), ZERO)
+
+
+def open_line_money(findings: Iterable[Finding]) -> LineMoney:
+    """Dollars to be denied and at audit risk, each claim line counted once.
+
+    Why one function: the HTML first screen, its money charts and the fix-first worklist all
+    split money this way and used to do it three times, disagreeing on a line an open error
+    prices at $0.00 (the error denies it; its warning's amount is not also at audit risk).
+    """
+    problems = [f for f in findings if is_open_problem(f)]
+    denied = lines_at_risk(f for f in problems if f.severity is Severity.ERROR)
+    warned = lines_at_risk(f for f in problems if f.severity is Severity.WARNING)
+    return LineMoney(denied, {line: v for line, v in warned.items() if line not in denied})
 
 
 def summarize_totals(

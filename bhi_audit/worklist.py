@@ -9,7 +9,7 @@ their order from :func:`build_worklist`, so they cannot disagree.
 The ranking (issue 13, item 2), a total order:
 
 1. dollars **to be denied**, descending: per claim line, the largest ``at_risk`` of its open
-   errors, each line counted once;
+   errors, each line counted once (``summaries.open_line_money``, as the HTML first screen);
 2. the claim's **timely-filing deadline**, earliest first (:func:`filing_deadline`);
 3. the claim id.
 
@@ -23,7 +23,6 @@ nothing to the dollars and marks the row "no national rate" instead of showing $
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -31,8 +30,8 @@ from decimal import Decimal
 from bhi_audit.findings import Finding, Outcome
 from bhi_audit.fixes import fix_text, who_to_ask
 from bhi_audit.result import AuditResult
+from bhi_audit.summaries import is_open_problem, open_line_money
 
-ZERO = Decimal("0.00")
 #: How a checklist item's kind reads, in the order items are listed.
 KINDS = ("error", "warning", "not verifiable")
 
@@ -104,23 +103,8 @@ class PatientChecklist:
     items: tuple[ChecklistItem, ...]
 
 
-def is_open_problem(finding: Finding) -> bool:
-    """An open error or warning: work that decides whether the claim is paid or audited."""
-    return finding.status == "open" and finding.severity.value in ("error", "warning")
-
-
 def _summaries(result: AuditResult) -> dict[str, str]:
     return {check.id: check.summary for check in result.checks}
-
-
-def _line_money(findings: Iterable[Finding]) -> dict[int, Decimal]:
-    """The largest at-risk amount per claim line (each line counted once)."""
-    lines: dict[int, Decimal] = {}
-    for finding in findings:
-        if finding.at_risk is not None and finding.line_number is not None:
-            key = finding.line_number
-            lines[key] = max(lines.get(key, finding.at_risk), finding.at_risk)
-    return lines
 
 
 def _fix_lines(findings: list[Finding], summaries: dict[str, str]) -> tuple[FixLine, ...]:
@@ -145,9 +129,7 @@ def _row(
     result: AuditResult, claim_id: str, findings: list[Finding], summaries: dict[str, str]
 ) -> WorklistRow:
     errors = [f for f in findings if f.severity.value == "error"]
-    denied_lines = _line_money(errors)
-    warned = _line_money(f for f in findings if f.severity.value == "warning")
-    risk_lines = {line: amount for line, amount in warned.items() if line not in denied_lines}
+    to_be_denied, audit_risk = open_line_money(findings).totals
     no_rate = tuple(
         dict.fromkeys(
             f.code
@@ -171,8 +153,8 @@ def _row(
         patient_id=patient or "",
         month=month,
         codes=codes,
-        to_be_denied=sum(denied_lines.values(), ZERO),
-        audit_risk=sum(risk_lines.values(), ZERO),
+        to_be_denied=to_be_denied,
+        audit_risk=audit_risk,
         no_rate=no_rate,
         deadline=filing_deadline(first) if first is not None else None,
         fixes=_fix_lines(findings, summaries),

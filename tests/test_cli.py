@@ -205,8 +205,39 @@ def test_text_output_is_one_line_per_finding_then_the_summary(runner):
 
 #: Fields excluded from dumps (the settled gate verdict) are not part of the JSON report.
 DOCUMENTED_KEYS = {name for name, f in AuditResult.model_fields.items() if not f.exclude} | {
-    "schema_version"
+    "schema_version",
+    "evaluations_listed",
 }
+
+
+def test_json_lists_evaluations_not_passed_unless_asked_for_all(runner):
+    args = ["check", SAMPLE, "--format", "json", "--as-of", "2026-12-02"]
+    default = json.loads(invoke(runner, *args).stdout)
+    every = json.loads(invoke(runner, *args, "--evaluations", "all").stdout)
+    assert (default["evaluations_listed"], every["evaluations_listed"]) == ("not-passed", "all")
+    statuses = {e["status"] for e in default["evaluations"]}
+    assert "passed" not in statuses and {"failed", "unverifiable"} <= statuses
+    # the list left out exactly the passes, which per_check counts either way
+    assert default["evaluations"] == [e for e in every["evaluations"] if e["status"] != "passed"]
+    per_check = default["per_check"].values()
+    assert len(every["evaluations"]) == sum(c["applicable"] for c in per_check)
+    assert len(every["evaluations"]) - len(default["evaluations"]) == sum(
+        c["passed"] for c in per_check
+    )
+    # nothing else in the document differs
+    for document in (default, every):
+        del document["evaluations"], document["evaluations_listed"]
+    assert default == every
+
+
+def test_evaluations_option_needs_a_json_report(runner, tmp_path):
+    result = invoke(runner, "check", SAMPLE, "--format", "text", "--evaluations", "all")
+    assert result.exit_code == 2
+    assert "--evaluations shapes the JSON report (--format json)" in result.stderr
+    report = tmp_path / "report.json"
+    written = invoke(runner, "check", SAMPLE, "--evaluations", "all", "--report", f"json:{report}")
+    assert written.exit_code == 1  # the sample has open errors
+    assert json.loads(report.read_text(encoding="utf-8"))["evaluations_listed"] == "all"
 
 
 def test_json_output_has_the_documented_shape(runner):
@@ -218,7 +249,7 @@ def test_json_output_has_the_documented_shape(runner):
     assert document["tool"] == "bhi-audit"
     assert document["tool_version"] == __version__
     assert document["rulebook_version"] == RULEBOOK_VERSION
-    assert document["schema_version"] == "1"
+    assert (document["schema_version"], document["evaluations_listed"]) == ("2", "not-passed")
     (finding,) = document["findings"]
     assert {
         k: finding[k]

@@ -78,7 +78,7 @@ def test_evaluations_are_named_tuples_and_objects_in_json():
     first = result.evaluations[0]
     assert type(first) is Evaluation
     assert tuple(first) == (first.check_id, first.unit, first.status)
-    document = to_document(result)
+    document = to_document(result, "all")
     assert document["evaluations"][0] == {
         "check_id": first.check_id,
         "status": first.status,

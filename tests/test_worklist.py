@@ -21,6 +21,8 @@ import pytest
 from bhi_audit.loaders import load_paths
 from bhi_audit.redact import claim_pseudonym, collect_phi, pseudonym, redact
 from bhi_audit.reporters import csv_worklist, html, sarif
+from bhi_audit.reporters.decision_view import claim_states, decision_view, split_money
+from bhi_audit.summaries import open_line_money, summarize_claims
 from bhi_audit.worklist import build_worklist, documentation_checklist, filing_deadline
 
 from conftest import REPO, run_audit
@@ -74,6 +76,48 @@ def test_warning_money_is_audit_risk_and_a_line_is_counted_once(ranking):
     # C-E (2025 rate) and C-E2 (2026 rate): warnings only.
     assert (rows["C-E"].to_be_denied, rows["C-E"].audit_risk) == (ZERO, Decimal("53.05"))
     assert (rows["C-E2"].to_be_denied, rows["C-E2"].audit_risk) == (ZERO, Decimal("57.45"))
+
+
+def test_a_line_an_open_error_prices_at_zero_is_denied_not_at_audit_risk(ranking):
+    # C-H's one line has an open error and an open warning. With the error priced at $0.00
+    # and the warning at $57.45, the error still denies the line: the warning's amount is not
+    # also at audit risk, in the worklist and the HTML first screen alike (the first screen
+    # used to count it, as a $0.00 amount was no line at all there).
+    price = {"error": ZERO, "warning": Decimal("57.45")}
+    findings = tuple(
+        f.model_copy(update={"at_risk": price[f.severity.value]})
+        for f in ranking.findings
+        if f.claim_id == "C-H"
+    )
+    assert sorted((f.severity.value, f.line_number) for f in findings) == [
+        ("error", 1),
+        ("warning", 1),
+    ]
+    result = ranking.model_copy(update={"findings": findings})
+    (row,) = build_worklist(result)
+    assert (row.claim_id, row.to_be_denied, row.audit_risk) == ("C-H", ZERO, ZERO)
+    assert split_money(findings) == (ZERO, ZERO)
+    assert open_line_money(findings) == ({("C-H", 1): ZERO}, {})
+    assert decision_view(result)["risk"] == "$0.00"
+
+
+def test_a_claim_whose_findings_are_all_accepted_is_flagged_but_ready(ranking):
+    # per_claim records what the audit found ("flagged": an error or warning names the claim,
+    # accepted or not, as Totals.errors counts every violation); whether the claim can go out
+    # is the first screen's and the worklist's call, from the settled status: ready, no row.
+    findings = tuple(
+        f.model_copy(update={"baselined": True}) for f in ranking.findings if f.claim_id == "C-H"
+    )
+    per_claim = summarize_claims({}, [], findings)
+    assert (per_claim["C-H"].status, per_claim["C-H"].errors, per_claim["C-H"].warnings) == (
+        "flagged",
+        1,
+        1,
+    )
+    result = ranking.model_copy(update={"findings": findings})
+    assert build_worklist(result) == ()
+    states = claim_states(result)
+    assert (states["fix"], states["review"], states["ready"]) == (0, 0, len(ranking.per_claim))
 
 
 def test_an_error_on_a_code_without_a_national_rate_is_marked_not_zero(ranking):

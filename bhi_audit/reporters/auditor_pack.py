@@ -13,6 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TextIO
 
+from bhi_audit.reporters import common
 from bhi_audit.reporters.html import environment
 from bhi_audit.reporters.text import one_line
 from bhi_audit.sampling.pack import AuditorPack
@@ -35,8 +36,7 @@ UNIT_COLUMNS = (
 
 def money(text: str) -> str:
     """``1234.5`` -> ``$1,234.50``; ``-3`` -> ``-$3.00``."""
-    amount = Decimal(text)
-    return f"-${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}"
+    return common.money(Decimal(text))
 
 
 def render_text(pack: AuditorPack, out: TextIO) -> None:

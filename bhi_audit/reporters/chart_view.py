@@ -17,9 +17,9 @@ from decimal import Decimal
 from typing import Any
 
 from bhi_audit.reporters.common import money
-from bhi_audit.reporters.decision_view import is_problem, month_words
-from bhi_audit.result import AuditResult
-from bhi_audit.summaries import lines_at_risk
+from bhi_audit.reporters.decision_view import month_words
+from bhi_audit.result import AuditResult, patient_months_by_month
+from bhi_audit.summaries import is_open_problem, open_line_money
 
 #: Horizontal bar charts (SVG user units): label column, bar area, room for the value text.
 WIDTH = 600
@@ -155,7 +155,7 @@ def problems_chart(result: AuditResult) -> dict[str, Any]:
     """Open problems per check, stacked error / warning / info (not verifiable apart)."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for f in result.findings:
-        if is_problem(f):
+        if f.status == "open":  # the settled status: open errors, warnings and infos
             counts[f.check_id][f.severity.value] += 1
     bars = [
         Bar(
@@ -188,17 +188,9 @@ def _money_by(result: AuditResult, key: Callable[[Any], str | None]) -> dict[str
     groups: dict[str, list[Any]] = defaultdict(list)
     for f in result.findings:
         k = key(f)
-        if k is not None and is_problem(f):
+        if k is not None and is_open_problem(f):
             groups[k].append(f)
-    amounts: dict[str, list[Decimal]] = {}
-    for k, members in groups.items():
-        denied = lines_at_risk(f for f in members if f.severity.value == "error")
-        risk = lines_at_risk(f for f in members if f.severity.value == "warning")
-        amounts[k] = [
-            sum(denied.values(), Decimal(0)),
-            sum((v for line, v in risk.items() if line not in denied), Decimal(0)),
-        ]
-    return amounts
+    return {k: list(open_line_money(members).totals) for k, members in groups.items()}
 
 
 def money_chart(result: AuditResult) -> dict[str, Any]:
@@ -273,14 +265,10 @@ def trend_view(result: AuditResult, months: list[str]) -> dict[str, Any] | None:
     at risk) by month of service; None when the input spans fewer than two months."""
     if len(months) < 2:
         return None
-    patient_month = {c.id for c in result.checks if c.scope == "patient_month"}
-    audited: dict[str, set[str]] = defaultdict(set)
-    for e in result.evaluations:
-        if e.check_id in patient_month:
-            audited[e.unit.rsplit(" ", 1)[-1]].add(e.unit)
+    audited = patient_months_by_month(result)
     with_error: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for f in result.findings:
-        if f.month and f.patient_id and is_problem(f) and f.severity.value == "error":
+        if f.month and f.patient_id and is_open_problem(f) and f.severity.value == "error":
             with_error[f.month].add((f.patient_id, f.month))
     amounts = _money_by(result, lambda f: f.month)
     rows: list[dict[str, Any]] = []

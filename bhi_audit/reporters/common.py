@@ -1,4 +1,4 @@
-"""What several reporters share: XML cleaning, severity rank, status labels, waiver text.
+"""What several reporters share: money, XML cleaning, severity rank, status labels, waiver text.
 
 Why one module: each format used to spell these itself (and re-derive "waived" or "skipped"
 from findings), so the formats could disagree. Reporters now map the result's settled
@@ -31,12 +31,20 @@ STATUS_LABEL: dict[FindingStatus, str] = {
 
 
 def money(amount: Decimal | None) -> str:
-    """``$1,234.56``; an em dash for no amount (no rate, or nothing to price).
+    """``$1,234.56``, ``-$3.00``; an em dash for no amount (no rate, or nothing to price).
 
-    One formatter for every view of the HTML report and the readiness page, so the same
-    amount never reads two ways on one page.
+    One formatter for every human-readable report (text, HTML views, readiness, auditor
+    pack), so the same amount never reads two ways; a negative amount (a CoCM-minus-BHI
+    difference, an underpayment) keeps its sign before the dollar sign.
     """
-    return "—" if amount is None else f"${amount:,.2f}"
+    if amount is None:
+        return "—"
+    return f"-${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}"
+
+
+def amount(value: Decimal | None) -> str | None:
+    """``1234.56`` for machine-read fields (JUnit properties, SARIF, CSV); None for none."""
+    return None if value is None else f"{value:.2f}"
 
 
 def clean(text: str) -> str:

@@ -19,12 +19,11 @@ report. Money columns are plain numbers with two decimals, empty when there is n
 from __future__ import annotations
 
 import csv
-from decimal import Decimal
 from typing import TextIO
 
 from bhi_audit.findings import Finding
 from bhi_audit.fixes import fix_text, who_to_ask
-from bhi_audit.reporters.common import INPUT_CHECK_ID, INPUT_CHECK_NAME, status_label
+from bhi_audit.reporters.common import INPUT_CHECK_ID, INPUT_CHECK_NAME, amount, status_label
 from bhi_audit.reporters.text import one_line
 from bhi_audit.result import AuditResult, RejectedRecord
 from bhi_audit.worklist import build_worklist, filing_deadline
@@ -62,10 +61,6 @@ def _text(value: str | None) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _money(amount: Decimal | None) -> str:
-    return f"{amount:.2f}" if amount is not None else ""
-
-
 def status_of(finding: Finding) -> str:
     """open / waived / waiver expired / baselined / not verifiable / internal error."""
     return status_label(finding)
@@ -101,8 +96,8 @@ def row_of(
         finding.severity.value,
         status_of(finding),
         _text(finding.message),
-        _money(finding.at_risk),
-        _money(finding.opportunity),
+        amount(finding.at_risk) or "",
+        amount(finding.opportunity) or "",
         _text(finding.location),
         _text(finding.waiver.reason) if finding.waiver is not None else "",
         finding.rulebook,

@@ -10,8 +10,8 @@ not hide among the page layout:
   or line is **blocked** (counted once, and in no other state: it cannot be submitted as
   read); a rejected record whose claim id could not be read counts as one blocked claim;
 - dollars **to be denied** are the open errors' amounts at risk and dollars **at audit risk**
-  the open warnings', each claim line counted once (a line that is both counts as denied), as
-  the result's own total does (``engine._lines_at_risk``);
+  the open warnings', each claim line counted once (a line that is both counts as denied, even
+  at $0.00), by ``summaries.open_line_money`` as the worklist and the charts count them;
 - a line flagged by an open error whose code has no national rate is counted apart as "no
   national rate", never as $0;
 - the period is named in words from the patient-months audited, and the run date is the
@@ -28,19 +28,13 @@ from decimal import Decimal
 from typing import Any
 
 from bhi_audit.bundle import CLAIM_KINDS
-from bhi_audit.findings import Finding, Outcome
+from bhi_audit.findings import Finding
 from bhi_audit.reporters.common import money
-from bhi_audit.result import AuditResult
-from bhi_audit.summaries import lines_at_risk
+from bhi_audit.result import AuditResult, patient_months_by_month
+from bhi_audit.summaries import is_open_problem, open_line_money
 
-ZERO = Decimal("0")
 #: Between the ends of a span of months or days.
 EN_DASH = "\N{EN DASH}"
-
-
-def is_problem(finding: Finding) -> bool:
-    """An open finding that says the claim is wrong (not "not verifiable", not a crash)."""
-    return finding.status == "open" and finding.outcome is Outcome.VIOLATION
 
 
 def day_words(day: date) -> str:
@@ -68,8 +62,7 @@ def period_words(months: list[str]) -> str:
 
 def audited_months(result: AuditResult) -> list[str]:
     """The months of the patient-months audited (and of the findings), sorted."""
-    patient_month = {c.id for c in result.checks if c.scope == "patient_month"}
-    months = {e.unit.rsplit(" ", 1)[-1] for e in result.evaluations if e.check_id in patient_month}
+    months = set(patient_months_by_month(result))
     months.update(f.month for f in result.findings if f.month)
     return sorted(m for m in months if _is_month(m))
 
@@ -79,18 +72,14 @@ def _is_month(text: str) -> bool:
     return len(year) == 4 and year.isdigit() and number.isdigit() and 1 <= int(number) <= 12
 
 
+def open_as(finding: Finding, severity: str) -> bool:
+    """An open error (``severity="error"``) or open warning, by the settled status."""
+    return is_open_problem(finding) and finding.severity.value == severity
+
+
 def split_money(findings: Iterable[Finding]) -> tuple[Decimal, Decimal]:
     """(to be denied, at audit risk) of these findings; a line denied is not also at risk."""
-    problems = [f for f in findings if is_problem(f)]
-    denied = lines_at_risk(f for f in problems if f.severity.value == "error")
-    risk = {
-        key: amount
-        for key, amount in lines_at_risk(
-            f for f in problems if f.severity.value == "warning"
-        ).items()
-        if key not in denied
-    }
-    return sum(denied.values(), ZERO), sum(risk.values(), ZERO)
+    return open_line_money(findings).totals
 
 
 def no_rate_lines(findings: Iterable[Finding]) -> int:
@@ -98,7 +87,7 @@ def no_rate_lines(findings: Iterable[Finding]) -> int:
     priced: set[tuple[str, int]] = set()
     unpriced: set[tuple[str, int]] = set()
     for f in findings:
-        if not (is_problem(f) and f.severity.value == "error" and f.claim_id and f.line_number):
+        if not (open_as(f, "error") and f.claim_id and f.line_number):
             continue
         key = (f.claim_id, f.line_number)
         if f.at_risk is not None:
@@ -118,10 +107,8 @@ def run_date(result: AuditResult) -> tuple[str, str]:
 
 def claim_states(result: AuditResult) -> dict[str, int]:
     """How many claims are ready, to fix, to review, not audited and blocked."""
-    fix = {f.claim_id for f in result.findings if is_problem(f) and f.severity.value == "error"}
-    review = {
-        f.claim_id for f in result.findings if is_problem(f) and f.severity.value == "warning"
-    } - fix
+    fix = {f.claim_id for f in result.findings if open_as(f, "error")}
+    review = {f.claim_id for f in result.findings if open_as(f, "warning")} - fix
     fix.discard(None)
     review.discard(None)
     not_audited = {c for c, s in result.per_claim.items() if s.status == "not audited"}

@@ -24,7 +24,7 @@ from bhi_audit.reporters.chart_view import (
     trend_view,
     unverifiable_chart,
 )
-from bhi_audit.reporters.common import clean, money, status_label
+from bhi_audit.reporters.common import SEVERITY_RANK, clean, money, status_label
 from bhi_audit.reporters.decision_view import audited_months, decision_view
 from bhi_audit.reporters.readiness_view import readiness_view
 from bhi_audit.reporters.signoff_view import signoff_view
@@ -148,7 +148,8 @@ def _finding_view(index: int, finding: Finding) -> dict[str, Any]:
         "check_id": finding.check_id,
         "check_name": finding.check_name,
         "severity": finding.severity.value,
-        "severity_rank": {"error": 3, "warning": 2, "info": 1}[finding.severity.value],
+        # 1-based: the table's sort key (data-key) reads 1 info, 2 warning, 3 error
+        "severity_rank": SEVERITY_RANK[finding.severity.value] + 1,
         "label": label,
         "status": status,
         "status_css": status.replace(" ", "-"),

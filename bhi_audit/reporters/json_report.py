@@ -1,22 +1,47 @@
-"""JSON report: the whole result, in the documented stable schema (docs/output-schema.json)."""
+"""JSON report: the whole result, in the documented stable schema (docs/output-schema.json).
+
+Evaluations: by default the ``evaluations`` list holds only those whose settled status is not
+``passed`` (``evaluations_listed: "not-passed"``); ``bhi-audit check --evaluations all``
+lists every one (``"all"``). Why: there is one evaluation per check and unit, 99.5 % of them
+passes, and they were ~80 % of the report's bytes; the passes are already counted in
+``per_check`` (``passed``, ``applicable``), and JUnit, which shows each pass as a testcase,
+is rendered from the in-memory result with all of them.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 from bhi_audit.result import AuditResult, Evaluation
 
-#: Bumped only on incompatible changes; additions keep the version.
-SCHEMA_VERSION = "1"
+#: Bumped only on incompatible changes; additions keep the version. 2: passed evaluations
+#: are listed only with ``--evaluations all`` (docs/reports.md, "JSON schema changes").
+SCHEMA_VERSION = "2"
+#: Which evaluations the ``evaluations`` list holds (the document says so in
+#: ``evaluations_listed``).
+EvaluationsListed = Literal["not-passed", "all"]
+EVALUATIONS_LISTED: tuple[EvaluationsListed, ...] = ("not-passed", "all")
+DEFAULT_LISTED: EvaluationsListed = "not-passed"
 #: Evaluations encoded per write.
 CHUNK = 10_000
 
 
-def to_document(result: AuditResult) -> dict[str, Any]:
+def listed(evaluations: tuple[Evaluation, ...], which: EvaluationsListed) -> tuple[Evaluation, ...]:
+    """The evaluations the report lists: all, or those not ``passed`` (in the same order)."""
+    if which == "all":
+        return evaluations
+    return tuple(e for e in evaluations if e.status != "passed")
+
+
+def to_document(
+    result: AuditResult, evaluations: EvaluationsListed = DEFAULT_LISTED
+) -> dict[str, Any]:
     """The JSON document of a result (money as strings with two decimals)."""
-    document = result.model_dump(mode="json")
+    shown = result.model_copy(update={"evaluations": listed(result.evaluations, evaluations)})
+    document = shown.model_dump(mode="json")
     document["schema_version"] = SCHEMA_VERSION
+    document["evaluations_listed"] = evaluations
     return document
 
 
@@ -66,21 +91,24 @@ def _write_findings(result: AuditResult, out: TextIO) -> None:
     out.write("\n  ]")
 
 
-def render(result: AuditResult, out: TextIO) -> None:
+def render(
+    result: AuditResult, out: TextIO, *, evaluations: EvaluationsListed = DEFAULT_LISTED
+) -> None:
     """Write the result as sorted, indented JSON with a trailing newline.
 
-    Identical to ``json.dump(to_document(result), out, indent=2, sort_keys=True,
-    ensure_ascii=False)`` (tests/reporters compare bytes), written key by key so that the
-    evaluations list is written by :func:`_write_evaluations`.
+    Identical to ``json.dump(to_document(result, evaluations), out, indent=2,
+    sort_keys=True, ensure_ascii=False)`` (tests compare bytes), written key by key so that
+    the evaluations list is written by :func:`_write_evaluations`.
     """
     document = result.model_dump(mode="json", exclude={"evaluations", "findings"})
     document["schema_version"] = SCHEMA_VERSION
+    document["evaluations_listed"] = evaluations
     keys = sorted([*document, "evaluations", "findings"])
     out.write("{\n")
     for index, key in enumerate(keys):
         out.write(f"  {json.dumps(key, ensure_ascii=False)}: ")
         if key == "evaluations":
-            _write_evaluations(result.evaluations, out)
+            _write_evaluations(listed(result.evaluations, evaluations), out)
         elif key == "findings":
             _write_findings(result, out)
         else:

@@ -42,16 +42,17 @@ from bhi_audit.reporters.common import (
     INPUT_CHECK_NAME,
     SEVERITY_RANK,
     acceptance,
+    amount,
     clean,
 )
 from bhi_audit.reporters.text import rejected_message
-from bhi_audit.result import AuditResult, Evaluation
+from bhi_audit.result import AuditResult, Evaluation, findings_by_evaluation
 
 __all__ = ["build", "clean", "describe_finding", "render"]
 
 
-def _money(amount: Decimal | None) -> str:
-    return f"{amount:.2f}" if amount is not None else "0.00"
+def _money(value: Decimal | None) -> str:
+    return amount(value) or "0.00"
 
 
 def describe_finding(finding: Finding) -> str:
@@ -87,19 +88,22 @@ def describe_finding(finding: Finding) -> str:
     return "\n".join(lines)
 
 
-def _fails(findings: list[Finding]) -> bool:
+def _fails(findings: tuple[Finding, ...]) -> bool:
     """Whether a failed evaluation is a ``<failure>``: one of its open findings fails the gate
     (as settled in the result); a result whose gate was not settled fails on any."""
     open_ = [f for f in findings if f.status == "open"]
     return not open_ or any(f.fails_gate is not False for f in open_)
 
 
-def _suppression_reason(findings: list[Finding]) -> str:
+def _suppression_reason(findings: tuple[Finding, ...]) -> str:
     return "; ".join(dict.fromkeys(r for f in findings if (r := acceptance(f))))
 
 
 def _add_testcase(
-    suite: etree._Element, evaluation: Evaluation, findings: list[Finding], counts: dict[str, int]
+    suite: etree._Element,
+    evaluation: Evaluation,
+    findings: tuple[Finding, ...],
+    counts: dict[str, int],
 ) -> None:
     case = etree.SubElement(suite, "testcase")
     case.set("classname", clean(evaluation.check_id))
@@ -156,9 +160,7 @@ def setup_properties(result: AuditResult) -> list[tuple[str, str]]:
 
 def build(result: AuditResult) -> etree._Element:
     """The ``<testsuites>`` element of a result."""
-    by_pair: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    for finding in result.findings:
-        by_pair[(finding.check_id, finding.unit)].append(finding)
+    by_pair = findings_by_evaluation(result.findings)
     by_check: dict[str, list[Evaluation]] = defaultdict(list)
     for evaluation in result.evaluations:
         by_check[evaluation.check_id].append(evaluation)
@@ -192,7 +194,8 @@ def build(result: AuditResult) -> etree._Element:
             prop.set("value", clean(value))
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         for evaluation in by_check.get(check.id, []):
-            _add_testcase(suite, evaluation, by_pair[(check.id, evaluation.unit)], counts)
+            found = by_pair.get((check.id, evaluation.unit), ())
+            _add_testcase(suite, evaluation, found, counts)
         for key in ("tests", "failures", "errors", "skipped"):
             suite.set(key, str(counts[key]))
             totals[key] += counts[key]

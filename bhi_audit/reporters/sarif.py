@@ -21,7 +21,12 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from bhi_audit.findings import Finding, Outcome
-from bhi_audit.reporters.common import INPUT_CHECK_ID, INPUT_CHECK_NAME, INPUT_CHECK_SUMMARY
+from bhi_audit.reporters.common import (
+    INPUT_CHECK_ID,
+    INPUT_CHECK_NAME,
+    INPUT_CHECK_SUMMARY,
+    amount,
+)
 from bhi_audit.result import AuditResult, RejectedRecord
 
 SARIF_VERSION = "2.1.0"
@@ -73,10 +78,6 @@ def _level(finding: Finding) -> str:
 
 def _fingerprint(finding: Finding) -> str:
     return finding.fingerprint
-
-
-def _money(value: object) -> str | None:
-    return f"{value:.2f}" if value is not None else None
 
 
 def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
@@ -140,8 +141,8 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         ("code", finding.code),
         ("field", finding.field),
         ("variant", finding.variant),
-        ("atRisk", _money(finding.at_risk)),
-        ("opportunity", _money(finding.opportunity)),
+        ("atRisk", amount(finding.at_risk)),
+        ("opportunity", amount(finding.opportunity)),
     ):
         if value is not None:
             properties[name] = value
@@ -270,8 +271,8 @@ def to_document(result: AuditResult) -> dict[str, Any]:
                 "claimsClean": totals.claims_clean,
                 "claimsFlagged": totals.claims_flagged,
                 "claimsNotAudited": totals.claims_not_audited,
-                "atRisk": _money(totals.at_risk),
-                "opportunity": _money(totals.opportunity),
+                "atRisk": amount(totals.at_risk),
+                "opportunity": amount(totals.opportunity),
                 "waived": totals.waived,
                 "baselined": totals.baselined,
                 "waiverExpired": totals.waiver_expired,

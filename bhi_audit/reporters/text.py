@@ -13,11 +13,10 @@ the settled statuses.
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
 from typing import TextIO
 
 from bhi_audit.findings import Finding, Outcome
-from bhi_audit.reporters.common import INPUT_CHECK_ID, INPUT_CHECK_NAME, mark
+from bhi_audit.reporters.common import INPUT_CHECK_ID, INPUT_CHECK_NAME, mark, money
 from bhi_audit.result import AuditResult, RejectedRecord
 
 #: The one-token severity word of each outcome that is not a plain violation (a violation
@@ -45,10 +44,6 @@ def one_line(text: str) -> str:
     and a control character must not reach a terminal raw (clear the screen, reverse a line).
     """
     return text.translate(_LINE_BREAKING)
-
-
-def _money(amount: Decimal) -> str:
-    return f"${amount:,.2f}"
 
 
 def place(file: str, line: int | None, column: int | None) -> str:
@@ -80,9 +75,9 @@ def format_finding(finding: Finding) -> str:
     if subject:
         text += f" [{subject}]"
     if finding.at_risk:
-        text += f" [{_money(finding.at_risk)} at risk]"
+        text += f" [{money(finding.at_risk)} at risk]"
     if finding.opportunity:
-        text += f" [{_money(finding.opportunity)} opportunity]"
+        text += f" [{money(finding.opportunity)} opportunity]"
     if mark(finding):
         text += f" [{mark(finding)}]"
     return text
@@ -235,8 +230,8 @@ def _render_summary(result: AuditResult, out: TextIO) -> None:
         f"claims: {totals.claims} ({totals.claims_clean} clean, {totals.claims_flagged} flagged"
         + (f", {totals.claims_not_audited} not audited" if totals.claims_not_audited else "")
         + "); "
-        f"patient-months: {totals.patient_months}; at risk {_money(totals.at_risk)}; "
-        f"opportunity {_money(totals.opportunity)}\n"
+        f"patient-months: {totals.patient_months}; at risk {money(totals.at_risk)}; "
+        f"opportunity {money(totals.opportunity)}\n"
     )
     counts = ", ".join(
         f"{kind} {c.read} read = {c.audited} audited + {c.rejected} rejected"
@@ -277,9 +272,9 @@ def _render_comparison(result: AuditResult, out: TextIO) -> None:
     for row in comparison.rows:
         out.write(
             f"  {row.month}  {row.patient_months} patient-month(s)  general BHI "
-            f"{_money(row.general_bhi)}  CoCM {_money(row.cocm)}\n"
+            f"{money(row.general_bhi)}  CoCM {money(row.cocm)}\n"
         )
     out.write(
-        f"  total    general BHI {_money(comparison.general_bhi)}  CoCM {_money(comparison.cocm)}\n"
+        f"  total    general BHI {money(comparison.general_bhi)}  CoCM {money(comparison.cocm)}\n"
     )
     out.write(f"  ({comparison.note})\n")
