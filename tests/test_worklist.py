@@ -108,7 +108,7 @@ def test_a_claim_whose_findings_are_all_accepted_is_flagged_but_ready(ranking):
     findings = tuple(
         f.model_copy(update={"baselined": True}) for f in ranking.findings if f.claim_id == "C-H"
     )
-    per_claim = summarize_claims({}, [], findings)
+    per_claim = summarize_claims({}, findings)
     assert (per_claim["C-H"].status, per_claim["C-H"].errors, per_claim["C-H"].warnings) == (
         "flagged",
         1,
