@@ -11,13 +11,16 @@ separate process, once with the csv module into tuples and once with pyarrow int
 table (``pip install .[bench]``; "-" without it), as CPU seconds; and the full audit (load ->
 validate -> checks -> JSON report) run as a separate `bhi-audit check` process: wall and CPU
 seconds, records/s, patient-months/s, peak memory (summed PSS of the process and its --jobs
-workers) and its CPU seconds divided by each floor's.
+workers), its CPU seconds divided by each floor's, and whether each ``--jobs`` value wrote the
+same report, byte for byte, as the first one listed (``same``; the runs of one size share the
+day's date as their run date).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import importlib.util
 import json
 import os
@@ -188,13 +191,23 @@ def run_child(args: list[str]) -> tuple[float, float, int, int]:
 def _patient_months(report: Path) -> int:
     """``totals.patient_months`` of a JSON report, read from its tail.
 
-    NOTE: not ``json.loads``: a 100,000-patient report is about 2 GB. Keys are sorted, so the
-    last ``patient_months`` in the file is the one in ``totals`` (after ``comparison``).
+    NOTE: not ``json.loads``: a 100,000-patient report is hundreds of MB (about 2 GB with
+    ``--evaluations all``). Keys are sorted, so the last ``patient_months`` in the file is the
+    one in ``totals`` (after ``comparison``).
     """
     with report.open("rb") as handle:
         handle.seek(max(0, report.stat().st_size - (1 << 20)))
         tail = handle.read().decode("utf-8", errors="replace")
     return int(re.findall(r'"patient_months": (\d+)', tail)[-1])
+
+
+def _digest(report: Path) -> str:
+    """SHA-256 of a report, read in chunks (see :func:`_patient_months` for its size)."""
+    digest = hashlib.sha256()
+    with report.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _ratio(cpu: float, floor: tuple[float, int] | None) -> str:
@@ -220,7 +233,7 @@ def main() -> int:
     print(f"# {platform.platform()}, {os.cpu_count()} cpu, Python {platform.python_version()}")
     print(
         "patients  records  csv_cpu  arrow_cpu  jobs  audit_s  cpu_s  records/s  pm/s  "
-        "peak_MiB  exit  cpu/csv  cpu/arrow"
+        "peak_MiB  exit  cpu/csv  cpu/arrow  same"
     )
     for size in [int(s) for s in options.sizes.split(",")]:
         base = options.keep or Path(tempfile.mkdtemp(prefix="bhi-bench-"))
@@ -249,16 +262,22 @@ def main() -> int:
         arrow_floor = run_floor("arrow", out, plan_file)
         csv_text = f"{csv_floor[0]:.2f}" if csv_floor else "-"
         arrow_text = f"{arrow_floor[0]:.2f}" if arrow_floor else "-"
+        first: str | None = None
         for jobs in [int(j) for j in options.jobs.split(",")]:
             args = [*exe, "check", str(out), "--format", "json", "--output", str(base / "r.json")]
             if jobs != 1:
                 args += ["--jobs", str(jobs)]
             wall, cpu, code, peak = run_child(args)
             months = _patient_months(base / "r.json")
+            # NOTE: every --jobs value must write the same bytes; "same" compares each report
+            # with the first of this size ("-" for the first itself).
+            digest = _digest(base / "r.json")
+            same = "-" if first is None else ("yes" if digest == first else "NO")
+            first = first or digest
             print(
                 f"{size:>8} {records:>8} {csv_text:>8} {arrow_text:>10} {jobs:>5} {wall:>8.2f} "
                 f"{cpu:>6.1f} {records / wall:>10.0f} {months / wall:>5.0f} {peak / 1024:>9.0f} "
-                f"{code:>5} {_ratio(cpu, csv_floor):>8} {_ratio(cpu, arrow_floor):>10}"
+                f"{code:>5} {_ratio(cpu, csv_floor):>8} {_ratio(cpu, arrow_floor):>10} {same:>5}"
             )
     return 0
 
