@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -44,6 +45,27 @@ class EngineFailingOn(Engine):
         if partition == self.failing:
             raise MemoryError("patient P001 and more")  # its message must never be shown
         return super().audit_partition(batch, partition, partitions, progress, index)
+
+
+def every_report(result: AuditResult) -> dict[str, str]:
+    """Every report format of one result, by name, plus the JSON report with every evaluation.
+
+    Why here: the runners (``--jobs``, the streamed audit, Dask, Spark) promise the same bytes
+    as one process in every format; the default JSON report lists only the evaluations that did
+    not pass, so ``json-all`` (``--evaluations all``) also compares every pass.
+    """
+    from bhi_audit.reporters import REPORTERS
+    from bhi_audit.reporters.json_report import render
+
+    rendered = {}
+    for name, reporter in sorted(REPORTERS.items()):
+        out = io.StringIO()
+        reporter(result, out)
+        rendered[name] = out.getvalue()
+    out = io.StringIO()
+    render(result, out, evaluations="all")
+    rendered["json-all"] = out.getvalue()
+    return rendered
 
 
 def sample_partition_size(partition: int, partitions: int = 2) -> int:

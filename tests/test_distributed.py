@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from contextlib import contextmanager
 
 import pytest
@@ -12,19 +11,12 @@ from bhi_audit.generator import GenerateSpec, generate
 from bhi_audit.loaders import load_paths, load_spilled
 from bhi_audit.models import Claim
 from bhi_audit.registry import load_registry
-from bhi_audit.reporters import REPORTERS
 
-from conftest import SAMPLE, EngineFailingOn, sample_partition_size
+from conftest import SAMPLE, EngineFailingOn, every_report, sample_partition_size
 
 distributed = pytest.importorskip(
     "distributed", reason="dask.distributed is not installed (pip install bhi-audit[dask])"
 )
-
-
-def _json(result) -> str:
-    out = io.StringIO()
-    REPORTERS["json"](result, out)
-    return out.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +57,7 @@ def test_dask_result_equals_single_process(where, partitions, practice, client):
     engine = Engine(load_registry(plugins=False).specs)
     with spilled(path, partitions) as streamed:
         on_cluster = audit_on_client(client, engine, streamed)
-    assert _json(on_cluster) == _json(engine.audit(load_paths([path])))
+    assert every_report(on_cluster) == every_report(engine.audit(load_paths([path])))
 
 
 def test_tasks_read_their_own_partition_file_not_a_broadcast_batch(client, monkeypatch):

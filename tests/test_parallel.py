@@ -20,7 +20,7 @@ from bhi_audit.parallel import audit_in_processes
 from bhi_audit.registry import load_registry, spec_from_module
 from bhi_audit.reporters import REPORTERS
 
-from conftest import SAMPLE, EngineFailingOn, sample_partition_size
+from conftest import SAMPLE, EngineFailingOn, every_report, sample_partition_size
 
 
 @pytest.fixture(scope="module")
@@ -28,15 +28,6 @@ def practice(tmp_path_factory):
     out = tmp_path_factory.mktemp("practice")
     generate(GenerateSpec(patients=60, months=6, seed=5, defect_rate=0.2), out)
     return out
-
-
-def _rendered(result) -> dict[str, str]:
-    rendered = {}
-    for name in ("json", "text", "csv", "junit"):
-        out = io.StringIO()
-        REPORTERS[name](result, out)
-        rendered[name] = out.getvalue()
-    return rendered
 
 
 @pytest.mark.parametrize("where", ["sample", "practice"])
@@ -48,7 +39,7 @@ def test_merged_partitions_equal_one_pass(where, partitions, practice):
     batch = build_batch(bundle)
     partials = [engine.audit_partition(batch, k, partitions) for k in range(partitions)]
     merged = engine.merge(bundle, batch, reversed(partials))
-    assert _rendered(merged) == _rendered(engine.audit(bundle))
+    assert every_report(merged) == every_report(engine.audit(bundle))
     assert sum(p.patient_months for p in partials) == merged.totals.patient_months > 0
 
 
@@ -70,7 +61,7 @@ def test_spawned_workers_give_the_same_result(practice):
     engine = Engine(load_registry(plugins=False).specs)
     bundle = load_paths([practice])
     spawned = audit_in_processes(engine, bundle, 2, start_method="spawn")
-    assert _rendered(spawned) == _rendered(engine.audit(bundle))
+    assert every_report(spawned) == every_report(engine.audit(bundle))
 
 
 def test_partition_of_is_stable_and_in_range():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import sys
@@ -14,9 +13,8 @@ from bhi_audit.engine import Engine
 from bhi_audit.generator import GenerateSpec, generate
 from bhi_audit.loaders import load_paths, load_spilled
 from bhi_audit.registry import load_registry
-from bhi_audit.reporters import REPORTERS
 
-from conftest import SAMPLE, EngineFailingOn, sample_partition_size
+from conftest import SAMPLE, EngineFailingOn, every_report, sample_partition_size
 
 pyspark = pytest.importorskip(
     "pyspark", reason="pyspark is not installed (pip install bhi-audit[spark])"
@@ -24,12 +22,6 @@ pyspark = pytest.importorskip(
 if shutil.which("java") is None:
     pytest.skip("Spark needs Java 17 or later on the PATH", allow_module_level=True)
 TESTS = Path(__file__).parent
-
-
-def _json(result) -> str:
-    out = io.StringIO()
-    REPORTERS["json"](result, out)
-    return out.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +73,7 @@ def test_spark_result_equals_single_process(where, partitions, practice, spark):
         on_spark = audit_on_spark(spark, engine, spilled)
     finally:
         spilled.close()
-    assert _json(on_spark) == _json(engine.audit(load_paths([path])))
+    assert every_report(on_spark) == every_report(engine.audit(load_paths([path])))
 
 
 def test_a_failed_task_is_a_lost_partition_not_a_traceback(spark):

@@ -5,7 +5,6 @@ across partitions, waivers, a baseline and ``--redact``; and it holds no patient
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import tempfile
@@ -26,9 +25,8 @@ from bhi_audit.models import Claim, Location, Patient
 from bhi_audit.parallel import audit_spilled
 from bhi_audit.redact import collect_phi
 from bhi_audit.registry import load_registry, spec_from_module
-from bhi_audit.reporters import REPORTERS
 
-from conftest import SAMPLE
+from conftest import SAMPLE, every_report
 
 X12 = SAMPLE / "x12" / "sample.837"
 DOCUMENT = SAMPLE / "json" / "sample_practice.json"
@@ -62,15 +60,6 @@ def messy(tmp_path_factory):
     return out
 
 
-def _rendered(result) -> dict[str, str]:
-    rendered = {}
-    for name in ("json", "text", "csv", "junit", "sarif", "html"):
-        out = io.StringIO()
-        REPORTERS[name](result, out)
-        rendered[name] = out.getvalue()
-    return rendered
-
-
 def _engine() -> Engine:
     return Engine(load_registry(plugins=False).specs)
 
@@ -93,15 +82,15 @@ def test_streamed_audit_equals_in_memory_audit(where, partitions, practice, mess
         "x12": [X12, SAMPLE],
         "document": [DOCUMENT],
     }[where]
-    expected = _rendered(_engine().audit(load_paths(paths)))
-    assert _rendered(_streamed(paths, partitions)) == expected
+    expected = every_report(_engine().audit(load_paths(paths)))
+    assert every_report(_streamed(paths, partitions)) == expected
 
 
 @pytest.mark.parametrize("where", ["practice", "messy"])
 def test_jobs_2_over_partition_files_equals_in_memory_audit(where, practice, messy):
     path = practice if where == "practice" else messy
-    expected = _rendered(_engine().audit(load_paths([path])))
-    assert _rendered(_streamed([path], 5, jobs=2)) == expected
+    expected = every_report(_engine().audit(load_paths([path])))
+    assert every_report(_streamed([path], 5, jobs=2)) == expected
 
 
 def test_messy_input_keeps_every_rejection_and_duplicate_across_partitions(messy):
@@ -359,7 +348,7 @@ def test_a_batch_check_gives_one_verdict_however_many_partitions(
         streamed = audit_spilled(engine, spilled, 1)
     finally:
         spilled.close()
-    assert _rendered(streamed) == _rendered(expected)
+    assert every_report(streamed) == every_report(expected)
     mine = [f for f in streamed.findings if f.check_id == "TEST-BATCH-001"]
     assert len(mine) == 1
     assert mine[0].outcome is (
