@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bhi_audit.bundle import CLAIM_KINDS, Bundle, InputFile, Rejection
+from bhi_audit.loaders.first_seen import FirstSeen
 from bhi_audit.models import KIND_BY_NAME, Claim, ClaimLine, Location, Period, Record
 
 __all__ = [
@@ -100,7 +101,8 @@ class BundleBuilder:
     provided: set[str] = field(default_factory=set)
     files: list[InputFile] = field(default_factory=list)
     not_used: dict[str, int] = field(default_factory=dict)
-    _seen: dict[tuple[str, str], Location] = field(default_factory=dict)
+    #: Where each id was first seen (the duplicate rule): compact, as it spans the whole input.
+    _seen: FirstSeen = field(default_factory=FirstSeen)
     _fields_sets: dict[frozenset[str], set[str]] = field(default_factory=dict)
 
     def mark_provided(self, kind: str) -> None:
@@ -180,11 +182,11 @@ class BundleBuilder:
         fields = record.__pydantic_fields_set__
         shared = self._fields_sets.setdefault(frozenset(fields), fields)
         object.__setattr__(record, "__pydantic_fields_set__", shared)
-        key = self._identity(record)
-        if key is not None:
-            first = self._seen.get(key)
+        identity = self._identity(record)
+        if identity is not None:
+            field_name, ident = identity
+            first = self._seen.first(record.KIND, ident, location)
             if first is not None:
-                field_name = key[1].split("=")[0]
                 self.reject(
                     kind,
                     location,
@@ -193,7 +195,6 @@ class BundleBuilder:
                     record.claim_id if isinstance(record, Claim | ClaimLine) else None,
                 )
                 return False
-            self._seen[key] = location
         self.read[kind] = self.read.get(kind, 0) + 1
         self.store(kind, record.at(location))
         return True
@@ -204,12 +205,14 @@ class BundleBuilder:
 
     @staticmethod
     def _identity(record: Record) -> tuple[str, str] | None:
+        """(field named in a duplicate's rejection, the id within its kind), or None: no id."""
         if isinstance(record, ClaimLine):
-            return (record.KIND, f"line_number={record.claim_id}#{record.line_number}")
+            return ("line_number", f"{record.claim_id}#{record.line_number}")
         if isinstance(record, Period):
-            return (record.KIND, "period=")
+            return ("period", "")
         if record.ID_FIELD:
-            return (record.KIND, f"{record.ID_FIELD}={record.record_id}")
+            ident = record.record_id
+            return (record.ID_FIELD, ident if isinstance(ident, str) else str(ident))
         return None
 
     def build(self) -> Bundle:
