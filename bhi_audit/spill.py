@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import pickle
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -109,18 +110,19 @@ class PartitionWriter:
         self._handles.clear()
 
 
-def read_chunks(path: Path) -> list[list[tuple[str, Record]]]:
-    """Every chunk of one spill file as ``(kind, record)`` pairs (none if it got no record)."""
+def read_chunks(path: Path) -> Iterator[list[tuple[str, Record]]]:
+    """Each chunk of one spill file in turn, as ``(kind, record)`` pairs (none if it got no
+    record). One at a time: the claim lines that wait for their claim's partition are one
+    such file, as large as all the lines of the input."""
     if not path.exists():
-        return []
-    chunks: list[list[tuple[str, Record]]] = []
+        return
     with path.open("rb") as handle:
         while True:
             try:
                 packed = pickle.load(handle)
             except EOFError:
-                return chunks
-            chunks.append([_restore(*item) for item in packed])
+                return
+            yield [_restore(*item) for item in packed]
 
 
 def _restore(

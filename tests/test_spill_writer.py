@@ -24,7 +24,7 @@ def test_many_partitions_flush_smaller_chunks_and_read_back_in_order(tmp_path, m
         assert sum(map(len, writer._buffers)) <= 12
     writer.close()
     for partition in range(4):
-        chunks = read_chunks(writer.path(partition))
+        chunks = list(read_chunks(writer.path(partition)))
         expected = records[partition::4]
         assert max(map(len, chunks)) == 3
         got = [(kind, r) for chunk in chunks for kind, r in chunk]
