@@ -8,13 +8,14 @@ so every report's counts follow from the findings and evaluations alone.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
 from bhi_audit.checkapi import Severity
+from bhi_audit.evaluations import status_counts
 from bhi_audit.findings import Finding, Outcome
 from bhi_audit.models import Claim, ClaimLine
 from bhi_audit.result import CheckSummary, ClaimSummary, Evaluation, Totals
@@ -23,18 +24,16 @@ ZERO = Decimal("0.00")
 
 
 def summarize_checks(
-    check_ids: Iterable[str], findings: tuple[Finding, ...], evaluations: tuple[Evaluation, ...]
+    check_ids: Iterable[str], findings: tuple[Finding, ...], evaluations: Iterable[Evaluation]
 ) -> dict[str, CheckSummary]:
     """How each check that ran fared: its evaluations by settled status, its findings, money."""
-    status_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for evaluation in evaluations:
-        status_counts[evaluation.check_id][evaluation.status] += 1
+    counted = status_counts(evaluations)
     by_check: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_check[finding.check_id].append(finding)
     summary = {}
     for check_id in check_ids:
-        counts = status_counts[check_id]
+        counts = counted.get(check_id, Counter())
         mine = by_check[check_id]
         summary[check_id] = CheckSummary(
             applicable=sum(counts.values()),

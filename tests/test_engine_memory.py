@@ -75,7 +75,7 @@ def test_collector_paused_freezes_what_the_audit_left_alive():
 
 def test_evaluations_are_named_tuples_and_objects_in_json():
     result = run_audit(SAMPLE)
-    first = result.evaluations[0]
+    first = next(iter(result.evaluations))
     assert type(first) is Evaluation
     assert tuple(first) == (first.check_id, first.unit, first.status)
     document = to_document(result, "all")

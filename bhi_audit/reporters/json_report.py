@@ -11,8 +11,11 @@ is rendered from the in-memory result with all of them.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
+from itertools import islice
 from typing import Any, Literal, TextIO
 
+from bhi_audit.evaluations import not_passed
 from bhi_audit.result import AuditResult, Evaluation
 
 #: Bumped only on incompatible changes; additions keep the version. 2: passed evaluations
@@ -27,11 +30,11 @@ DEFAULT_LISTED: EvaluationsListed = "not-passed"
 CHUNK = 10_000
 
 
-def listed(evaluations: tuple[Evaluation, ...], which: EvaluationsListed) -> tuple[Evaluation, ...]:
+def listed(evaluations: Collection[Evaluation], which: EvaluationsListed) -> Collection[Evaluation]:
     """The evaluations the report lists: all, or those not ``passed`` (in the same order)."""
     if which == "all":
         return evaluations
-    return tuple(e for e in evaluations if e.status != "passed")
+    return not_passed(evaluations)
 
 
 def to_document(
@@ -51,7 +54,7 @@ def _encode(value: Any, depth: int) -> str:
     return text.replace("\n", "\n" + "  " * depth) if depth else text
 
 
-def _write_evaluations(evaluations: tuple[Evaluation, ...], out: TextIO) -> None:
+def _write_evaluations(evaluations: Collection[Evaluation], out: TextIO) -> None:
     """The evaluations list, byte for byte as :func:`_encode` would write it, but fast.
 
     NOTE: there is one evaluation per check and unit (about 95 per patient-year), so the
@@ -65,6 +68,7 @@ def _write_evaluations(evaluations: tuple[Evaluation, ...], out: TextIO) -> None
         return
     quote = json.encoder.encode_basestring  # ensure_ascii=False
     out.write("[\n")
+    items = iter(evaluations)
     for start in range(0, len(evaluations), CHUNK):
         if start:
             out.write(",\n")
@@ -72,7 +76,7 @@ def _write_evaluations(evaluations: tuple[Evaluation, ...], out: TextIO) -> None
             ",\n".join(
                 f'    {{\n      "check_id": {quote(e.check_id)},\n      "status": '
                 f'{quote(e.status)},\n      "unit": {quote(e.unit)}\n    }}'
-                for e in evaluations[start : start + CHUNK]
+                for e in islice(items, CHUNK)
             )
         )
     out.write("\n  ]")
