@@ -21,6 +21,8 @@ from bhi_audit.models import Claim, ClaimLine
 from bhi_audit.result import CheckSummary, ClaimSummary, Evaluation, Totals
 
 ZERO = Decimal("0.00")
+#: Every field of a claim summary: the fields set of each one summarize_claims makes.
+_CLAIM_FIELDS = set(ClaimSummary.model_fields)
 
 
 def summarize_checks(
@@ -107,7 +109,11 @@ def summarize_claims(
         c = counts.get(claim_id, {})
         flagged = c.get("error", 0) + c.get("warning", 0) > 0
         fact = facts.get(claim_id, none)
-        result[claim_id] = ClaimSummary(
+        # NOTE: constructed, not validated, with one shared set of the fields given (all of
+        # them): a validated summary cost ~1.2 KB, this one ~0.45 KB, one per claim (378,000
+        # at 100,000 patients). The values are the engine's own, of the declared types.
+        result[claim_id] = ClaimSummary.model_construct(
+            _CLAIM_FIELDS,
             status="flagged" if flagged else "clean",
             errors=c.get("error", 0),
             warnings=c.get("warning", 0),
