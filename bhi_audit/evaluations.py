@@ -124,7 +124,10 @@ def _blocks(rows: Iterable[tuple[str, str, str]]) -> Iterator[Block]:
 
 def make_run(rows: list[tuple[str, str, str]], path: Path | None = None) -> EvaluationRun:
     """A run of ``rows`` (sorted here, stably, in place): written to ``path``, or in memory."""
-    rows.sort(key=itemgetter(0, 1))
+    # NOTE: by unit, then stably by check: the same order as one stable sort by (check, unit),
+    # without a key tuple per row (~11 MB per 170,000 rows, in every --jobs worker at once).
+    rows.sort(key=itemgetter(1))
+    rows.sort(key=itemgetter(0))
     starts: dict[str, int] = {}
     if path is None:
         blocks = tuple(_blocks(rows))
