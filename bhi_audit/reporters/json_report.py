@@ -5,7 +5,7 @@ Evaluations: by default the ``evaluations`` list holds only those whose settled 
 lists every one (``"all"``). Why: there is one evaluation per check and unit, 99.5 % of them
 passes, and they were ~80 % of the report's bytes; the passes are already counted in
 ``per_check`` (``passed``, ``applicable``), and JUnit, which shows each pass as a testcase,
-is rendered from the in-memory result with all of them.
+reads all of them from the result (bhi_audit/evaluations.py), one check at a time.
 """
 
 from __future__ import annotations
