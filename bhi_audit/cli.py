@@ -11,6 +11,7 @@ import io
 import json
 import os
 import secrets
+import shutil
 import sys
 import tempfile
 from collections.abc import Collection, Iterable, Iterator
@@ -534,7 +535,8 @@ def check(
                 if redact_key:
                     settings = resolve_pseudonymous_exceptions(settings, bundle, redact_key, phi)
                 engine = Engine(run.specs, settings)
-                result = audit_spilled(engine, spilled, jobs, progress)
+                runs = evaluations_directory(spilled.directory.parent)
+                result = audit_spilled(engine, spilled, jobs, progress, evaluations=runs)
             finally:
                 spilled.close()
     gate = run.gate
@@ -581,6 +583,18 @@ def check(
             result, gate.fail_on, gate.always_fail, gate.never_fail, gate.fail_on_unverifiable
         )
     )
+
+
+def evaluations_directory(beside: Path) -> Path:
+    """A private directory for the audit's evaluations, removed when the command ends.
+
+    Why until the end, not with the input spill: the result reads its evaluations from there
+    (bhi_audit/evaluations.py) whenever a report is rendered. Removed on an error too (the
+    command's context closes however it ends).
+    """
+    directory = Path(tempfile.mkdtemp(prefix="bhi-audit-evaluations-", dir=beside))
+    click.get_current_context().call_on_close(partial(shutil.rmtree, directory, ignore_errors=True))
+    return directory
 
 
 def with_input_options(

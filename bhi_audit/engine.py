@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -33,6 +34,12 @@ from bhi_audit.context import (
     build_batch,
     partition_of,
 )
+from bhi_audit.evaluations import (
+    EvaluationRun,
+    StoredEvaluations,
+    make_run,
+    settled_pairs,
+)
 from bhi_audit.evidence import summarize
 from bhi_audit.findings import Finding, Outcome
 from bhi_audit.models import Claim, ClaimLine, Location, Record
@@ -43,8 +50,6 @@ from bhi_audit.result import (
     AuditResult,
     CheckInfo,
     CheckSummary,
-    Evaluation,
-    EvaluationStatus,
     InputFileSummary,
     MissingRecords,
     ModelComparison,
@@ -140,6 +145,9 @@ class PartialResult:
     claims: dict[str, ClaimFacts] = field(default_factory=dict)
     #: The years of service of the partition's claim lines (for the payment-policy notes).
     years: frozenset[int] = frozenset()
+    #: The evaluations other than the batch-scope checks', sorted (:meth:`Engine.file_evaluations`);
+    #: None: all still in ``evaluations``.
+    run: EvaluationRun | None = None
 
 
 class _Tracked:
@@ -291,7 +299,11 @@ class Engine:
         years: set[int] = set()
         ordered = sorted(partials, key=lambda p: p.partition)
         lost = frozenset(p.partition for p in ordered if p.lost)
+        runs = []
         for partial in ordered:
+            self.file_evaluations(partial)
+            assert partial.run is not None
+            runs.append(partial.run)
             out.findings.extend(partial.findings)
             out.evaluations.extend(partial.evaluations)
             patient_months += partial.patient_months
@@ -302,11 +314,37 @@ class Engine:
             facts.update(partial.claims)
             years |= partial.years
         _once_per_batch(out, ordered, {s.id for s in self._by_scope["batch"]})
+        # NOTE: the batch-scope verdicts (one per check now) are one more, small, run.
+        runs.append(make_run(out.evaluations))
+        out.evaluations = []
         compared = comparison.result()
-        result = self._finish(bundle, batch, out, patient_months, compared, missing, facts, years)
+        result = self._finish(
+            bundle, batch, out, tuple(runs), patient_months, compared, missing, facts, years
+        )
         # NOTE: summary phase, like the comparison: computed from the records, not the findings.
         result = result.model_copy(update={"readiness": readiness.result(batch, compared)})
         return _with_engine_check(result, lost, len(ordered))
+
+    def file_evaluations(self, partial: PartialResult, path: Path | None = None) -> None:
+        """Move a partial result's evaluations into a sorted run (in ``path``, or in memory).
+
+        Why: the run is what the finished result reads its evaluations from
+        (bhi_audit/evaluations.py), so a partition written to a file costs the parent nothing.
+        The batch-scope checks' verdicts stay in ``evaluations``: :meth:`merge` keeps one per
+        check of a streamed input's partitions.
+        """
+        if partial.run is not None:
+            return
+        batch_checks = {s.id for s in self._by_scope["batch"]}
+        kept = []
+        rows = []
+        for evaluation in partial.evaluations:
+            if evaluation[1] == "batch" and evaluation[0] in batch_checks:
+                kept.append(evaluation)
+            else:
+                rows.append(evaluation)
+        partial.evaluations = kept
+        partial.run = make_run(rows, path)
 
     def failed_partition(
         self,
@@ -513,6 +551,7 @@ class Engine:
         bundle: Bundle,
         batch: Batch,
         out: _Collector,
+        runs: tuple[EvaluationRun, ...],
         patient_months: int,
         comparison: ModelComparison | None,
         missing: Mapping[str, set[str]],
@@ -520,11 +559,11 @@ class Engine:
         years: Iterable[int],
     ) -> AuditResult:
         findings, unused_waivers, stale_baseline = self._apply_exceptions(out.findings)
-        _settle(out.evaluations, findings)
-        out.evaluations.sort(key=lambda e: (e[0], e[1]))
-        # NOTE: named tuples, not models: one per check and unit (result.Evaluation).
-        evaluations = tuple(map(Evaluation._make, out.evaluations))
-        out.evaluations.clear()
+        # NOTE: each evaluation's status is settled after waivers and the baseline, as it is
+        # read: only the pairs with findings are kept here (bhi_audit/evaluations.py).
+        evaluations = StoredEvaluations(
+            runs, settled_pairs((f.check_id, f.unit, f.status) for f in findings)
+        )
         rejected = tuple(
             RejectedRecord(
                 kind=r.kind,
@@ -779,38 +818,6 @@ def _describe(exc: BaseException) -> str:
     except Exception:  # NOTE: containment: describing the crash must not crash the engine
         text = "<the exception's message could not be shown>"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def _settle(evaluations: list[tuple[str, str, str]], findings: Iterable[Finding]) -> None:
-    """Settle each evaluation's status after waivers and the baseline, in place.
-
-    Why here: the status is the result's one source of truth, so every reporter maps it
-    instead of joining findings to evaluations again. A pair with an open finding stays
-    ``failed``; one whose findings are all accepted becomes ``waived`` (a waiver in force
-    among them) or ``baselined``; an unverifiable pair stays ``unverifiable`` unless its
-    findings are all accepted.
-    """
-    by_pair: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for finding in findings:
-        by_pair[(finding.check_id, finding.unit)].add(finding.status)
-    if not by_pair:
-        return
-    for index, (check_id, unit, status) in enumerate(evaluations):
-        statuses = by_pair.get((check_id, unit))
-        if not statuses or status not in ("failed", "unverifiable"):
-            continue
-        settled: EvaluationStatus
-        if "open" in statuses:
-            settled = "failed"
-        elif status == "unverifiable" and "unverifiable" in statuses:
-            settled = "unverifiable"
-        elif "waived" in statuses:
-            settled = "waived"
-        elif "baselined" in statuses:
-            settled = "baselined"
-        else:
-            continue
-        evaluations[index] = (check_id, unit, settled)
 
 
 def _claim_fields(record: Record | None) -> tuple[str | None, int | None, str | None]:

@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Protocol
 
 from bhi_audit.bundle import Bundle
@@ -85,6 +86,9 @@ class SpilledPartitions:
     """Partitions of a streamed input: each is read from its own spill file when audited."""
 
     spilled: SpilledInput
+    #: Where each partition's evaluations are written as a sorted run (bhi_audit/evaluations.py),
+    #: so that neither the worker's pipe nor the parent carries them; None: kept in memory.
+    evaluations: Path | None = None
 
     @property
     def partitions(self) -> int:
@@ -93,7 +97,10 @@ class SpilledPartitions:
 
     def audit(self, engine: Engine, partition: int) -> PartialResult:
         """Read one partition, audit it; its records are released when this returns."""
-        return engine.audit_partition(self.spilled.batch(partition), partition, self.partitions)
+        partial = engine.audit_partition(self.spilled.batch(partition), partition, self.partitions)
+        if self.evaluations is not None:
+            engine.file_evaluations(partial, self.evaluations / f"evaluations-{partition:04d}")
+        return partial
 
     def failed(self, engine: Engine, partition: int, reason: str) -> PartialResult:
         """A lost partition, read again only to list its claims and count its patients."""
@@ -313,13 +320,16 @@ def audit_spilled(
     jobs: int,
     progress: Progress | None = None,
     start_method: str | None = None,
+    evaluations: Path | None = None,
 ) -> AuditResult:
     """Audit a streamed input partition by partition: here (``jobs`` 1) or in ``jobs`` workers.
 
     Only one partition's records are in a process at a time; the parent keeps the header and
-    each partition's compact partial result, and merges them.
+    each partition's compact partial result, and merges them. With ``evaluations`` (a private
+    directory that outlives the result's use: the caller removes it), each partition's
+    evaluations are written there and the result reads them back from it.
     """
-    source = SpilledPartitions(spilled)
+    source = SpilledPartitions(spilled, evaluations)
     if jobs <= 1:
         partials = []
         for partition in range(spilled.partitions):

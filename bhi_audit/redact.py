@@ -42,6 +42,7 @@ from datetime import date
 from typing import Any
 
 from bhi_audit.bundle import Bundle
+from bhi_audit.evaluations import relabelled
 from bhi_audit.findings import Evidence, Finding, Outcome
 from bhi_audit.models import (
     CaseloadReview,
@@ -53,7 +54,7 @@ from bhi_audit.models import (
     Staff,
     TimeEntry,
 )
-from bhi_audit.result import AuditResult, Evaluation, InputFileSummary, Readiness, RejectedRecord
+from bhi_audit.result import AuditResult, InputFileSummary, Readiness, RejectedRecord
 
 REDACTED = "[redacted]"
 NOTE_REDACTED = "[note redacted]"
@@ -455,7 +456,7 @@ def redact(result: AuditResult, phi: Phi, key: bytes) -> AuditResult:
     findings = [scrub.finding(finding) for finding in result.findings]
     rejected = [scrub.rejected(r) for r in result.rejected]
     # NOTE: constructed, not copied: one per check and unit, and copying dominated the time.
-    evaluations = [Evaluation(e.check_id, scrub.unit(e.unit), e.status) for e in result.evaluations]
+    evaluations = relabelled(result.evaluations, scrub.unit)
     per_claim = {
         scrub.unit(k): v.model_copy(update={"patient_id": scrub.patient(v.patient_id)})
         for k, v in result.per_claim.items()
@@ -470,7 +471,7 @@ def redact(result: AuditResult, phi: Phi, key: bytes) -> AuditResult:
             "inputs": tuple(sorted(inputs, key=lambda i: (i.path, i.sha256))),
             "findings": tuple(sorted(findings, key=lambda f: f.sort_key)),
             "rejected": tuple(sorted(rejected, key=lambda r: (r.location, r.kind, r.message))),
-            "evaluations": tuple(sorted(evaluations, key=lambda e: (e.check_id, e.unit))),
+            "evaluations": evaluations,
             "per_claim": dict(sorted(per_claim.items())),
             "notes": tuple(scrub.text(n) for n in result.notes),
             "coverage": scrub.deep(result.coverage),

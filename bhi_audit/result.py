@@ -6,12 +6,15 @@ per-check and per-claim summaries, money, the configuration used — is computed
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator
 
+from bhi_audit.evaluations import Evaluation as Evaluation
+from bhi_audit.evaluations import EvaluationStatus, StoredEvaluations, of_checks
 from bhi_audit.findings import Finding
 
 
@@ -67,23 +70,6 @@ class CheckInfo(FrozenModel):
     source: str
 
 
-#: The settled verdict of one check on one unit, decided by the engine after waivers and the
-#: baseline: ``failed`` has an open violation; ``waived`` / ``baselined`` had violations (or
-#: not-verifiable findings) that are all accepted, at least one by a waiver in force for
-#: ``waived``. Reporters only map these to their format; they never re-derive them.
-EvaluationStatus = Literal[
-    "passed", "failed", "waived", "baselined", "unverifiable", "internal-error"
-]
-EVALUATION_STATUSES: tuple[EvaluationStatus, ...] = (
-    "passed",
-    "failed",
-    "waived",
-    "baselined",
-    "unverifiable",
-    "internal-error",
-)
-
-
 class CheckSummary(FrozenModel):
     """How one check fared over the units it applied to.
 
@@ -129,20 +115,6 @@ class ClaimSummary(FrozenModel):
     codes: tuple[str, ...] = ()
 
 
-class Evaluation(NamedTuple):
-    """One check applied to one unit (claim line, patient-month, patient or the batch).
-
-    Why a named tuple, not a model: there is one per check and unit (about 95 per patient-year,
-    a million at 10,000 patients), and a model instance costs about four times the memory and
-    a constructor call each. The JSON report and its schema show it as the object
-    :class:`_Json.Evaluation` describes; the engine makes every one itself.
-    """
-
-    check_id: str
-    unit: str
-    status: EvaluationStatus
-
-
 def findings_by_evaluation(
     findings: tuple[Finding, ...],
 ) -> dict[tuple[str, str], tuple[Finding, ...]]:
@@ -169,8 +141,10 @@ class _Json:
         status: EvaluationStatus
 
 
-def _evaluations_in(value: object) -> tuple[Evaluation, ...]:
+def _evaluations_in(value: object) -> Collection[Evaluation]:
     """Evaluations as given (the engine's, as they are) or from their JSON objects (validated)."""
+    if isinstance(value, StoredEvaluations):
+        return value
     if not isinstance(value, tuple | list):
         raise ValueError("evaluations must be a list")
     if all(type(e) is Evaluation for e in value):
@@ -183,15 +157,16 @@ def _evaluation_from_json(value: object) -> Evaluation:
     return Evaluation(valid.check_id, valid.unit, valid.status)
 
 
-def _evaluations_out(value: tuple[Evaluation, ...]) -> tuple[_Json.Evaluation, ...]:
+def _evaluations_out(value: Collection[Evaluation]) -> tuple[_Json.Evaluation, ...]:
     """Evaluations as the JSON report's objects (only when a whole result is dumped)."""
     fields = set(_Json.Evaluation.model_fields)
     return tuple(_Json.Evaluation.model_construct(fields, **e._asdict()) for e in value)
 
 
-#: What ``AuditResult.evaluations`` holds: named tuples inside, objects in JSON and its schema.
+#: What ``AuditResult.evaluations`` holds: named tuples inside (a tuple, or the engine's
+#: :class:`~bhi_audit.evaluations.StoredEvaluations`), objects in JSON and its schema.
 Evaluations = Annotated[
-    tuple[Evaluation, ...],
+    Collection[Evaluation],
     PlainValidator(_evaluations_in, json_schema_input_type=tuple[_Json.Evaluation, ...]),
     PlainSerializer(_evaluations_out, return_type=tuple[_Json.Evaluation, ...]),
 ]
@@ -483,10 +458,10 @@ def patient_months_by_month(result: AuditResult) -> dict[str, set[str]]:
     period audited) and its month-over-month chart (patient-months per month) both need it,
     and reading the month out of the unit string is done once, in one place.
     """
-    patient_month = {c.id for c in result.checks if c.scope == "patient_month"}
+    of_check = of_checks(result.evaluations)
     by_month: dict[str, set[str]] = {}
-    for evaluation in result.evaluations:
-        if evaluation.check_id in patient_month:
+    for check_id in sorted({c.id for c in result.checks if c.scope == "patient_month"}):
+        for evaluation in of_check(check_id):
             month = evaluation.unit.rsplit(" ", 1)[-1]
             by_month.setdefault(month, set()).add(evaluation.unit)
     return by_month

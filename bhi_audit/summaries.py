@@ -8,33 +8,34 @@ so every report's counts follow from the findings and evaluations alone.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
 from bhi_audit.checkapi import Severity
+from bhi_audit.evaluations import status_counts
 from bhi_audit.findings import Finding, Outcome
 from bhi_audit.models import Claim, ClaimLine
 from bhi_audit.result import CheckSummary, ClaimSummary, Evaluation, Totals
 
 ZERO = Decimal("0.00")
+#: Every field of a claim summary: the fields set of each one summarize_claims makes.
+_CLAIM_FIELDS = set(ClaimSummary.model_fields)
 
 
 def summarize_checks(
-    check_ids: Iterable[str], findings: tuple[Finding, ...], evaluations: tuple[Evaluation, ...]
+    check_ids: Iterable[str], findings: tuple[Finding, ...], evaluations: Iterable[Evaluation]
 ) -> dict[str, CheckSummary]:
     """How each check that ran fared: its evaluations by settled status, its findings, money."""
-    status_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for evaluation in evaluations:
-        status_counts[evaluation.check_id][evaluation.status] += 1
+    counted = status_counts(evaluations)
     by_check: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_check[finding.check_id].append(finding)
     summary = {}
     for check_id in check_ids:
-        counts = status_counts[check_id]
+        counts = counted.get(check_id, Counter())
         mine = by_check[check_id]
         summary[check_id] = CheckSummary(
             applicable=sum(counts.values()),
@@ -108,7 +109,11 @@ def summarize_claims(
         c = counts.get(claim_id, {})
         flagged = c.get("error", 0) + c.get("warning", 0) > 0
         fact = facts.get(claim_id, none)
-        result[claim_id] = ClaimSummary(
+        # NOTE: constructed, not validated, with one shared set of the fields given (all of
+        # them): a validated summary cost ~1.2 KB, this one ~0.45 KB, one per claim (378,000
+        # at 100,000 patients). The values are the engine's own, of the declared types.
+        result[claim_id] = ClaimSummary.model_construct(
+            _CLAIM_FIELDS,
             status="flagged" if flagged else "clean",
             errors=c.get("error", 0),
             warnings=c.get("warning", 0),

@@ -13,7 +13,7 @@ from bhi_audit.cli import collector_paused
 from bhi_audit.context import PatientIndex, PatientMonth, build_batch
 from bhi_audit.loaders import load_paths
 from bhi_audit.reporters.json_report import to_document
-from bhi_audit.result import AuditResult, Evaluation
+from bhi_audit.result import AuditResult, ClaimSummary, Evaluation
 from bhi_audit.timecount import tally_for
 
 from conftest import SAMPLE, run_audit
@@ -75,7 +75,7 @@ def test_collector_paused_freezes_what_the_audit_left_alive():
 
 def test_evaluations_are_named_tuples_and_objects_in_json():
     result = run_audit(SAMPLE)
-    first = result.evaluations[0]
+    first = next(iter(result.evaluations))
     assert type(first) is Evaluation
     assert tuple(first) == (first.check_id, first.unit, first.status)
     document = to_document(result, "all")
@@ -100,3 +100,16 @@ def test_an_evaluation_of_unknown_status_is_rejected_at_the_json_boundary():
         assert "status" in str(exc)
     else:
         raise AssertionError("an unknown status was accepted")
+
+
+def test_claim_summaries_are_constructed_as_validation_would_have_made_them():
+    result = run_audit(SAMPLE)
+    summaries = list(result.per_claim.values())
+    assert summaries
+    for summary in summaries:
+        assert ClaimSummary.model_validate(summary.model_dump()) == summary
+        assert summary.model_fields_set == set(ClaimSummary.model_fields)
+    # a copy with a change (a lost partition's "not audited") leaves the others as they were
+    changed = summaries[0].model_copy(update={"status": "not audited"})
+    assert changed.status == "not audited" and summaries[0].status != "not audited"
+    assert summaries[1].model_fields_set == set(ClaimSummary.model_fields)

@@ -5,14 +5,17 @@ Evaluations: by default the ``evaluations`` list holds only those whose settled 
 lists every one (``"all"``). Why: there is one evaluation per check and unit, 99.5 % of them
 passes, and they were ~80 % of the report's bytes; the passes are already counted in
 ``per_check`` (``passed``, ``applicable``), and JUnit, which shows each pass as a testcase,
-is rendered from the in-memory result with all of them.
+reads all of them from the result (bhi_audit/evaluations.py), one check at a time.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
+from itertools import islice
 from typing import Any, Literal, TextIO
 
+from bhi_audit.evaluations import not_passed
 from bhi_audit.result import AuditResult, Evaluation
 
 #: Bumped only on incompatible changes; additions keep the version. 2: passed evaluations
@@ -27,11 +30,11 @@ DEFAULT_LISTED: EvaluationsListed = "not-passed"
 CHUNK = 10_000
 
 
-def listed(evaluations: tuple[Evaluation, ...], which: EvaluationsListed) -> tuple[Evaluation, ...]:
+def listed(evaluations: Collection[Evaluation], which: EvaluationsListed) -> Collection[Evaluation]:
     """The evaluations the report lists: all, or those not ``passed`` (in the same order)."""
     if which == "all":
         return evaluations
-    return tuple(e for e in evaluations if e.status != "passed")
+    return not_passed(evaluations)
 
 
 def to_document(
@@ -51,7 +54,7 @@ def _encode(value: Any, depth: int) -> str:
     return text.replace("\n", "\n" + "  " * depth) if depth else text
 
 
-def _write_evaluations(evaluations: tuple[Evaluation, ...], out: TextIO) -> None:
+def _write_evaluations(evaluations: Collection[Evaluation], out: TextIO) -> None:
     """The evaluations list, byte for byte as :func:`_encode` would write it, but fast.
 
     NOTE: there is one evaluation per check and unit (about 95 per patient-year), so the
@@ -65,6 +68,7 @@ def _write_evaluations(evaluations: tuple[Evaluation, ...], out: TextIO) -> None
         return
     quote = json.encoder.encode_basestring  # ensure_ascii=False
     out.write("[\n")
+    items = iter(evaluations)
     for start in range(0, len(evaluations), CHUNK):
         if start:
             out.write(",\n")
@@ -72,7 +76,7 @@ def _write_evaluations(evaluations: tuple[Evaluation, ...], out: TextIO) -> None
             ",\n".join(
                 f'    {{\n      "check_id": {quote(e.check_id)},\n      "status": '
                 f'{quote(e.status)},\n      "unit": {quote(e.unit)}\n    }}'
-                for e in evaluations[start : start + CHUNK]
+                for e in islice(items, CHUNK)
             )
         )
     out.write("\n  ]")
@@ -91,6 +95,24 @@ def _write_findings(result: AuditResult, out: TextIO) -> None:
     out.write("\n  ]")
 
 
+def _write_per_claim(result: AuditResult, out: TextIO) -> None:
+    """The per-claim summaries, one claim dumped and encoded at a time (bounded memory).
+
+    NOTE: one per claim (378,000 at 100,000 patients): dumped whole, they were the largest
+    object the report made, several times their own size.
+    """
+    if not result.per_claim:
+        out.write("{}")
+        return
+    out.write("{\n")
+    for index, claim_id in enumerate(sorted(result.per_claim)):
+        if index:
+            out.write(",\n")
+        summary = result.per_claim[claim_id].model_dump(mode="json")
+        out.write(f"    {json.dumps(claim_id, ensure_ascii=False)}: {_encode(summary, 2)}")
+    out.write("\n  }")
+
+
 def render(
     result: AuditResult, out: TextIO, *, evaluations: EvaluationsListed = DEFAULT_LISTED
 ) -> None:
@@ -100,10 +122,10 @@ def render(
     sort_keys=True, ensure_ascii=False)`` (tests compare bytes), written key by key so that
     the evaluations list is written by :func:`_write_evaluations`.
     """
-    document = result.model_dump(mode="json", exclude={"evaluations", "findings"})
+    document = result.model_dump(mode="json", exclude={"evaluations", "findings", "per_claim"})
     document["schema_version"] = SCHEMA_VERSION
     document["evaluations_listed"] = evaluations
-    keys = sorted([*document, "evaluations", "findings"])
+    keys = sorted([*document, "evaluations", "findings", "per_claim"])
     out.write("{\n")
     for index, key in enumerate(keys):
         out.write(f"  {json.dumps(key, ensure_ascii=False)}: ")
@@ -111,6 +133,8 @@ def render(
             _write_evaluations(listed(result.evaluations, evaluations), out)
         elif key == "findings":
             _write_findings(result, out)
+        elif key == "per_claim":
+            _write_per_claim(result, out)
         else:
             out.write(_encode(document[key], 1))
         out.write(",\n" if index < len(keys) - 1 else "\n")

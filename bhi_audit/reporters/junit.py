@@ -30,12 +30,12 @@ off, gate weakened), since the schema has no properties on ``<testsuites>``.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 from typing import TextIO
 
 from lxml import etree
 
+from bhi_audit.evaluations import of_checks
 from bhi_audit.findings import Finding, Outcome
 from bhi_audit.reporters.common import (
     INPUT_CHECK_ID,
@@ -161,9 +161,8 @@ def setup_properties(result: AuditResult) -> list[tuple[str, str]]:
 def build(result: AuditResult) -> etree._Element:
     """The ``<testsuites>`` element of a result."""
     by_pair = findings_by_evaluation(result.findings)
-    by_check: dict[str, list[Evaluation]] = defaultdict(list)
-    for evaluation in result.evaluations:
-        by_check[evaluation.check_id].append(evaluation)
+    # NOTE: one check's evaluations at a time, never all of them (bhi_audit/evaluations.py).
+    of_check = of_checks(result.evaluations)
 
     root = etree.Element("testsuites")
     root.set("name", clean(f"{result.tool} {result.tool_version} ({result.rulebook_version})"))
@@ -193,7 +192,7 @@ def build(result: AuditResult) -> etree._Element:
             prop.set("name", name)
             prop.set("value", clean(value))
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-        for evaluation in by_check.get(check.id, []):
+        for evaluation in of_check(check.id):
             found = by_pair.get((check.id, evaluation.unit), ())
             _add_testcase(suite, evaluation, found, counts)
         for key in ("tests", "failures", "errors", "skipped"):
