@@ -45,11 +45,11 @@ class BilledLine:
 
     line: ClaimLine
     claim: Claim | None
+    #: The HCPCS/CPT code billed (the line's, copied: checks read it millions of times).
+    code: str = field(init=False, compare=False, repr=False)
 
-    @property
-    def code(self) -> str:
-        """The HCPCS/CPT code billed."""
-        return self.line.code
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", self.line.code)
 
     @property
     def date_of_service(self) -> date:
@@ -165,6 +165,9 @@ class PatientRecords:
     _month_views: dict[Month, PatientMonth] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    #: Results derived once per patient and shared by the checks that need them (e.g. the
+    #: CoCM service months of bhi_audit.episodes); never part of equality.
+    memo: dict[object, object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @cached_property
     def lines_by_month(self) -> dict[Month, tuple[BilledLine, ...]]:
@@ -254,12 +257,12 @@ class PatientMonth:
         coverage = self.batch.coverage
         return f"which cover {coverage.start}..{coverage.end}, not the whole month"
 
-    @property
+    @cached_property
     def lines(self) -> tuple[BilledLine, ...]:
         """Lines billed with a date of service in this month."""
         return self.records.lines_by_month.get(self.month, ())
 
-    @property
+    @cached_property
     def time_entries(self) -> tuple[TimeEntry, ...]:
         """Time entries dated in this month."""
         return self.records.entries_by_month.get(self.month, ())
@@ -271,8 +274,11 @@ class PatientMonth:
 
     def lines_with(self, codes: Iterable[str]) -> tuple[BilledLine, ...]:
         """This month's lines whose code is in ``codes``."""
+        lines = self.lines
+        if not lines:  # NOTE: most months bill one line or none; no generator for them
+            return ()
         wanted = frozenset(codes)
-        return tuple(b for b in self.lines if b.code in wanted)
+        return tuple(b for b in lines if b.code in wanted)
 
     def entries_for(self, program: Program) -> tuple[TimeEntry, ...]:
         """This month's time entries attributed to ``program``."""
