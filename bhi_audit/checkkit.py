@@ -82,7 +82,17 @@ def _year_before(day: date) -> date:
 
 def starts(records: PatientRecords) -> list[Start]:
     """The first BHI/CoCM line of each billing practitioner, with its initiating-visit lookback
-    window (the year before that month's first BHI/CoCM service, §3.3b)."""
+    window (the year before that month's first BHI/CoCM service, §3.3b).
+
+    NOTE: derived once per patient (``records.memo``; two checks ask), a new list each time.
+    """
+    found = records.memo.get(starts)
+    if not isinstance(found, tuple):
+        found = records.memo[starts] = tuple(_starts(records))
+    return list(found)
+
+
+def _starts(records: PatientRecords) -> list[Start]:
     found: dict[str, Start] = {}
     for billed in records.lines:
         program = program_of(billed.code)

@@ -162,19 +162,6 @@ class _Tracked:
         finally:
             ASKING_CHECK.set(previous)
 
-    def problems(self, payload: Any, options: Any) -> list[Problem]:
-        """Every problem the check yields on ``payload``, with the check named meanwhile.
-
-        Why beside ``__call__``: the engine wants them all at once, and a list made here
-        spares each of the ~1,000,000 applications of a 10,000-patient audit a generator
-        wrapped around the check's own.
-        """
-        token = ASKING_CHECK.set(self.check_id)
-        try:
-            return list(self.run(payload, options))
-        finally:
-            ASKING_CHECK.reset(token)
-
 
 def _lacking(spec: CheckSpec, payload: Any) -> Problem | None:
     """The uniform not-verifiable problem when the input lacks a kind ``spec`` requires.
@@ -215,16 +202,16 @@ class Engine:
     """Runs a fixed list of checks over a bundle."""
 
     def __init__(self, specs: Iterable[CheckSpec], settings: AuditSettings | None = None) -> None:
-        tracked = [(s, _Tracked(s.id, s.run)) for s in specs]
-        self.specs = [replace(s, run=run) for s, run in tracked]
+        specs = list(specs)
+        self.specs = [replace(s, run=_Tracked(s.id, s.run)) for s in specs]
         self.settings = settings or AuditSettings()
         self._options = {
             s.id: self.settings.options.get(s.id)
             or (s.options_model() if s.options_model else None)
             for s in self.specs
         }
-        #: check id -> (its problems on a unit, its options): one look-up per application.
-        self._runs = {s.id: (run.problems, self._options[s.id]) for s, run in tracked}
+        #: check id -> (its ``check`` function, its options): one look-up per application.
+        self._runs = {s.id: (s.run, self._options[s.id]) for s in specs}
         self._by_scope: dict[str, list[CheckSpec]] = defaultdict(list)
         for spec in self.specs:
             self._by_scope[spec.scope].append(spec)
@@ -423,8 +410,17 @@ class Engine:
             if lacking:
                 problems = [lacking]
             else:
+                # NOTE: what _Tracked does, inline: this runs ~1,000,000 times at 10,000
+                # patients, and a call or generator less per application shows.
                 run, options = self._runs[spec.id]
-                problems = run(payload, options)
+                token = ASKING_CHECK.set(spec.id)
+                try:
+                    problems = list(run(payload, options))
+                finally:
+                    ASKING_CHECK.reset(token)
+            if not problems:  # NOTE: 99.5 % of applications pass: nothing to stamp
+                out.evaluations.append((spec.id, unit.key, "passed"))
+                return
             # NOTE: stamped inside the containment: a plugin that yields something other than
             # a Problem (or a Problem pointing at a non-record) is a crash of that check too.
             stamped = [self._stamp(spec, unit, problem) for problem in problems]

@@ -214,7 +214,8 @@ def _entry_reason(
     *,
     alone: bool = False,
 ) -> str | None:
-    others = set() if alone else set(entry.program) - {program}
+    # NOTE: an entry of one program (most of them) has no other: no sets made for it.
+    others = set() if alone or len(entry.program) < 2 else set(entry.program) - {program}
     if others and (billed_programs is None or others & billed_programs):
         names = ", ".join(sorted(p.value for p in entry.program))
         return f"logged to several programs ({names})"
