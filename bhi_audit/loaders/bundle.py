@@ -102,6 +102,8 @@ class BundleBuilder:
     not_used: dict[str, int] = field(default_factory=dict)
     _seen: dict[tuple[str, str], Location] = field(default_factory=dict)
     _fields_sets: dict[frozenset[str], set[str]] = field(default_factory=dict)
+    #: ids of the shared fields-sets above (alive while the builder is, so never reused).
+    _shared_ids: set[int] = field(default_factory=set)
 
     def mark_provided(self, kind: str) -> None:
         """Note that the input supplied this kind (possibly with zero rows)."""
@@ -177,9 +179,13 @@ class BundleBuilder:
         # NOTE: records with the same fields given share one fields-set object (pydantic
         # copies it on model_copy, and nothing mutates it): a set per record was a quarter of
         # a large bundle's memory.
+        # A row the column pass built already holds its file's set for its shape: then only
+        # the first record of each shape makes a frozenset here.
         fields = record.__pydantic_fields_set__
-        shared = self._fields_sets.setdefault(frozenset(fields), fields)
-        object.__setattr__(record, "__pydantic_fields_set__", shared)
+        if id(fields) not in self._shared_ids:
+            shared = self._fields_sets.setdefault(frozenset(fields), fields)
+            self._shared_ids.add(id(shared))
+            object.__setattr__(record, "__pydantic_fields_set__", shared)
         key = self._identity(record)
         if key is not None:
             first = self._seen.get(key)
