@@ -281,8 +281,12 @@ class PatientMonth:
         return tuple(b for b in lines if b.code in wanted)
 
     def entries_for(self, program: Program) -> tuple[TimeEntry, ...]:
-        """This month's time entries attributed to ``program``."""
-        return tuple(e for e in self.time_entries if program in e.program)
+        """This month's time entries attributed to ``program`` (derived once per month)."""
+        key = ("entries_for", program)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = tuple(e for e in self.time_entries if program in e.program)
+        return found  # type: ignore[return-value]
 
     def reviews_of_patient(self) -> tuple[CaseloadReview, ...]:
         """Caseload reviews this month that list this patient."""
@@ -291,8 +295,14 @@ class PatientMonth:
         )
 
     def consents_for(self, program: Program) -> tuple[Consent, ...]:
-        """The patient's consents that cover ``program`` (any date)."""
-        return tuple(c for c in self.records.consents if program in c.programs)
+        """The patient's consents that cover ``program`` (any date; derived once per patient:
+        several consent checks and the readiness count ask every month)."""
+        memo = self.records.memo
+        key = ("consents_for", program)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = tuple(c for c in self.records.consents if program in c.programs)
+        return found  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)

@@ -160,8 +160,8 @@ def tally_minutes(
     """
     ordered = _clocked(entries)
     other_busy: dict[tuple[str, date], list[tuple[int, int]]] = defaultdict(list)
-    for entry, clock in ordered:
-        if as_logged_to_program or program in entry.program:
+    for entry, clock in () if as_logged_to_program else ordered:
+        if program in entry.program:
             continue
         if clock and entry.staff_id and entry.date:
             other_busy[(entry.staff_id, entry.date)].append(clock)
