@@ -229,6 +229,20 @@ class PatientMonth:
     #: Results derived once per month and shared by the checks that need them (e.g. the
     #: minute tally of bhi_audit.timecount.tally_for); never part of equality.
     memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
+    #: Lines billed with a date of service in this month.
+    lines: tuple[BilledLine, ...] = field(init=False, compare=False, repr=False)
+    #: Time entries dated in this month.
+    time_entries: tuple[TimeEntry, ...] = field(init=False, compare=False, repr=False)
+    #: Every code billed this month.
+    codes: frozenset[str] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # NOTE: set once here, not as properties: checks read them a few million times, and
+        # every month gets a view anyway (the engine visits each one).
+        lines = self.records.lines_by_month.get(self.month, ())
+        object.__setattr__(self, "lines", lines)
+        object.__setattr__(self, "time_entries", self.records.entries_by_month.get(self.month, ()))
+        object.__setattr__(self, "codes", frozenset(b.code for b in lines))
 
     @property
     def patient_id(self) -> str:
@@ -256,21 +270,6 @@ class PatientMonth:
         """``which cover A..B, not the whole month`` — why a finding is not verifiable."""
         coverage = self.batch.coverage
         return f"which cover {coverage.start}..{coverage.end}, not the whole month"
-
-    @cached_property
-    def lines(self) -> tuple[BilledLine, ...]:
-        """Lines billed with a date of service in this month."""
-        return self.records.lines_by_month.get(self.month, ())
-
-    @cached_property
-    def time_entries(self) -> tuple[TimeEntry, ...]:
-        """Time entries dated in this month."""
-        return self.records.entries_by_month.get(self.month, ())
-
-    @cached_property
-    def codes(self) -> frozenset[str]:
-        """Every code billed this month."""
-        return frozenset(b.code for b in self.lines)
 
     def lines_with(self, codes: Iterable[str]) -> tuple[BilledLine, ...]:
         """This month's lines whose code is in ``codes``."""
