@@ -170,16 +170,19 @@ def _lacking(spec: CheckSpec, payload: Any) -> Problem | None:
     every check, which kind was missing, on the unit's first line the check applies to, and
     notes the kind as missing documentation (``Batch.asked_missing``) for the report's top.
     """
-    lines: tuple[BilledLine, ...] = ()
     if isinstance(payload, Batch):
         batch = payload
     elif isinstance(payload, LineUnit):
-        batch, lines = payload.month.batch, (payload.billed,)
+        batch = payload.month.batch
     else:  # PatientMonth or PatientRecords
-        batch, lines = payload.batch, payload.lines
-    missing = [kind for kind in spec.requires if kind not in batch.bundle.provided]
-    if not missing:
+        batch = payload.batch
+    provided = batch.bundle.provided
+    if provided.issuperset(spec.requires):  # NOTE: the usual case, asked once per application
         return None
+    missing = [kind for kind in spec.requires if kind not in provided]
+    lines: tuple[BilledLine, ...] = (
+        (payload.billed,) if isinstance(payload, LineUnit) else getattr(payload, "lines", ())
+    )
     for kind in missing:
         batch.asked_missing.setdefault(kind, set()).add(spec.id)
     record = next((b.line for b in lines if spec.codes is None or b.code in spec.codes), None)
