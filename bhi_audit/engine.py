@@ -383,12 +383,10 @@ class Engine:
                     specs = self._applicable_to("line", frozenset((billed.code,)))
                     self._applicable_to_line[billed.code] = specs
                 if specs:  # NOTE: made once per line, shared by its checks
-                    line_unit = (
-                        LineUnit(billed=billed, month=unit),
-                        Unit(billed.line.line_key, pid, label, billed.line),
-                    )
+                    line = LineUnit(billed=billed, month=unit)
+                    line_unit = Unit(billed.line.line_key, pid, label, billed.line)
                     for spec in specs:
-                        self._apply(spec, *line_unit, out)
+                        self._apply(spec, line, line_unit, out)
         return len(records.months)
 
     def _applicable_to(self, scope: str, codes: frozenset[str]) -> tuple[CheckSpec, ...]:

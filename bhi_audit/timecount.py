@@ -187,10 +187,14 @@ def tally_minutes(
         minutes = logged
         if clock and entry.staff_id and entry.date:
             key = (entry.staff_id, entry.date)
-            free = _uncovered(clock, other_busy[key])
-            fresh = _uncovered_spans(free, own_busy[key])
+            busy = own_busy[key]
+            if not busy and key not in other_busy:  # NOTE: the usual case: nothing overlaps
+                free = fresh = [clock]
+            else:
+                free = _uncovered(clock, other_busy[key])
+                fresh = _uncovered_spans(free, busy)
             minutes = min(logged, _length(fresh))
-            own_busy[key].append(clock)
+            busy.append(clock)
             if minutes < logged:  # NOTE: nothing lost, nothing to explain (most entries)
                 excluded.extend(_split_lost(entry, logged - minutes, clock, free, fresh))
         counted.append((entry, minutes))
