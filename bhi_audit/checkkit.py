@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from bhi_audit.codes import COCM, program_of
 from bhi_audit.context import BilledLine, PatientMonth, PatientRecords
@@ -32,6 +33,7 @@ QUALIFYING = EM_VISITS | {"G0438", "G0439", "G0402", "99495", "99496"}
 G0323_QUALIFYING = QUALIFYING | {"90791"}
 
 
+@lru_cache(maxsize=4096)  # NOTE: a practice uses a handful of names, asked every month
 def normalise(instrument: str) -> str:
     """A rating-scale name in comparable form: ``PHQ-9``, ``phq9`` and ``PHQ 9`` compare equal."""
     return "".join(ch for ch in instrument.upper() if ch.isalnum())
