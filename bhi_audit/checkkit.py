@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from bhi_audit.codes import COCM, program_of
 from bhi_audit.context import BilledLine, PatientMonth, PatientRecords
@@ -32,6 +33,7 @@ QUALIFYING = EM_VISITS | {"G0438", "G0439", "G0402", "99495", "99496"}
 G0323_QUALIFYING = QUALIFYING | {"90791"}
 
 
+@lru_cache(maxsize=4096)  # NOTE: a practice uses a handful of names, asked every month
 def normalise(instrument: str) -> str:
     """A rating-scale name in comparable form: ``PHQ-9``, ``phq9`` and ``PHQ 9`` compare equal."""
     return "".join(ch for ch in instrument.upper() if ch.isalnum())
@@ -82,7 +84,17 @@ def _year_before(day: date) -> date:
 
 def starts(records: PatientRecords) -> list[Start]:
     """The first BHI/CoCM line of each billing practitioner, with its initiating-visit lookback
-    window (the year before that month's first BHI/CoCM service, §3.3b)."""
+    window (the year before that month's first BHI/CoCM service, §3.3b).
+
+    NOTE: derived once per patient (``records.memo``; two checks ask), a new list each time.
+    """
+    found = records.memo.get(starts)
+    if not isinstance(found, tuple):
+        found = records.memo[starts] = tuple(_starts(records))
+    return list(found)
+
+
+def _starts(records: PatientRecords) -> list[Start]:
     found: dict[str, Start] = {}
     for billed in records.lines:
         program = program_of(billed.code)

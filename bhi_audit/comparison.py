@@ -36,16 +36,18 @@ from bhi_audit.timecount import supported_cocm_codes, tally_minutes
 
 ZERO = Decimal("0.00")
 BEHAVIORAL = frozenset({Program.BHI, Program.COCM})
+#: The codes whose billing practitioner is the month's BHI/CoCM practitioner.
+_BHI_OR_COCM = GENERAL_BHI | COCM_ALL
 
 
 def behavioral_entries(month: PatientMonth) -> list[TimeEntry]:
     """The month's entries logged to BHI, to CoCM, or to both and nothing else."""
-    return [e for e in month.time_entries if e.program and set(e.program) <= BEHAVIORAL]
+    return [e for e in month.time_entries if e.program and BEHAVIORAL.issuperset(e.program)]
 
 
 def _practitioner(month: PatientMonth) -> str | None:
     for billed in month.lines:
-        if billed.code in GENERAL_BHI | COCM_ALL and billed.billing_practitioner:
+        if billed.code in _BHI_OR_COCM and billed.billing_practitioner:
             return billed.billing_practitioner
     consents = [
         c
@@ -109,11 +111,12 @@ class ComparisonTally:
         """
         batch = records.batch
         what_if: dict[Month, tuple[int, bool | None]] = {}
-        months = [m for m in records.months if behavioral_entries(records.month(m))]
+        behavioral = {m: behavioral_entries(records.month(m)) for m in records.months}
+        months = [m for m in records.months if behavioral[m]]
         types = _month_types(months, batch)
         for month in months:
             unit = records.month(month)
-            entries = behavioral_entries(unit)
+            entries = behavioral[month]
             practitioner = _practitioner(unit)
             # NOTE: each entry counted as if logged to one program alone, by a flag rather
             # than relabelled copies or views of the records (6.5M attribute look-ups at 10k).

@@ -45,11 +45,11 @@ class BilledLine:
 
     line: ClaimLine
     claim: Claim | None
+    #: The HCPCS/CPT code billed (the line's, copied: checks read it millions of times).
+    code: str = field(init=False, compare=False, repr=False)
 
-    @property
-    def code(self) -> str:
-        """The HCPCS/CPT code billed."""
-        return self.line.code
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", self.line.code)
 
     @property
     def date_of_service(self) -> date:
@@ -165,6 +165,9 @@ class PatientRecords:
     _month_views: dict[Month, PatientMonth] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    #: Results derived once per patient and shared by the checks that need them (e.g. the
+    #: CoCM service months of bhi_audit.episodes); never part of equality.
+    memo: dict[object, object] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @cached_property
     def lines_by_month(self) -> dict[Month, tuple[BilledLine, ...]]:
@@ -226,6 +229,20 @@ class PatientMonth:
     #: Results derived once per month and shared by the checks that need them (e.g. the
     #: minute tally of bhi_audit.timecount.tally_for); never part of equality.
     memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
+    #: Lines billed with a date of service in this month.
+    lines: tuple[BilledLine, ...] = field(init=False, compare=False, repr=False)
+    #: Time entries dated in this month.
+    time_entries: tuple[TimeEntry, ...] = field(init=False, compare=False, repr=False)
+    #: Every code billed this month.
+    codes: frozenset[str] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # NOTE: set once here, not as properties: checks read them a few million times, and
+        # every month gets a view anyway (the engine visits each one).
+        lines = self.records.lines_by_month.get(self.month, ())
+        object.__setattr__(self, "lines", lines)
+        object.__setattr__(self, "time_entries", self.records.entries_by_month.get(self.month, ()))
+        object.__setattr__(self, "codes", frozenset(b.code for b in lines))
 
     @property
     def patient_id(self) -> str:
@@ -254,29 +271,21 @@ class PatientMonth:
         coverage = self.batch.coverage
         return f"which cover {coverage.start}..{coverage.end}, not the whole month"
 
-    @property
-    def lines(self) -> tuple[BilledLine, ...]:
-        """Lines billed with a date of service in this month."""
-        return self.records.lines_by_month.get(self.month, ())
-
-    @property
-    def time_entries(self) -> tuple[TimeEntry, ...]:
-        """Time entries dated in this month."""
-        return self.records.entries_by_month.get(self.month, ())
-
-    @cached_property
-    def codes(self) -> frozenset[str]:
-        """Every code billed this month."""
-        return frozenset(b.code for b in self.lines)
-
     def lines_with(self, codes: Iterable[str]) -> tuple[BilledLine, ...]:
         """This month's lines whose code is in ``codes``."""
+        lines = self.lines
+        if not lines:  # NOTE: most months bill one line or none; no generator for them
+            return ()
         wanted = frozenset(codes)
-        return tuple(b for b in self.lines if b.code in wanted)
+        return tuple(b for b in lines if b.code in wanted)
 
     def entries_for(self, program: Program) -> tuple[TimeEntry, ...]:
-        """This month's time entries attributed to ``program``."""
-        return tuple(e for e in self.time_entries if program in e.program)
+        """This month's time entries attributed to ``program`` (derived once per month)."""
+        key = ("entries_for", program)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = tuple(e for e in self.time_entries if program in e.program)
+        return found  # type: ignore[return-value]
 
     def reviews_of_patient(self) -> tuple[CaseloadReview, ...]:
         """Caseload reviews this month that list this patient."""
@@ -285,8 +294,14 @@ class PatientMonth:
         )
 
     def consents_for(self, program: Program) -> tuple[Consent, ...]:
-        """The patient's consents that cover ``program`` (any date)."""
-        return tuple(c for c in self.records.consents if program in c.programs)
+        """The patient's consents that cover ``program`` (any date; derived once per patient:
+        several consent checks and the readiness count ask every month)."""
+        memo = self.records.memo
+        key = ("consents_for", program)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = tuple(c for c in self.records.consents if program in c.programs)
+        return found  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)

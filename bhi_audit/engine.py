@@ -178,16 +178,19 @@ def _lacking(spec: CheckSpec, payload: Any) -> Problem | None:
     every check, which kind was missing, on the unit's first line the check applies to, and
     notes the kind as missing documentation (``Batch.asked_missing``) for the report's top.
     """
-    lines: tuple[BilledLine, ...] = ()
     if isinstance(payload, Batch):
         batch = payload
     elif isinstance(payload, LineUnit):
-        batch, lines = payload.month.batch, (payload.billed,)
+        batch = payload.month.batch
     else:  # PatientMonth or PatientRecords
-        batch, lines = payload.batch, payload.lines
-    missing = [kind for kind in spec.requires if kind not in batch.bundle.provided]
-    if not missing:
+        batch = payload.batch
+    provided = batch.bundle.provided
+    if provided.issuperset(spec.requires):  # NOTE: the usual case, asked once per application
         return None
+    missing = [kind for kind in spec.requires if kind not in provided]
+    lines: tuple[BilledLine, ...] = (
+        (payload.billed,) if isinstance(payload, LineUnit) else getattr(payload, "lines", ())
+    )
     for kind in missing:
         batch.asked_missing.setdefault(kind, set()).add(spec.id)
     record = next((b.line for b in lines if spec.codes is None or b.code in spec.codes), None)
@@ -210,6 +213,7 @@ class Engine:
     """Runs a fixed list of checks over a bundle."""
 
     def __init__(self, specs: Iterable[CheckSpec], settings: AuditSettings | None = None) -> None:
+        specs = list(specs)
         self.specs = [replace(s, run=_Tracked(s.id, s.run)) for s in specs]
         self.settings = settings or AuditSettings()
         self._options = {
@@ -217,6 +221,8 @@ class Engine:
             or (s.options_model() if s.options_model else None)
             for s in self.specs
         }
+        #: check id -> (its ``check`` function, its options): one look-up per application.
+        self._runs = {s.id: (s.run, self._options[s.id]) for s in specs}
         self._by_scope: dict[str, list[CheckSpec]] = defaultdict(list)
         for spec in self.specs:
             self._by_scope[spec.scope].append(spec)
@@ -415,12 +421,10 @@ class Engine:
                     specs = self._applicable_to("line", frozenset((billed.code,)))
                     self._applicable_to_line[billed.code] = specs
                 if specs:  # NOTE: made once per line, shared by its checks
-                    line_unit = (
-                        LineUnit(billed=billed, month=unit),
-                        Unit(billed.line.line_key, pid, label, billed.line),
-                    )
+                    line = LineUnit(billed=billed, month=unit)
+                    line_unit = Unit(billed.line.line_key, pid, label, billed.line)
                     for spec in specs:
-                        self._apply(spec, *line_unit, out)
+                        self._apply(spec, line, line_unit, out)
         return len(records.months)
 
     def _applicable_to(self, scope: str, codes: frozenset[str]) -> tuple[CheckSpec, ...]:
@@ -442,7 +446,20 @@ class Engine:
     def _apply(self, spec: CheckSpec, payload: Any, unit: Unit, out: _Collector) -> None:
         try:
             lacking = _lacking(spec, payload) if spec.requires else None
-            problems = [lacking] if lacking else list(spec.run(payload, self._options[spec.id]))
+            if lacking:
+                problems = [lacking]
+            else:
+                # NOTE: what _Tracked does, inline: this runs ~1,000,000 times at 10,000
+                # patients, and a call or generator less per application shows.
+                run, options = self._runs[spec.id]
+                token = ASKING_CHECK.set(spec.id)
+                try:
+                    problems = list(run(payload, options))
+                finally:
+                    ASKING_CHECK.reset(token)
+            if not problems:  # NOTE: 99.5 % of applications pass: nothing to stamp
+                out.evaluations.append((spec.id, unit.key, "passed"))
+                return
             # NOTE: stamped inside the containment: a plugin that yields something other than
             # a Problem (or a Problem pointing at a non-record) is a crash of that check too.
             stamped = [self._stamp(spec, unit, problem) for problem in problems]

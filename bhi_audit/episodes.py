@@ -31,7 +31,17 @@ class EpisodeView:
 
 
 def cocm_service_months(records: PatientRecords) -> tuple[Month, ...]:
-    """Months with a CoCM code billed or CoCM time logged, ascending."""
+    """Months with a CoCM code billed or CoCM time logged, ascending.
+
+    NOTE: derived once per patient (``records.memo``): several checks ask for every month.
+    """
+    found = records.memo.get(cocm_service_months)
+    if found is None:
+        found = records.memo[cocm_service_months] = _cocm_service_months(records)
+    return found  # type: ignore[return-value]
+
+
+def _cocm_service_months(records: PatientRecords) -> tuple[Month, ...]:
     months = {
         month
         for month, lines in records.lines_by_month.items()
@@ -46,7 +56,15 @@ def cocm_service_months(records: PatientRecords) -> tuple[Month, ...]:
 
 
 def episode_of(records: PatientRecords, month: Month) -> EpisodeView:
-    """The episode ``month`` belongs to."""
+    """The episode ``month`` belongs to (derived once per patient-month: it is immutable)."""
+    key = (episode_of, month)
+    found = records.memo.get(key)
+    if found is None:
+        found = records.memo[key] = _episode_of(records, month)
+    return found  # type: ignore[return-value]
+
+
+def _episode_of(records: PatientRecords, month: Month) -> EpisodeView:
     for episode in reversed(records.episodes):
         if episode.start <= month.last_day and (
             episode.end is None or episode.end >= month.first_day

@@ -6,6 +6,12 @@ import calendar
 from datetime import date
 from typing import NamedTuple
 
+#: Labels and first and last days by month, made once each: every check asks for them again
+#: (a NamedTuple has no room to cache them itself; an audit spans a few dozen months).
+_LABELS: dict[tuple[int, int], str] = {}
+_FIRST_DAYS: dict[tuple[int, int], date] = {}
+_LAST_DAYS: dict[tuple[int, int], date] = {}
+
 
 class Month(NamedTuple):
     """A calendar month, ordered and hashable; ``str()`` gives ``YYYY-MM``."""
@@ -25,17 +31,27 @@ class Month(NamedTuple):
         return cls(int(year), int(month))
 
     def __str__(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
+        label = _LABELS.get(self)
+        if label is None:
+            label = _LABELS[self] = f"{self.year:04d}-{self.month:02d}"
+        return label
 
     @property
     def first_day(self) -> date:
         """The first day of the month."""
-        return date(self.year, self.month, 1)
+        day = _FIRST_DAYS.get(self)
+        if day is None:
+            day = _FIRST_DAYS[self] = date(self.year, self.month, 1)
+        return day
 
     @property
     def last_day(self) -> date:
         """The last day of the month."""
-        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        day = _LAST_DAYS.get(self)
+        if day is None:
+            last = calendar.monthrange(self.year, self.month)[1]
+            day = _LAST_DAYS[self] = date(self.year, self.month, last)
+        return day
 
     @property
     def index(self) -> int:  # type: ignore[override]  # NOTE: a month's ordinal, not tuple.index

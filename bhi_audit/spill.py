@@ -26,7 +26,7 @@ from typing import IO, Any
 
 from bhi_audit.bundle import Bundle
 from bhi_audit.context import Batch, Coverage, build_batch
-from bhi_audit.models import KIND_BY_NAME, Record
+from bhi_audit.models import KIND_BY_NAME, Location, Record
 from bhi_audit.redact import PhiCollector
 
 #: Input bytes per partition: about 40 MB of records in memory once validated (measured on
@@ -77,7 +77,7 @@ class PartitionWriter:
                 kind,
                 record.__dict__,
                 record.__pydantic_fields_set__,
-                record.__pydantic_private__,
+                _pack_private(record.__pydantic_private__),
             )
         )
         if len(buffer) >= self._chunk:
@@ -125,13 +125,36 @@ def read_chunks(path: Path) -> Iterator[list[tuple[str, Record]]]:
             yield [_restore(*item) for item in packed]
 
 
+#: A record's location as plain values: (file, row, pointer, segment, start).
+_PackedLocation = tuple[str, int | None, str | None, int | None, tuple[int, int] | None]
+
+
+def _pack_private(private: dict[str, Any] | None) -> _PackedLocation | dict[str, Any] | None:
+    """A record's private state, its location as a plain tuple when that is all it holds.
+
+    Why: a slotted dataclass pickles through Python-level ``__getstate__``/``__setstate__``
+    that look up its fields on every call (a third of the spill's pickling cost); a tuple
+    of strings and ints is pickled and read back entirely in C.
+    """
+    if private is not None and len(private) == 1:
+        location = private.get("_location")
+        if type(location) is Location:
+            return (location.file, location.row, location.pointer, location.segment, location.start)
+    return private
+
+
 def _restore(
-    kind: str, values: dict[str, Any], fields_set: set[str], private: dict[str, Any] | None
+    kind: str,
+    values: dict[str, Any],
+    fields_set: set[str],
+    private: _PackedLocation | dict[str, Any] | None,
 ) -> tuple[str, Record]:
     """A record rebuilt from its state, as pydantic's own ``__setstate__`` does (no validation:
     it was validated when read)."""
     model = KIND_BY_NAME[kind]
     record = model.__new__(model)
+    if type(private) is tuple:
+        private = {"_location": Location(*private)}
     object.__setattr__(record, "__pydantic_fields_set__", fields_set)
     object.__setattr__(record, "__pydantic_extra__", None)
     object.__setattr__(record, "__pydantic_private__", private)

@@ -102,9 +102,17 @@ class Tally:
 _clock = clock_span  # NOTE: one clock arithmetic for every caller (bhi_audit.checkkit)
 
 
-def _sort_key(entry: TimeEntry) -> tuple[date, int, str]:
-    clock = _clock(entry)
-    return (entry.date or date.min, clock[0] if clock else -1, entry.entry_id)
+def _clocked(entries: Iterable[TimeEntry]) -> list[tuple[TimeEntry, tuple[int, int] | None]]:
+    """Each entry with its clock span, by date, start time (none first) and id."""
+    clocked = [(entry, _clock(entry)) for entry in entries]
+    clocked.sort(
+        key=lambda pair: (
+            pair[0].date or date.min,
+            pair[1][0] if pair[1] else -1,
+            pair[0].entry_id,
+        )
+    )
+    return clocked
 
 
 def _role_reason(
@@ -150,18 +158,17 @@ def tally_minutes(
     ``as_logged_to_program`` tallies every entry as if it had been logged to ``program``
     alone: the model comparison's what-if (:mod:`bhi_audit.comparison`).
     """
-    ordered = sorted(entries, key=_sort_key)
+    ordered = _clocked(entries)
     other_busy: dict[tuple[str, date], list[tuple[int, int]]] = defaultdict(list)
-    for entry in ordered:
-        if as_logged_to_program or program in entry.program:
+    for entry, clock in () if as_logged_to_program else ordered:
+        if program in entry.program:
             continue
-        clock = _clock(entry)
         if clock and entry.staff_id and entry.date:
             other_busy[(entry.staff_id, entry.date)].append(clock)
     own_busy: dict[tuple[str, date], list[tuple[int, int]]] = defaultdict(list)
     counted: list[tuple[TimeEntry, int]] = []
     excluded: list[Exclusion] = []
-    for entry in ordered:
+    for entry, clock in ordered:
         if not as_logged_to_program and program not in entry.program:
             continue
         logged = entry.duration or 0
@@ -177,15 +184,19 @@ def tally_minutes(
         if reason:
             excluded.append(Exclusion(entry, logged, reason))
             continue
-        clock = _clock(entry)
         minutes = logged
         if clock and entry.staff_id and entry.date:
             key = (entry.staff_id, entry.date)
-            free = _uncovered(clock, other_busy[key])
-            fresh = _uncovered_spans(free, own_busy[key])
+            busy = own_busy[key]
+            if not busy and key not in other_busy:  # NOTE: the usual case: nothing overlaps
+                free = fresh = [clock]
+            else:
+                free = _uncovered(clock, other_busy[key])
+                fresh = _uncovered_spans(free, busy)
             minutes = min(logged, _length(fresh))
-            own_busy[key].append(clock)
-            excluded.extend(_split_lost(entry, logged - minutes, clock, free, fresh))
+            busy.append(clock)
+            if minutes < logged:  # NOTE: nothing lost, nothing to explain (most entries)
+                excluded.extend(_split_lost(entry, logged - minutes, clock, free, fresh))
         counted.append((entry, minutes))
     unverified = tuple(
         entry
@@ -207,7 +218,8 @@ def _entry_reason(
     *,
     alone: bool = False,
 ) -> str | None:
-    others = set() if alone else set(entry.program) - {program}
+    # NOTE: an entry of one program (most of them) has no other: no sets made for it.
+    others = set() if alone or len(entry.program) < 2 else set(entry.program) - {program}
     if others and (billed_programs is None or others & billed_programs):
         names = ", ".join(sorted(p.value for p in entry.program))
         return f"logged to several programs ({names})"

@@ -55,11 +55,15 @@ SEVERITIES = {
     "incomplete-entry": "warning",
 }
 CODES = GENERAL_BHI_TIMED | COCM_BASE | {COCM_SHORT, COCM_ADDON}
+#: The timed base codes, whose own thresholds this check explains.
+BASE_CODES = CODES - {COCM_ADDON}
+ADDON = frozenset({COCM_ADDON})
+BEHAVIORAL = frozenset({Program.BHI, Program.COCM})
 
 
 def _addon_units_lost(unit: PatientMonth) -> Iterator[Problem]:
     """Explain 99494 units the logged minutes would support but the countable ones do not."""
-    addons = unit.lines_with({COCM_ADDON})
+    addons = unit.lines_with(ADDON)
     bases = unit.lines_with(COCM_BASE)
     if not addons or not bases:
         return  # a 99494 without a base code is BHI-EXCL-004's finding
@@ -128,7 +132,7 @@ def check(records: PatientRecords, options: None) -> Iterator[Problem]:
     for month in records.months:
         unit = records.month(month)
         yield from _addon_units_lost(unit)
-        for billed in unit.lines_with(CODES - {COCM_ADDON}):
+        for billed in unit.lines_with(BASE_CODES):
             required = base_threshold(billed.code, thresholds_for(billed.date_of_service))
             tally = tally_for(unit, billed)
             if required is None or tally.minutes >= required:
@@ -155,7 +159,7 @@ def check(records: PatientRecords, options: None) -> Iterator[Problem]:
                 variant="dropped-below-threshold",
             )
     for entry in records.time_entries:
-        if not set(entry.program) & {Program.BHI, Program.COCM}:
+        if BEHAVIORAL.isdisjoint(entry.program):
             continue
         missing = [
             name

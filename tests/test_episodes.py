@@ -72,6 +72,15 @@ def test_logged_cocm_time_is_cocm_service():
     assert episode_of(records, M("2025-09")).start == M("2025-01")
 
 
+def test_a_patient_s_service_months_and_episodes_are_derived_once_and_shared():
+    records = records_of(document([("2025-01", "99492"), ("2025-03", "99493")], period=WHOLE))
+    assert cocm_service_months(records) is cocm_service_months(records)
+    first = episode_of(records, M("2025-03"))
+    assert episode_of(records, M("2025-03")) is first
+    assert first.start == M("2025-01")
+    assert episode_of(records, M("2025-01")).start == M("2025-01")
+
+
 def test_general_bhi_is_not_cocm_service():
     records = records_of(
         document([("2025-01", "99492"), ("2025-05", "99484"), ("2025-09", "99492")], period=WHOLE)

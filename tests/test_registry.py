@@ -347,6 +347,29 @@ def test_a_check_with_requires_runs_when_the_kinds_are_provided():
     assert result.missing_records == ()
 
 
+def _asks_then_crashes(unit: object, options: object) -> Iterator[Problem]:
+    if not unit.month.batch.provided("visits"):  # type: ignore[attr-defined]
+        raise RuntimeError("boom")
+    yield from ()
+
+
+def test_a_kind_a_crashing_check_asked_for_is_noted_against_it_and_the_asker_is_reset():
+    from bhi_audit.context import ASKING_CHECK, build_batch
+    from bhi_audit.engine import Engine
+    from bhi_audit.findings import Outcome
+    from bhi_audit.loaders import load_paths
+
+    from conftest import CLEAN_BUNDLE
+
+    module = make_module(check=_asks_then_crashes, CODES={"99484"})
+    batch = build_batch(load_paths([CLEAN_BUNDLE]))
+    partial = Engine([spec_from_module(module, "test")]).audit_partition(batch)
+    assert partial.missing == {"visits": {"ACME-RULE-001"}}
+    assert {f.outcome for f in partial.findings} == {Outcome.INTERNAL_ERROR}
+    assert {status for _, _, status in partial.evaluations} == {"internal-error"}
+    assert ASKING_CHECK.get() is None
+
+
 # ------------------------------------------------------------------ the docstring grammar
 
 

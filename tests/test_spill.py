@@ -297,6 +297,29 @@ def test_location_of_a_spilled_record_survives_the_round_trip(tmp_path):
     assert (kind, back, str(back.location)) == ("patients", patient, "p.csv:7")
 
 
+def test_a_spilled_location_is_pickled_as_plain_values_and_other_private_state_as_is(tmp_path):
+    # Why: a slotted dataclass pickles through Python-level __getstate__/__setstate__ that
+    # look up its fields on every record; a tuple is pickled and read back in C.
+    import pickle
+
+    writer = spill.PartitionWriter(tmp_path, 1)
+    located = Patient(patient_id="P1").at(
+        Location(file="p.json", pointer="/patients/0", start=(3, 5))
+    )
+    unlocated = Patient(patient_id="P2")
+    writer.add(0, "patients", located)
+    writer.add(0, "patients", unlocated)
+    writer.close()
+    with writer.path(0).open("rb") as handle:
+        [(_, _, _, packed), (_, _, _, plain)] = pickle.load(handle)
+    assert packed == ("p.json", None, "/patients/0", None, (3, 5))
+    assert plain == {"_location": None}
+    [[(_, first), (_, second)]] = spill.read_chunks(writer.path(0))
+    assert (first, second) == (located, unlocated)
+    assert first.location == Location(file="p.json", pointer="/patients/0", start=(3, 5))
+    assert second.location.file == "<unknown>"
+
+
 BATCH_CHECK = '''"""Test check: counts the claims it is fed, and crashes on request.
 
 Why: a batch-scope check on a streamed input (tests/test_spill.py).

@@ -104,6 +104,8 @@ class BundleBuilder:
     #: Where each id was first seen (the duplicate rule): compact, as it spans the whole input.
     _seen: FirstSeen = field(default_factory=FirstSeen)
     _fields_sets: dict[frozenset[str], set[str]] = field(default_factory=dict)
+    #: ids of the shared fields-sets above (alive while the builder is, so never reused).
+    _shared_ids: set[int] = field(default_factory=set)
 
     def mark_provided(self, kind: str) -> None:
         """Note that the input supplied this kind (possibly with zero rows)."""
@@ -179,9 +181,13 @@ class BundleBuilder:
         # NOTE: records with the same fields given share one fields-set object (pydantic
         # copies it on model_copy, and nothing mutates it): a set per record was a quarter of
         # a large bundle's memory.
+        # A row the column pass built already holds its file's set for its shape: then only
+        # the first record of each shape makes a frozenset here.
         fields = record.__pydantic_fields_set__
-        shared = self._fields_sets.setdefault(frozenset(fields), fields)
-        object.__setattr__(record, "__pydantic_fields_set__", shared)
+        if id(fields) not in self._shared_ids:
+            shared = self._fields_sets.setdefault(frozenset(fields), fields)
+            self._shared_ids.add(id(shared))
+            object.__setattr__(record, "__pydantic_fields_set__", shared)
         identity = self._identity(record)
         if identity is not None:
             field_name, ident = identity

@@ -52,8 +52,10 @@ class SpillingBuilder(BundleBuilder):
         if attribute is not None:
             day = getattr(record, attribute)
             if day is not None:
-                self._first = day if self._first is None else min(self._first, day)
-                self._last = day if self._last is None else max(self._last, day)
+                if self._first is None or day < self._first:
+                    self._first = day
+                if self._last is None or day > self._last:
+                    self._last = day
         if kind in COMMON_KINDS or isinstance(record, Patient):
             super().store(kind, record)
         elif isinstance(record, Claim):

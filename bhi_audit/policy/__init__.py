@@ -98,6 +98,7 @@ def use_rate_packs(rates: Iterable[YearRates]) -> None:
     _RATE_PACKS.clear()
     _RATE_PACKS.update({r.year: r for r in rates})
     policy_for_year.cache_clear()
+    unit_price.cache_clear()
 
 
 def rate_packs() -> tuple[YearRates, ...]:
@@ -185,10 +186,13 @@ def thresholds_for(day: date) -> Thresholds:
 CENT = Decimal("0.01")
 
 
+@cache
 def unit_price(code: str, day: date, *, facility: bool = False, qp: bool = False) -> Decimal | None:
     """National payment for one unit of ``code`` on ``day`` (RVU x CF, rounded to the cent).
 
     None when the year's rates are not loaded or the code has no RVU in that year's file.
+    Remembered (until :func:`use_rate_packs` changes the rates): a practice bills a few codes
+    on a few hundred days, and checks, the comparison and the engine price them again and again.
     """
     choice = policy_for(day)
     if not choice.exact:

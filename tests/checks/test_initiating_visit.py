@@ -76,3 +76,18 @@ REVIEW_CASES = [
 @pytest.mark.parametrize(("fixture", "expected"), REVIEW_CASES, ids=[c[0] for c in REVIEW_CASES])
 def test_review_cases(fixture: str, expected: set[tuple[object, ...]]) -> None:
     assert keys(audit(fixture)) == expected
+
+
+def test_starts_are_derived_once_per_patient_and_each_caller_gets_its_own_list() -> None:
+    from bhi_audit.checkkit import starts
+    from bhi_audit.context import PatientIndex, build_batch
+    from bhi_audit.loaders import load_paths
+
+    batch = build_batch(load_paths([FIXTURES / "fail_no_visit.json"]))
+    records = PatientIndex(batch).records("P1")
+    first = starts(records)
+    assert [s.line.line.claim_id for s in first] == ["C1"]
+    first.clear()  # a caller changing its list changes nothing for the next one
+    again = starts(records)
+    assert [s.line.line.claim_id for s in again] == ["C1"]
+    assert again[0] is starts(records)[0]
