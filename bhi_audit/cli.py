@@ -87,6 +87,7 @@ from bhi_audit.sampling.frame import (
 )
 from bhi_audit.sampling.pack import AuditorPack, build_pack
 from bhi_audit.signoff import check_signed_digest, load_signoff, stamp
+from bhi_audit.termination import EXIT_TERMINATED, Terminated, sigterm_unwinds
 from bhi_audit.verify import differences, read_report, recorded_choices, recorded_config
 from bhi_audit.waivers import as_of_warning, resolve_scopes
 
@@ -118,6 +119,19 @@ class Interrupted(click.ClickException):
     def show(self, file: IO[Any] | None = None) -> None:
         """One line, no traceback (click's own handling would say "Aborted!" and exit 1)."""
         click.echo("bhi-audit: interrupted", file=file or sys.stderr)
+
+
+class TerminatedRun(click.ClickException):
+    """SIGTERM (bhi_audit.termination): ``bhi-audit: terminated`` on standard error, exit 143."""
+
+    exit_code = EXIT_TERMINATED
+
+    def __init__(self) -> None:
+        super().__init__("terminated")
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """One line, no traceback."""
+        click.echo("bhi-audit: terminated", file=file or sys.stderr)
 
 
 class CommandLineError(click.UsageError):
@@ -160,9 +174,13 @@ class BhiAuditGroup(click.Group):
             raise restyled(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the subcommand; turn a KeyboardInterrupt into :class:`Interrupted`."""
+        """Run the subcommand; turn a KeyboardInterrupt into :class:`Interrupted` and SIGTERM
+        into :class:`TerminatedRun`, after the run's cleanups (bhi_audit.termination)."""
         try:
-            return super().invoke(ctx)
+            with sigterm_unwinds():
+                return super().invoke(ctx)
+        except Terminated:
+            raise TerminatedRun() from None
         except KeyboardInterrupt:
             raise Interrupted() from None
         except (CommandLineError, NoArgsIsHelpError):

@@ -138,6 +138,9 @@ def _run_partition(
     # NOTE: Ctrl-C reaches every process of the terminal's process group. Only the parent acts
     # on it (it stops the workers and exits 130), so that no worker prints a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # NOTE: a forked worker inherits the parent's SIGTERM handler (bhi_audit.termination); a
+    # worker stopped on its own simply dies (a lost partition), the parent removes the files.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGINT)
     if shared is not None:

@@ -230,6 +230,42 @@ def test_ctrl_c_during_the_audit_exits_130_without_traceback_or_report(tmp_path,
     assert not (tmp_path / "report.json").exists()
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_sigterm_during_the_audit_removes_the_temporary_files_and_exits_143(tmp_path, jobs):
+    # NOTE: what a scheduler or a pipeline's timeout sends to the command it started. The
+    # input's records are filed in the temporary folder while the run lasts (bhi_audit/
+    # spill.py); they must go with the run, as after Ctrl-C (bhi_audit/termination.py).
+    marker = tmp_path / "sleeping"
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    action = SLEEP_ACTION.format(marker=str(marker))
+    process = subprocess.Popen(
+        command(tmp_path, SAMPLE, action, "P001", "--jobs", jobs),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**environment(), "TMPDIR": str(temporary)},
+        cwd=tmp_path,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), "the plugin never reached the marker patient"
+        left = sorted(p.name.rsplit("-", 1)[0] for p in temporary.iterdir())
+        assert left == ["bhi-audit-evaluations", "bhi-audit-spill"], "what the run writes there"
+        process.send_signal(signal.SIGTERM)  # NOTE: the parent only, as `kill PID` does
+        stdout, stderr = process.communicate(timeout=TIMEOUT)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert (process.returncode, stdout, stderr) == (143, "", "bhi-audit: terminated\n")
+    assert list(temporary.iterdir()) == []
+    assert not (tmp_path / "report.json").exists()
+
+
 # ------------------------------------------------------------------ a dead worker under --jobs
 
 DEAD_WORKERS = [
