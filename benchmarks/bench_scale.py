@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import importlib.util
 import json
 import os
@@ -201,15 +200,6 @@ def _patient_months(report: Path) -> int:
     return int(re.findall(r'"patient_months": (\d+)', tail)[-1])
 
 
-def _digest(report: Path) -> str:
-    """SHA-256 of a report, read in chunks (see :func:`_patient_months` for its size)."""
-    digest = hashlib.sha256()
-    with report.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _ratio(cpu: float, floor: tuple[float, int] | None) -> str:
     return f"{cpu / floor[0]:.0f}x" if floor and floor[0] > 0 else "-"
 
@@ -229,6 +219,8 @@ def main() -> int:
         read = floor_csv if options.floor == "csv" else floor_arrow
         print(read(options.directory, plan))
         return 0
+    from bhi_audit.loaders.bundle import sha256_of  # NOTE: not in the floors' processes
+
     exe = [sys.executable, "-m", "bhi_audit"]
     print(f"# {platform.platform()}, {os.cpu_count()} cpu, Python {platform.python_version()}")
     print(
@@ -271,7 +263,7 @@ def main() -> int:
             months = _patient_months(base / "r.json")
             # NOTE: every --jobs value must write the same bytes; "same" compares each report
             # with the first of this size ("-" for the first itself).
-            digest = _digest(base / "r.json")
+            digest = sha256_of(base / "r.json")
             same = "-" if first is None else ("yes" if digest == first else "NO")
             first = first or digest
             print(

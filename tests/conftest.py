@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 from collections.abc import Iterable
 from pathlib import Path
@@ -12,7 +13,7 @@ from hypothesis import settings as hypothesis_settings
 
 from bhi_audit.engine import AuditSettings, Engine
 from bhi_audit.loaders import load_paths
-from bhi_audit.registry import load_registry
+from bhi_audit.registry import load_registry, spec_from_module
 from bhi_audit.result import AuditResult
 
 # NOTE: no deadlines (a loaded CI machine is not a failing test) and derandomized examples, so
@@ -129,3 +130,52 @@ def bundle_dir(tmp_path: Path) -> Path:
 def lines_of(text: str) -> list[str]:
     """Non-empty lines of a CLI output."""
     return [line for line in text.splitlines() if line.strip()]
+
+
+#: A check that SIGKILLs its own process on patient P001: a worker dying mid-run.
+KILLING_CHECK = '''"""Test check: kills its own process on patient P001.
+
+Why: a worker that dies mid-run (tests/conftest.py, engine_with_killing_check).
+Source: none; a synthetic test check.
+Passes: every other patient.
+Fails: patient P001, where its process is killed.
+"""
+
+import os
+import signal
+
+ID = "TEST-KILL-001"
+NAME = "killing-check"
+SCOPE = "patient"
+DEFAULT_SEVERITY = "error"
+
+
+def check(unit, options):
+    """Kill this process on P001."""
+    if unit.patient_id == "P001":
+        os.kill(os.getpid(), signal.SIGKILL)
+    yield from ()
+'''
+
+
+def engine_with_killing_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> Engine:
+    """The built-in checks plus :data:`KILLING_CHECK`, written as a module called ``name``.
+
+    Importable by name, as spawned workers need (docs/performance.md); each test gives its own
+    name, since an imported module stays in ``sys.modules``.
+    """
+    (tmp_path / f"{name}.py").write_text(KILLING_CHECK, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module(name)
+    return Engine([*load_registry(plugins=False).specs, spec_from_module(module, "test")])
+
+
+@pytest.fixture(scope="session")
+def small_practice(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated 40-patient, 4-month practice with defects: the runners' second input
+    beside the sample (tests/test_distributed.py, tests/test_spark.py)."""
+    from bhi_audit.generator import GenerateSpec, generate
+
+    out = tmp_path_factory.mktemp("practice")
+    generate(GenerateSpec(patients=40, months=4, seed=3, defect_rate=0.25), out)
+    return out

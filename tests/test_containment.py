@@ -14,6 +14,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -200,18 +202,22 @@ def test_a_check_raising_keyboard_interrupt_stops_the_run_with_130(tmp_path, job
     assert list(tmp_path.iterdir()) == [tmp_path / "plugins"]
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_ctrl_c_during_the_audit_exits_130_without_traceback_or_report(tmp_path, jobs):
+@contextmanager
+def asleep_in_the_audit(
+    tmp_path: Path, jobs: str, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[str]]:
+    """The CLI in a new session, once its plugin sleeps on P001 (mid-audit); killed at the end.
+
+    Why a new session: a signal to its whole process group is what a terminal's Ctrl-C does,
+    so that with --jobs 2 the workers receive it too.
+    """
     marker = tmp_path / "sleeping"
-    action = SLEEP_ACTION.format(marker=str(marker))
-    # NOTE: a new session, then SIGINT to its whole process group: what a terminal's Ctrl-C
-    # does, so that with --jobs 2 the workers receive it too.
     process = subprocess.Popen(
-        command(tmp_path, SAMPLE, action, "P001", "--jobs", jobs),
+        command(tmp_path, SAMPLE, SLEEP_ACTION.format(marker=str(marker)), "P001", "--jobs", jobs),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=environment(),
+        env=env or environment(),
         cwd=tmp_path,
         start_new_session=True,
     )
@@ -220,12 +226,18 @@ def test_ctrl_c_during_the_audit_exits_130_without_traceback_or_report(tmp_path,
         while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         assert marker.exists(), "the plugin never reached the marker patient"
-        os.killpg(process.pid, signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=TIMEOUT)
+        yield process
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_during_the_audit_exits_130_without_traceback_or_report(tmp_path, jobs):
+    with asleep_in_the_audit(tmp_path, jobs) as process:
+        os.killpg(process.pid, signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=TIMEOUT)
     assert (process.returncode, stdout, stderr) == (130, "", "bhi-audit: interrupted\n")
     assert not (tmp_path / "report.json").exists()
 
@@ -235,32 +247,14 @@ def test_sigterm_during_the_audit_removes_the_temporary_files_and_exits_143(tmp_
     # NOTE: what a scheduler or a pipeline's timeout sends to the command it started. The
     # input's records are filed in the temporary folder while the run lasts (bhi_audit/
     # spill.py); they must go with the run, as after Ctrl-C (bhi_audit/termination.py).
-    marker = tmp_path / "sleeping"
     temporary = tmp_path / "tmp"
     temporary.mkdir()
-    action = SLEEP_ACTION.format(marker=str(marker))
-    process = subprocess.Popen(
-        command(tmp_path, SAMPLE, action, "P001", "--jobs", jobs),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**environment(), "TMPDIR": str(temporary)},
-        cwd=tmp_path,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + TIMEOUT
-        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert marker.exists(), "the plugin never reached the marker patient"
+    private = {**environment(), "TMPDIR": str(temporary)}
+    with asleep_in_the_audit(tmp_path, jobs, private) as process:
         left = sorted(p.name.rsplit("-", 1)[0] for p in temporary.iterdir())
         assert left == ["bhi-audit-evaluations", "bhi-audit-spill"], "what the run writes there"
         process.send_signal(signal.SIGTERM)  # NOTE: the parent only, as `kill PID` does
         stdout, stderr = process.communicate(timeout=TIMEOUT)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
     assert (process.returncode, stdout, stderr) == (143, "", "bhi-audit: terminated\n")
     assert list(temporary.iterdir()) == []
     assert not (tmp_path / "report.json").exists()

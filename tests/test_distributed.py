@@ -7,7 +7,6 @@ from contextlib import contextmanager
 import pytest
 
 from bhi_audit.engine import Engine
-from bhi_audit.generator import GenerateSpec, generate
 from bhi_audit.loaders import load_paths, load_spilled
 from bhi_audit.models import Claim
 from bhi_audit.registry import load_registry
@@ -17,13 +16,6 @@ from conftest import SAMPLE, EngineFailingOn, every_report, sample_partition_siz
 distributed = pytest.importorskip(
     "distributed", reason="dask.distributed is not installed (pip install bhi-audit[dask])"
 )
-
-
-@pytest.fixture(scope="module")
-def practice(tmp_path_factory):
-    out = tmp_path_factory.mktemp("practice")
-    generate(GenerateSpec(patients=40, months=4, seed=3, defect_rate=0.25), out)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -50,10 +42,10 @@ def spilled(path, partitions):
 
 @pytest.mark.parametrize("where", ["sample", "practice"])
 @pytest.mark.parametrize("partitions", [1, 3])
-def test_dask_result_equals_single_process(where, partitions, practice, client):
+def test_dask_result_equals_single_process(where, partitions, small_practice, client):
     from bhi_audit.distributed import audit_on_client
 
-    path = SAMPLE if where == "sample" else practice
+    path = SAMPLE if where == "sample" else small_practice
     engine = Engine(load_registry(plugins=False).specs)
     with spilled(path, partitions) as streamed:
         on_cluster = audit_on_client(client, engine, streamed)

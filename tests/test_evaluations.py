@@ -4,7 +4,6 @@ memory; equal to what the engine held before; and their files gone when ``check`
 
 from __future__ import annotations
 
-import importlib
 import random
 from collections import Counter, defaultdict
 from datetime import date
@@ -28,10 +27,10 @@ from bhi_audit.evaluations import (
 )
 from bhi_audit.loaders import load_paths, load_spilled
 from bhi_audit.parallel import audit_spilled
-from bhi_audit.registry import load_registry, spec_from_module
+from bhi_audit.registry import load_registry
 from bhi_audit.waivers import load_waivers
 
-from conftest import SAMPLE
+from conftest import SAMPLE, engine_with_killing_check
 
 Row = tuple[str, str, str]
 
@@ -222,36 +221,8 @@ def test_a_streamed_audit_reads_its_evaluations_from_files_settled_and_in_order(
     assert Engine(specs, settings).audit(load_paths([SAMPLE])).evaluations == result.evaluations
 
 
-KILLING_CHECK = '''"""Test check: kills its own process on patient P001.
-
-Why: a worker that dies mid-run, its evaluations never written (tests/test_evaluations.py).
-Source: none; a synthetic test check.
-Passes: every other patient.
-Fails: patient P001, where its process is killed.
-"""
-
-import os
-import signal
-
-ID = "TEST-KILL-002"
-NAME = "killing-check"
-SCOPE = "patient"
-DEFAULT_SEVERITY = "error"
-
-
-def check(unit, options):
-    """Kill this process on P001."""
-    if unit.patient_id == "P001":
-        os.kill(os.getpid(), signal.SIGKILL)
-    yield from ()
-'''
-
-
 def test_a_lost_partition_has_no_run_file_and_one_internal_error(tmp_path, monkeypatch):
-    (tmp_path / "evalstore_killing_check.py").write_text(KILLING_CHECK, encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    module = importlib.import_module("evalstore_killing_check")
-    engine = Engine([*load_registry(plugins=False).specs, spec_from_module(module, "test")])
+    engine = engine_with_killing_check(tmp_path, monkeypatch, "evalstore_killing_check")
     runs = tmp_path / "runs"
     runs.mkdir()
     spilled = load_spilled([SAMPLE], partitions=3)

@@ -3,7 +3,6 @@ single-process audit byte for byte, on the sample bundle and on a generated prac
 
 from __future__ import annotations
 
-import importlib
 import io
 import json
 
@@ -17,10 +16,16 @@ from bhi_audit.gate import exit_code
 from bhi_audit.generator import GenerateSpec, generate
 from bhi_audit.loaders import load_paths
 from bhi_audit.parallel import audit_in_processes
-from bhi_audit.registry import load_registry, spec_from_module
+from bhi_audit.registry import load_registry
 from bhi_audit.reporters import REPORTERS
 
-from conftest import SAMPLE, EngineFailingOn, every_report, sample_partition_size
+from conftest import (
+    SAMPLE,
+    EngineFailingOn,
+    engine_with_killing_check,
+    every_report,
+    sample_partition_size,
+)
 
 
 @pytest.fixture(scope="module")
@@ -151,38 +156,9 @@ def test_a_worker_whose_engine_raises_gives_a_lost_partition_without_its_message
     ]
 
 
-KILLING_CHECK = '''"""Test check: kills its own process on patient P001.
-
-Why: a spawned worker that dies (tests/test_parallel.py).
-Source: none; a synthetic test check.
-Passes: every other patient.
-Fails: patient P001, where its process is killed.
-"""
-
-import os
-import signal
-
-ID = "TEST-KILL-001"
-NAME = "killing-check"
-SCOPE = "patient"
-DEFAULT_SEVERITY = "error"
-
-
-def check(unit, options):
-    """Kill this process on P001."""
-    if unit.patient_id == "P001":
-        os.kill(os.getpid(), signal.SIGKILL)
-    yield from ()
-'''
-
-
 def test_a_spawned_worker_killed_gives_a_lost_partition(tmp_path, monkeypatch):
-    # NOTE: importable by name, as spawned workers need (docs/performance.md).
-    (tmp_path / "contain_killing_check.py").write_text(KILLING_CHECK, encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    module = importlib.import_module("contain_killing_check")
-    specs = [*load_registry(plugins=False).specs, spec_from_module(module, "test")]
-    result = audit_in_processes(Engine(specs), load_paths([SAMPLE]), 2, start_method="spawn")
+    engine = engine_with_killing_check(tmp_path, monkeypatch, "contain_killing_check")
+    result = audit_in_processes(engine, load_paths([SAMPLE]), 2, start_method="spawn")
     assert [f.message for f in result.findings if f.outcome is Outcome.INTERNAL_ERROR] == [
         f"internal error: partition 2 of 2 ({held(1)} patients) was not audited: "
         "its worker process was killed by SIGKILL (its findings are missing; please report this)"

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from bhi_audit.engine import Engine
-from bhi_audit.generator import GenerateSpec, generate
 from bhi_audit.loaders import load_paths, load_spilled
 from bhi_audit.registry import load_registry
 
@@ -22,13 +21,6 @@ pyspark = pytest.importorskip(
 if shutil.which("java") is None:
     pytest.skip("Spark needs Java 17 or later on the PATH", allow_module_level=True)
 TESTS = Path(__file__).parent
-
-
-@pytest.fixture(scope="module")
-def practice(tmp_path_factory):
-    out = tmp_path_factory.mktemp("practice")
-    generate(GenerateSpec(patients=40, months=4, seed=3, defect_rate=0.25), out)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -63,11 +55,11 @@ def spark():
 
 @pytest.mark.parametrize("where", ["sample", "practice"])
 @pytest.mark.parametrize("partitions", [1, 3])
-def test_spark_result_equals_single_process(where, partitions, practice, spark):
+def test_spark_result_equals_single_process(where, partitions, small_practice, spark):
     from bhi_audit.spark import audit_on_spark
 
     engine = Engine(load_registry(plugins=False).specs)
-    path = SAMPLE if where == "sample" else practice
+    path = SAMPLE if where == "sample" else small_practice
     spilled = load_spilled([path], partitions=partitions)
     try:
         on_spark = audit_on_spark(spark, engine, spilled)

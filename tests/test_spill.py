@@ -26,7 +26,7 @@ from bhi_audit.parallel import audit_spilled
 from bhi_audit.redact import collect_phi
 from bhi_audit.registry import load_registry, spec_from_module
 
-from conftest import SAMPLE, every_report
+from conftest import SAMPLE, engine_with_killing_check, every_report
 
 X12 = SAMPLE / "x12" / "sample.837"
 DOCUMENT = SAMPLE / "json" / "sample_practice.json"
@@ -232,41 +232,11 @@ def test_check_reports_equal_for_one_or_many_partitions_and_jobs(
         assert sample_doc["totals"]["baselined"] > 0
 
 
-KILLING_CHECK = '''"""Test check: kills its own process on patient P001.
-
-Why: a worker that dies mid-run (tests/test_spill.py).
-Source: none; a synthetic test check.
-Passes: every other patient.
-Fails: patient P001, where its process is killed.
-"""
-
-import os
-import signal
-
-ID = "TEST-KILL-001"
-NAME = "killing-check"
-SCOPE = "patient"
-DEFAULT_SEVERITY = "error"
-
-
-def check(unit, options):
-    """Kill this process on P001."""
-    if unit.patient_id == "P001":
-        os.kill(os.getpid(), signal.SIGKILL)
-    yield from ()
-'''
-
-
 @pytest.mark.parametrize("start_method", ["fork", "spawn"])
 def test_a_worker_killed_mid_run_is_a_lost_partition_never_a_hang(
     start_method, tmp_path, monkeypatch
 ):
-    (tmp_path / "stream_killing_check.py").write_text(KILLING_CHECK, encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    import importlib
-
-    module = importlib.import_module("stream_killing_check")
-    engine = Engine([*load_registry(plugins=False).specs, spec_from_module(module, "test")])
+    engine = engine_with_killing_check(tmp_path, monkeypatch, "stream_killing_check")
     spilled = load_spilled([SAMPLE], partitions=3)
     try:
         result = audit_spilled(engine, spilled, 2, start_method=start_method)
