@@ -108,30 +108,27 @@ class UserError(click.ClickException):
 EXIT_INTERRUPTED = 130
 
 
-class Interrupted(click.ClickException):
-    """Ctrl-C (KeyboardInterrupt): ``bhi-audit: interrupted`` on standard error, exit 130."""
+class StoppedRun(click.ClickException):
+    """A run stopped from outside: Ctrl-C (``interrupted``, exit 130) or SIGTERM
+    (``terminated``, exit 143; bhi_audit/termination.py). One line on standard error, no
+    traceback (click's own handling of Ctrl-C would say "Aborted!" and exit 1, a findings
+    code)."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """``bhi-audit: interrupted`` or ``bhi-audit: terminated``."""
+        click.echo(f"bhi-audit: {self.message}", file=file or sys.stderr)
+
+
+class Interrupted(StoppedRun):
+    """Ctrl-C (a KeyboardInterrupt)."""
 
     exit_code = EXIT_INTERRUPTED
 
-    def __init__(self) -> None:
-        super().__init__("interrupted")
 
-    def show(self, file: IO[Any] | None = None) -> None:
-        """One line, no traceback (click's own handling would say "Aborted!" and exit 1)."""
-        click.echo("bhi-audit: interrupted", file=file or sys.stderr)
-
-
-class TerminatedRun(click.ClickException):
-    """SIGTERM (bhi_audit.termination): ``bhi-audit: terminated`` on standard error, exit 143."""
+class TerminatedRun(StoppedRun):
+    """SIGTERM (bhi_audit.termination.Terminated)."""
 
     exit_code = EXIT_TERMINATED
-
-    def __init__(self) -> None:
-        super().__init__("terminated")
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        """One line, no traceback."""
-        click.echo("bhi-audit: terminated", file=file or sys.stderr)
 
 
 class CommandLineError(click.UsageError):
@@ -156,7 +153,7 @@ def restyled(exc: click.UsageError) -> CommandLineError:
 
 
 class BhiAuditGroup(click.Group):
-    """The command group; a run stopped with Ctrl-C exits 130, never 0 or 1 (findings)."""
+    """The command group; a run stopped with Ctrl-C or SIGTERM exits 130 or 143, never 0 or 1."""
 
     def make_context(
         self,
@@ -174,15 +171,15 @@ class BhiAuditGroup(click.Group):
             raise restyled(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Run the subcommand; turn a KeyboardInterrupt into :class:`Interrupted` and SIGTERM
-        into :class:`TerminatedRun`, after the run's cleanups (bhi_audit.termination)."""
+        """Run the subcommand; Ctrl-C and SIGTERM end it as a :class:`StoppedRun`, after the
+        run's cleanups (bhi_audit.termination)."""
         try:
             with sigterm_unwinds():
                 return super().invoke(ctx)
         except Terminated:
-            raise TerminatedRun() from None
+            raise TerminatedRun("terminated") from None
         except KeyboardInterrupt:
-            raise Interrupted() from None
+            raise Interrupted("interrupted") from None
         except (CommandLineError, NoArgsIsHelpError):
             raise
         except click.UsageError as exc:
