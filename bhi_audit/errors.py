@@ -29,6 +29,12 @@ class InputError(BhiAuditError):
         self.field = field
         super().__init__(str(self))
 
+    @classmethod
+    def unreadable(cls, path: str, exc: OSError) -> InputError:
+        """A file the operating system would not let us read, with its reason (one wording
+        for every loader)."""
+        return cls(path, f"cannot read file ({exc.strerror})")
+
     def __str__(self) -> str:
         where = self.path if self.row is None else f"{self.path}:{self.row}"
         what = f"{self.field}: {self.message}" if self.field else self.message

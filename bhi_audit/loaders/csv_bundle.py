@@ -43,18 +43,26 @@ def read_text(path: Path, display: str) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(display, f"cannot read file ({exc.strerror})") from None
+        raise InputError.unreadable(display, exc) from None
     if b"\x00" in raw:
-        raise InputError(display, "binary file, not CSV/JSON text (contains NUL bytes)")
+        raise binary_file(display)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            display,
-            f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); export the file as UTF-8",
-            row=line,
-        ) from None
+        raise not_utf8(display, raw[exc.start], line) from None
+
+
+def binary_file(display: str) -> InputError:
+    """A file with NUL bytes: not text at all."""
+    return InputError(display, "binary file, not CSV/JSON text (contains NUL bytes)")
+
+
+def not_utf8(display: str, byte: int, line: int) -> InputError:
+    """A text file in another encoding, named by its first bad byte and that byte's line."""
+    return InputError(
+        display, f"not UTF-8 text (byte 0x{byte:02x}); export the file as UTF-8", row=line
+    )
 
 
 def check_text(path: Path, display: str) -> None:
@@ -75,7 +83,7 @@ def check_text(path: Path, display: str) -> None:
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(READ_BLOCK), b""):
                 if b"\x00" in block:
-                    raise InputError(display, "binary file, not CSV/JSON text (contains NUL bytes)")
+                    raise binary_file(display)
                 if bad is None:
                     waiting = decoder.getstate()[0]
                     try:
@@ -91,12 +99,10 @@ def check_text(path: Path, display: str) -> None:
                 except UnicodeDecodeError as exc:
                     bad = (newlines + 1, waiting[exc.start])
     except OSError as exc:
-        raise InputError(display, f"cannot read file ({exc.strerror})") from None
+        raise InputError.unreadable(display, exc) from None
     if bad is not None:
         line, byte = bad
-        raise InputError(
-            display, f"not UTF-8 text (byte 0x{byte:02x}); export the file as UTF-8", row=line
-        )
+        raise not_utf8(display, byte, line)
 
 
 def load_csv_file(path: Path, display: str, kind: str, builder: BundleBuilder) -> None:
@@ -110,7 +116,7 @@ def load_csv_file(path: Path, display: str, kind: str, builder: BundleBuilder) -
         # str.splitlines would also split at U+2028, U+0085, \f ... inside a field.
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:
-        raise InputError(display, f"cannot read file ({exc.strerror})") from None
+        raise InputError.unreadable(display, exc) from None
     with handle:
         reader = csv.reader(_text_lines(handle, display), strict=True)
         _read_rows(reader, display, kind, model, builder)
@@ -122,7 +128,7 @@ def _text_lines(handle: TextIO, display: str) -> Iterator[str]:
     try:
         yield from handle
     except OSError as exc:
-        raise InputError(display, f"cannot read file ({exc.strerror})") from None
+        raise InputError.unreadable(display, exc) from None
     except UnicodeDecodeError:  # NOTE: only if the file changed since check_text read it
         raise InputError(display, "not UTF-8 text; export the file as UTF-8") from None
 

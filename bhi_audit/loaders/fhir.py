@@ -109,7 +109,7 @@ class FhirSession:
         try:
             handle = open_ndjson(path)
         except OSError as exc:
-            raise InputError(display, f"cannot read file ({exc.strerror})") from None
+            raise InputError.unreadable(display, exc) from None
         with handle:
             for number, raw in _lines(handle, display):
                 if b"\x00" in raw:

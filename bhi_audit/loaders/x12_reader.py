@@ -248,7 +248,7 @@ def read_837(path: Path, display: str) -> Iterator[X12Claim | SetEnd]:
     try:
         handle = path.open(encoding="utf-8", newline="")
     except OSError as exc:
-        raise InputError(display, f"cannot read file ({exc.strerror})") from None
+        raise InputError.unreadable(display, exc) from None
     with handle:
         try:
             yield from iter_837(handle, display)
